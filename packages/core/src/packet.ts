@@ -1,0 +1,97 @@
+// The packet object that travels down and up a stack: one buffer with headroom in front
+// (and tailroom behind, for a trailer such as the Ethernet FCS), like a socket buffer.
+// Going down, each layer `prepend`s its header into the headroom; going up, each layer
+// `pull`s its header off the front. The payload is never copied between layers.
+
+export const DEFAULT_HEADROOM = 128;
+export const DEFAULT_TAILROOM = 8;
+
+export class Packet {
+  private buffer: Uint8Array;
+  private head: number;
+  private tail: number;
+
+  private constructor(buffer: Uint8Array, head: number, tail: number) {
+    this.buffer = buffer;
+    this.head = head;
+    this.tail = tail;
+  }
+
+  /** A packet holding a copy of `payload`, with room for headers in front. */
+  static from(payload: Uint8Array | string, headroom = DEFAULT_HEADROOM, tailroom = DEFAULT_TAILROOM): Packet {
+    const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+    const buffer = new Uint8Array(headroom + bytes.length + tailroom);
+    buffer.set(bytes, headroom);
+    return new Packet(buffer, headroom, headroom + bytes.length);
+  }
+
+  /** A packet of `length` zero bytes (fill it through `bytes`), with headroom. */
+  static alloc(length: number, headroom = DEFAULT_HEADROOM, tailroom = DEFAULT_TAILROOM): Packet {
+    return new Packet(new Uint8Array(headroom + length + tailroom), headroom, headroom + length);
+  }
+
+  /** Wrap received bytes without copying (no headroom): for the receive path. */
+  static wrap(bytes: Uint8Array): Packet {
+    return new Packet(bytes, 0, bytes.length);
+  }
+
+  /** Bytes currently in the packet. */
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  /** A view of the packet's bytes (no copy; valid until the next prepend/append). */
+  get bytes(): Uint8Array {
+    return this.buffer.subarray(this.head, this.tail);
+  }
+
+  get headroom(): number {
+    return this.head;
+  }
+
+  /** Make room for an `n`-byte header in front and return a view of it to write into. */
+  prepend(n: number): Uint8Array {
+    if (n > this.head) this.grow(n - this.head + DEFAULT_HEADROOM, 0);
+    this.head -= n;
+    return this.buffer.subarray(this.head, this.head + n);
+  }
+
+  /** Add `n` bytes at the end (a trailer) and return a view of them. */
+  append(n: number): Uint8Array {
+    if (this.tail + n > this.buffer.length) this.grow(0, n + DEFAULT_TAILROOM);
+    const view = this.buffer.subarray(this.tail, this.tail + n);
+    this.tail += n;
+    return view;
+  }
+
+  /** Remove `n` bytes from the front (a parsed header). `n` is clamped to the length. */
+  pull(n: number): Uint8Array {
+    const take = Math.min(n, this.length);
+    const view = this.buffer.subarray(this.head, this.head + take);
+    this.head += take;
+    return view;
+  }
+
+  /** Keep only the first `length` bytes (drop padding or a trailer). */
+  truncate(length: number): void {
+    if (length < this.length) this.tail = this.head + Math.max(0, length);
+  }
+
+  /** An independent deep copy with the same headroom. */
+  clone(): Packet {
+    return new Packet(this.buffer.slice(), this.head, this.tail);
+  }
+
+  /** A copy of the bytes (for storage beyond the packet's life, e.g. a capture). */
+  toBytes(): Uint8Array {
+    return this.buffer.slice(this.head, this.tail);
+  }
+
+  private grow(front: number, back: number): void {
+    const next = new Uint8Array(this.buffer.length + front + back);
+    next.set(this.buffer.subarray(this.head, this.tail), this.head + front);
+    this.buffer = next;
+    this.head += front;
+    this.tail += front;
+  }
+}

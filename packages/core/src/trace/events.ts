@@ -1,0 +1,110 @@
+// Typed trace events. Every crossing of a layer boundary, every drop, every state change
+// and every timer is one of these. Renderers (ladder diagrams, tcpdump lines, pcap) and
+// tests consume them; layers never print.
+
+import type { DropReason } from './drop-reasons.ts';
+import type { Nanoseconds } from '../time/scheduler.ts';
+
+/**
+ * The role (five-layer TCP/IP name) of the code that produced an event. A four-layer
+ * stack's combined module reports 'network-access' (link and physical as one layer).
+ */
+export type Role = 'application' | 'transport' | 'network' | 'link' | 'physical' | 'network-access';
+
+/** Down: towards the medium (sending). Up: towards the application (receiving). Forward: a router or switch relaying. */
+export type Direction = 'down' | 'up' | 'forward';
+
+/** A parsed header, flattened: what renderers label arrows and lines with. */
+export type SummaryFields = Readonly<Record<string, string | number | boolean>>;
+
+interface TraceEventBase {
+  /** Virtual time in nanoseconds. */
+  readonly time: Nanoseconds;
+  /** The node (host, router, switch) where it happened. */
+  readonly node: string;
+  readonly role: Role;
+  /** The protocol or component: 'tcp', 'udp', 'ipv4', 'icmp', 'arp', 'ethernet', 'phy', 'switch', 'http'... */
+  readonly protocol: string;
+  /** Interface or port name, where one applies ('eth0'). */
+  readonly iface?: string;
+}
+
+/** A PDU crossing a layer boundary. */
+export interface PduEvent extends TraceEventBase {
+  readonly kind: 'pdu';
+  readonly direction: Direction;
+  /** Total bytes of this layer's PDU (header + payload). */
+  readonly length: number;
+  /** This layer's header length in bytes. */
+  readonly headerLength: number;
+  /** One line, tcpdump style: "10.0.0.1.49152 > 10.0.0.2.80: Flags [S], seq 0, win 65535". */
+  readonly text: string;
+  /** Parsed header fields (for TCP: flags, seq, ack, win, len, sport, dport...). */
+  readonly fields: SummaryFields;
+  /** Connection key for transport PDUs: "10.0.0.1:49152-10.0.0.2:80" from the sender's view. */
+  readonly connection?: string;
+  /** Whether this PDU was a retransmission (transport). */
+  readonly retransmission?: boolean;
+}
+
+/** A whole frame entering or leaving a physical port: what captures record. */
+export interface FrameEvent extends TraceEventBase {
+  readonly kind: 'frame';
+  /** tx: the frame left the port onto the medium; rx: it arrived; lost: the medium lost it. */
+  readonly action: 'tx' | 'rx' | 'lost';
+  /** The frame bytes (link-layer header through FCS). Do not mutate. */
+  readonly bytes: Uint8Array;
+  /** Why it was lost, when action is 'lost'. */
+  readonly detail?: string;
+}
+
+/** A packet dropped by a layer, with its reason. */
+export interface DropEvent extends TraceEventBase {
+  readonly kind: 'drop';
+  readonly reason: DropReason;
+  readonly detail: string;
+  readonly length: number;
+  readonly connection?: string;
+}
+
+/** A state machine changed state (TCP connection, ARP entry, interface, DHCP client...). */
+export interface StateEvent extends TraceEventBase {
+  readonly kind: 'state';
+  /** What changed: a connection key, an ARP entry, an interface name. */
+  readonly entity: string;
+  readonly from: string;
+  readonly to: string;
+  /** What made it change: "rcv SYN,ACK", "close()", "timeout". */
+  readonly cause?: string;
+}
+
+/** A timer was set, fired or cancelled. */
+export interface TimerEvent extends TraceEventBase {
+  readonly kind: 'timer';
+  readonly action: 'set' | 'fired' | 'cancelled';
+  /** The timer's name, as the RFC names it: 'RTO', 'TIME-WAIT', 'delayed-ACK', 'persist', 'keepalive', 'ARP-retry', 'reassembly'. */
+  readonly timer: string;
+  readonly entity?: string;
+  /** For 'set': how long until it fires. */
+  readonly duration?: Nanoseconds;
+}
+
+/** A named measurement: cwnd and ssthresh, an ARP cache size, a queue length. */
+export interface MetricEvent extends TraceEventBase {
+  readonly kind: 'metric';
+  readonly entity?: string;
+  readonly values: SummaryFields;
+}
+
+/** A sentence worth showing a learner: "ARP cache: 10.0.0.2 is-at 02:..", "route via 10.0.1.1". */
+export interface NoteEvent extends TraceEventBase {
+  readonly kind: 'note';
+  readonly message: string;
+  readonly entity?: string;
+}
+
+export type TraceEvent = PduEvent | FrameEvent | DropEvent | StateEvent | TimerEvent | MetricEvent | NoteEvent;
+export type TraceEventKind = TraceEvent['kind'];
+
+/** The fields a producer supplies: the tracer adds time and node. */
+export type TraceInput<E extends TraceEvent = TraceEvent> = E extends TraceEvent ? Omit<E, 'time' | 'node'> : never;
