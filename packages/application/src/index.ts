@@ -1,0 +1,1 @@
+// @netlayers/application: Application layer: HTTP/1.1, DNS, DHCP, echo, SMTP and FTP over the socket contracts.

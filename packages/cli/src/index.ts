@@ -1,0 +1,1 @@
+// @netlayers/cli: The netlayers command: run a script with traces, ladders, pcaps and stepping.

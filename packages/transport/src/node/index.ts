@@ -1,0 +1,1 @@
+// Node adapters: stream.Duplex over a StreamSocket, http.request/createServer glue.

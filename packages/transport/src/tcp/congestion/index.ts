@@ -1,0 +1,2 @@
+// Pluggable congestion control (types in ./types.ts).
+export * from './types.ts';

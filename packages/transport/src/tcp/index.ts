@@ -1,0 +1,1 @@
+// TCP (RFC 9293): wire format, connection state machine, sockets.
