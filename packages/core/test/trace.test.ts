@@ -1,0 +1,40 @@
+import { describe, it, expect } from 'vitest';
+import { createSimulationContext, createNodeContext, DropReason, type TraceEvent } from '../src/index.ts';
+
+describe('trace bus and tracer', () => {
+  it('is inactive without listeners and stamps time and node when active', () => {
+    const sim = createSimulationContext(1);
+    const node = createNodeContext(sim, 'h1');
+    expect(node.tracer.active).toBe(false);
+    const seen: TraceEvent[] = [];
+    sim.trace.on('event', (e) => seen.push(e));
+    expect(node.tracer.active).toBe(true);
+    sim.scheduler.schedule(1500, () => node.tracer.emit({ kind: 'note', role: 'network', protocol: 'ipv4', message: 'hello' }));
+    sim.scheduler.runUntilIdle();
+    expect(seen).toEqual([{ kind: 'note', role: 'network', protocol: 'ipv4', message: 'hello', time: 1500, node: 'h1' }]);
+  });
+
+  it('filters by kind and counts drops even when nobody listens', () => {
+    const sim = createSimulationContext(1);
+    const node = createNodeContext(sim, 'r1');
+    node.tracer.drop('network', 'ipv4', DropReason.TtlExpired, 'ttl 1', 84);
+    expect(node.counters.get('drop.network.ttl-expired')).toBe(1);
+    const drops: string[] = [];
+    const listener = (e: { reason: string }): void => void drops.push(e.reason);
+    sim.trace.on('drop', listener);
+    expect(sim.trace.wants('drop')).toBe(true);
+    expect(sim.trace.wants('pdu')).toBe(false);
+    node.tracer.drop('link', 'ethernet', DropReason.BadFcs, 'fcs', 64);
+    sim.trace.off('drop', listener);
+    expect(sim.trace.active).toBe(false);
+    expect(drops).toEqual(['bad-fcs']);
+    expect(node.counters.toJSON()).toEqual({ 'drop.link.bad-fcs': 1, 'drop.network.ttl-expired': 1 });
+  });
+
+  it('gives each node an independent random stream derived from the seed and its name', () => {
+    const a = createNodeContext(createSimulationContext(5), 'h1').random.nextUint32();
+    const sim = createSimulationContext(5);
+    createNodeContext(sim, 'h0');
+    expect(createNodeContext(sim, 'h1').random.nextUint32()).toBe(a);
+  });
+});
