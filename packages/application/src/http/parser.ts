@@ -1,0 +1,437 @@
+// Incremental HTTP/1.1 message parser (RFC 9112): start line (§3, §4), header fields
+// (§5, obs-fold rejected in requests), message body length (§6.3: Transfer-Encoding
+// chunked, Content-Length, read-until-close for responses), chunked coding with chunk
+// extensions and trailer fields (§7.1), and limits on line length, header section size,
+// field count and body size. Bytes may arrive split anywhere; `push` never throws: a
+// malformed message yields an HttpParseError carrying the status a server should answer.
+
+import { HttpHeaders, isToken } from './headers.ts';
+import { responseHasNoBody, wantsKeepAlive, type HttpRequest, type HttpResponse, type HttpVersion } from './message.ts';
+import { ByteQueue, concatBytes, fromLatin1 } from '../util/bytes.ts';
+
+export interface HttpLimits {
+  /** Longest start line or chunk-size line, bytes (with CRLF). */
+  readonly maxLineLength: number;
+  /** Largest header section (all field lines), bytes; trailers count too. */
+  readonly maxHeaderBytes: number;
+  /** Most header (plus trailer) fields in one message. */
+  readonly maxHeaderCount: number;
+  /** Largest body, bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxLineLength: 8192,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+  maxBodyBytes: 8 * 1024 * 1024,
+};
+
+/** Why a message could not be parsed, and the status code a server answers with. */
+export interface HttpParseError {
+  readonly httpParseError: true;
+  readonly status: 400 | 413 | 414 | 431 | 501 | 505;
+  readonly detail: string;
+}
+
+export function isHttpParseError(value: unknown): value is HttpParseError {
+  return typeof value === 'object' && value !== null && (value as { httpParseError?: unknown }).httpParseError === true;
+}
+
+function parseError(status: HttpParseError['status'], detail: string): HttpParseError {
+  return { httpParseError: true, status, detail };
+}
+
+type State = 'start' | 'headers' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'until-close' | 'error';
+
+interface StartLine {
+  method: string;
+  target: string;
+  version: HttpVersion;
+  status: number;
+  reason: string;
+}
+
+const HEX_DIGITS = /^[0-9A-Fa-f]{1,15}$/;
+const CHUNK_EXT = /^(?:[ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"))?)*[ \t]*$/;
+const TARGET = /^[\x21-\x7e]+$/;
+const VERSION = /^HTTP\/(\d)\.(\d)$/;
+
+abstract class HttpParserBase<M> {
+  protected readonly queue = new ByteQueue();
+  protected state: State = 'start';
+  protected start: StartLine | null = null;
+  protected headers = new HttpHeaders();
+  protected trailers = new HttpHeaders();
+  protected headerBytes = 0;
+  protected fieldCount = 0;
+  protected bodyParts: Uint8Array[] = [];
+  protected bodyLength = 0;
+  protected remaining = 0;
+  protected error: HttpParseError | null = null;
+  readonly limits: HttpLimits;
+
+  constructor(limits: Partial<HttpLimits> = {}) {
+    this.limits = { ...DEFAULT_HTTP_LIMITS, ...limits };
+  }
+
+  /** True after a parse error: the stream cannot be resynchronised. */
+  get failed(): boolean {
+    return this.state === 'error';
+  }
+
+  /** True while part of a message has been received. */
+  get inMessage(): boolean {
+    return this.state !== 'start' || this.queue.length > 0;
+  }
+
+  /** Feed received bytes; returns the messages completed (and at most one error, last). */
+  push(chunk: Uint8Array): (M | HttpParseError)[] {
+    const out: (M | HttpParseError)[] = [];
+    if (this.state === 'error') return out;
+    this.queue.append(chunk);
+    for (;;) {
+      const result = this.step();
+      if (result === null) break;
+      out.push(result);
+      if (isHttpParseError(result)) break;
+    }
+    return out;
+  }
+
+  /** The stream ended: completes a read-until-close body, or reports a truncated message. */
+  finish(): M | HttpParseError | null {
+    if (this.state === 'until-close') {
+      this.state = 'start';
+      return this.complete();
+    }
+    if (this.state === 'error' || !this.inMessage) return null;
+    return this.fail(400, `connection closed in the middle of a message (state ${this.state})`);
+  }
+
+  protected fail(status: HttpParseError['status'], detail: string): HttpParseError {
+    this.state = 'error';
+    this.error = parseError(status, detail);
+    this.queue.clear();
+    return this.error;
+  }
+
+  /** Next line without its line ending; undefined when incomplete, an error when too long or holding a bare CR. */
+  private readLine(limit: number, tooLong: () => HttpParseError): string | undefined | HttpParseError {
+    const lf = this.queue.indexOfLf();
+    if (lf < 0) return this.queue.length >= limit ? tooLong() : undefined;
+    if (lf + 1 > limit) return tooLong();
+    const bytes = this.queue.take(lf + 1);
+    const end = lf > 0 && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
+    for (let i = 0; i < end; i++) {
+      const b = bytes[i]!;
+      if (b === 0x0d || b === 0x00) return this.fail(400, `${b === 0 ? 'NUL' : 'bare CR'} in a line (RFC 9112 §2.2)`);
+    }
+    return fromLatin1(bytes, 0, end);
+  }
+
+  private step(): M | HttpParseError | null {
+    for (;;) {
+      switch (this.state) {
+        case 'error':
+          return null;
+        case 'start': {
+          const line = this.readLine(this.limits.maxLineLength, () => this.startLineTooLong());
+          if (line === undefined || typeof line !== 'string') return line ?? null;
+          if (line === '') continue; // RFC 9112 §2.2: ignore empty lines before the start line
+          const start = this.parseStartLine(line);
+          if ('httpParseError' in start) return start;
+          this.start = start;
+          this.headers = new HttpHeaders();
+          this.trailers = new HttpHeaders();
+          this.headerBytes = 0;
+          this.fieldCount = 0;
+          this.bodyParts = [];
+          this.bodyLength = 0;
+          this.state = 'headers';
+          continue;
+        }
+        case 'headers':
+        case 'trailers': {
+          const room = this.limits.maxHeaderBytes - this.headerBytes;
+          const line = this.readLine(room + 2, () => this.fail(431, `header section larger than ${this.limits.maxHeaderBytes} bytes`));
+          if (line === undefined || typeof line !== 'string') return line ?? null;
+          this.headerBytes += line.length + 2;
+          if (line === '') {
+            if (this.state === 'trailers') {
+              this.state = 'start';
+              return this.complete();
+            }
+            const framed = this.decideFraming();
+            if (framed !== null) return framed;
+            continue;
+          }
+          const target = this.state === 'trailers' ? this.trailers : this.headers;
+          const error = this.parseFieldLine(line, target);
+          if (error !== null) return error;
+          continue;
+        }
+        case 'fixed': {
+          if (this.remaining > 0) {
+            if (this.queue.length === 0) return null;
+            const part = this.queue.take(this.remaining);
+            this.bodyParts.push(part);
+            this.bodyLength += part.length;
+            this.remaining -= part.length;
+            if (this.remaining > 0) return null;
+          }
+          this.state = 'start';
+          return this.complete();
+        }
+        case 'chunk-size': {
+          const line = this.readLine(this.limits.maxLineLength, () => this.fail(400, 'chunk-size line too long'));
+          if (line === undefined || typeof line !== 'string') return line ?? null;
+          const semicolon = line.indexOf(';');
+          const sizeText = (semicolon < 0 ? line : line.slice(0, semicolon)).replace(/[ \t]+$/, '');
+          const extensions = semicolon < 0 ? '' : line.slice(semicolon);
+          if (!HEX_DIGITS.test(sizeText)) return this.fail(400, `invalid chunk size ${JSON.stringify(sizeText)} (RFC 9112 §7.1)`);
+          if (!CHUNK_EXT.test(extensions)) return this.fail(400, `invalid chunk extension ${JSON.stringify(extensions)} (RFC 9112 §7.1.1)`);
+          const size = parseInt(sizeText, 16);
+          if (size === 0) {
+            this.state = 'trailers';
+            continue;
+          }
+          if (this.bodyLength + size > this.limits.maxBodyBytes) return this.fail(413, `chunked body larger than ${this.limits.maxBodyBytes} bytes`);
+          this.remaining = size;
+          this.state = 'chunk-data';
+          continue;
+        }
+        case 'chunk-data': {
+          if (this.queue.length === 0) return null;
+          const part = this.queue.take(this.remaining);
+          this.bodyParts.push(part);
+          this.bodyLength += part.length;
+          this.remaining -= part.length;
+          if (this.remaining > 0) return null;
+          this.state = 'chunk-data-end';
+          continue;
+        }
+        case 'chunk-data-end': {
+          const view = this.queue.view();
+          if (view.length === 0) return null;
+          if (view[0] === 0x0a) {
+            this.queue.consume(1);
+          } else if (view[0] === 0x0d) {
+            if (view.length < 2) return null;
+            if (view[1] !== 0x0a) return this.fail(400, 'chunk data not followed by CRLF');
+            this.queue.consume(2);
+          } else {
+            return this.fail(400, 'chunk data longer than its chunk size');
+          }
+          this.state = 'chunk-size';
+          continue;
+        }
+        case 'until-close': {
+          if (this.queue.length === 0) return null;
+          if (this.bodyLength + this.queue.length > this.limits.maxBodyBytes) return this.fail(413, `body larger than ${this.limits.maxBodyBytes} bytes`);
+          const part = this.queue.take(this.queue.length);
+          this.bodyParts.push(part);
+          this.bodyLength += part.length;
+          return null;
+        }
+      }
+    }
+  }
+
+  private parseFieldLine(line: string, target: HttpHeaders): HttpParseError | null {
+    if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
+      return this.obsFold(line, target);
+    }
+    if (++this.fieldCount > this.limits.maxHeaderCount) return this.fail(431, `more than ${this.limits.maxHeaderCount} header fields`);
+    const colon = line.indexOf(':');
+    if (colon <= 0) return this.fail(400, `header line without a field name and colon: ${JSON.stringify(line.slice(0, 40))}`);
+    const name = line.slice(0, colon);
+    if (!isToken(name)) return this.fail(400, `invalid field name ${JSON.stringify(name.slice(0, 40))} (whitespace before the colon is not allowed, RFC 9112 §5.1)`);
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if ((c < 0x20 && c !== 0x09) || c === 0x7f) return this.fail(400, `control character in field ${name}`);
+    }
+    HttpHeaders.trustedAppend(target, name, value);
+    return null;
+  }
+
+  /** A line starting with whitespace: obsolete line folding (RFC 9112 §5.2). */
+  protected abstract obsFold(line: string, target: HttpHeaders): HttpParseError | null;
+  protected abstract startLineTooLong(): HttpParseError;
+  protected abstract parseStartLine(line: string): StartLine | HttpParseError;
+  /** Choose the body framing after the header section; may complete a body-less message. */
+  protected abstract decideFraming(): M | HttpParseError | null;
+  protected abstract build(start: StartLine, body: Uint8Array): M;
+
+  protected complete(): M {
+    const body = this.bodyParts.length === 1 ? this.bodyParts[0]! : concatBytes(this.bodyParts);
+    this.bodyParts = [];
+    return this.build(this.start!, body);
+  }
+
+  /** Content-Length per RFC 9112 §6.3 item 5: digits, and a list only of equal values. */
+  protected contentLength(): number | HttpParseError | null {
+    const values = this.headers.getAll('content-length');
+    if (values.length === 0) return null;
+    const parts = values.flatMap((v) => v.split(',')).map((v) => v.trim());
+    if (parts.some((p) => !/^\d{1,15}$/.test(p)) || new Set(parts.map(Number)).size !== 1) {
+      return this.fail(400, `invalid Content-Length ${JSON.stringify(values.join(', ').slice(0, 40))}`);
+    }
+    return Number(parts[0]);
+  }
+
+  protected startFixed(length: number): M | HttpParseError | null {
+    if (length > this.limits.maxBodyBytes) return this.fail(413, `Content-Length ${length} exceeds ${this.limits.maxBodyBytes} bytes`);
+    this.remaining = length;
+    this.state = 'fixed';
+    return null;
+  }
+}
+
+function parseVersion(text: string): HttpVersion | 'unsupported' | null {
+  const m = VERSION.exec(text);
+  if (m === null) return null;
+  if (m[1] !== '1') return 'unsupported';
+  return m[2] === '0' ? 'HTTP/1.0' : 'HTTP/1.1';
+}
+
+/** Parses requests, as a server does. */
+export class HttpRequestParser extends HttpParserBase<HttpRequest> {
+  protected startLineTooLong(): HttpParseError {
+    return this.fail(414, `request line longer than ${this.limits.maxLineLength} bytes`);
+  }
+
+  protected parseStartLine(line: string): StartLine | HttpParseError {
+    const parts = line.split(' ');
+    if (parts.length !== 3) return this.fail(400, `malformed request line ${JSON.stringify(line.slice(0, 60))}`);
+    const [method, target, versionText] = parts as [string, string, string];
+    if (!isToken(method)) return this.fail(400, `invalid method ${JSON.stringify(method.slice(0, 20))}`);
+    if (!TARGET.test(target)) return this.fail(400, `invalid request-target ${JSON.stringify(target.slice(0, 40))}`);
+    const version = parseVersion(versionText);
+    if (version === null) return this.fail(400, `invalid HTTP version ${JSON.stringify(versionText.slice(0, 20))}`);
+    if (version === 'unsupported') return this.fail(505, `HTTP version ${versionText} is not supported`);
+    return { method, target, version, status: 0, reason: '' };
+  }
+
+  protected obsFold(): HttpParseError {
+    return this.fail(400, 'obsolete line folding in a request (RFC 9112 §5.2)');
+  }
+
+  protected decideFraming(): HttpRequest | HttpParseError | null {
+    const start = this.start!;
+    const hosts = this.headers.getAll('host');
+    if (start.version === 'HTTP/1.1' && hosts.length !== 1) {
+      return this.fail(400, hosts.length === 0 ? 'HTTP/1.1 request without Host (RFC 9112 §3.2)' : 'more than one Host field');
+    }
+    const codings = this.headers.tokens('transfer-encoding');
+    if (this.headers.has('transfer-encoding')) {
+      if (this.headers.has('content-length')) return this.fail(400, 'both Transfer-Encoding and Content-Length (RFC 9112 §6.1)');
+      if (start.version === 'HTTP/1.0') return this.fail(400, 'Transfer-Encoding in an HTTP/1.0 request');
+      if (codings[codings.length - 1] !== 'chunked') return this.fail(400, 'the final transfer coding of a request must be chunked (RFC 9112 §6.3)');
+      if (codings.length !== 1) return this.fail(501, `transfer codings ${codings.join(', ')} are not implemented`);
+      this.state = 'chunk-size';
+      return null;
+    }
+    const length = this.contentLength();
+    if (length !== null && typeof length !== 'number') return length;
+    if (length === null || length === 0) {
+      this.state = 'start';
+      return this.complete();
+    }
+    return this.startFixed(length);
+  }
+
+  protected build(start: StartLine, body: Uint8Array): HttpRequest {
+    return {
+      method: start.method,
+      target: start.target,
+      version: start.version,
+      headers: this.headers,
+      body,
+      trailers: this.trailers,
+      keepAlive: wantsKeepAlive(start.version, this.headers),
+    };
+  }
+}
+
+/** Parses responses, as a client does; it must be told each request's method (HEAD has no body). */
+export class HttpResponseParser extends HttpParserBase<HttpResponse> {
+  private readonly methods: string[] = [];
+
+  /** Record that a request with `method` was sent; responses are matched in order. */
+  expectResponseTo(method: string): void {
+    this.methods.push(method);
+  }
+
+  protected startLineTooLong(): HttpParseError {
+    return this.fail(400, `status line longer than ${this.limits.maxLineLength} bytes`);
+  }
+
+  protected parseStartLine(line: string): StartLine | HttpParseError {
+    const m = /^(\S+) (\d{3})(?: (.*))?$/.exec(line);
+    if (m === null) return this.fail(400, `malformed status line ${JSON.stringify(line.slice(0, 60))}`);
+    const version = parseVersion(m[1]!);
+    if (version === null) return this.fail(400, `invalid HTTP version ${JSON.stringify(m[1]!.slice(0, 20))}`);
+    if (version === 'unsupported') return this.fail(505, `HTTP version ${m[1]} is not supported`);
+    return { method: '', target: '', version, status: Number(m[2]), reason: m[3] ?? '' };
+  }
+
+  protected obsFold(line: string, target: HttpHeaders): HttpParseError | null {
+    // RFC 9112 §5.2: a user agent replaces obs-fold with SP.
+    const entries = target.entries() as [string, string][];
+    const last = entries[entries.length - 1];
+    if (last === undefined) return this.fail(400, 'continuation line before any header field');
+    last[1] = `${last[1]} ${line.trim()}`;
+    return null;
+  }
+
+  /** The message being completed was delimited by the connection closing (RFC 9112 §6.3 item 8). */
+  private readUntilClose = false;
+
+  protected decideFraming(): HttpResponse | HttpParseError | null {
+    const start = this.start!;
+    this.readUntilClose = false;
+    const interim = start.status >= 100 && start.status < 200;
+    const method = interim ? (this.methods[0] ?? 'GET') : (this.methods.shift() ?? 'GET');
+    if (responseHasNoBody(method, start.status)) {
+      this.state = 'start';
+      return this.complete();
+    }
+    if (this.headers.has('transfer-encoding')) {
+      const codings = this.headers.tokens('transfer-encoding');
+      if (codings[codings.length - 1] === 'chunked') {
+        if (codings.length !== 1) return this.fail(501, `transfer codings ${codings.join(', ')} are not implemented`);
+        this.state = 'chunk-size';
+      } else {
+        this.state = 'until-close';
+        this.readUntilClose = true;
+      }
+      return null;
+    }
+    const length = this.contentLength();
+    if (length !== null && typeof length !== 'number') return length;
+    if (length === null) {
+      this.state = 'until-close';
+      this.readUntilClose = true;
+      return null;
+    }
+    if (length === 0) {
+      this.state = 'start';
+      return this.complete();
+    }
+    return this.startFixed(length);
+  }
+
+  protected build(start: StartLine, body: Uint8Array): HttpResponse {
+    return {
+      version: start.version,
+      status: start.status,
+      reason: start.reason,
+      headers: this.headers,
+      body,
+      trailers: this.trailers,
+      keepAlive: wantsKeepAlive(start.version, this.headers) && !this.readUntilClose,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+// Test helper: run a fake network's virtual time while Node's event loop settles promises.
+
+import { driveWithEventLoop } from '@netlayers/core';
+import type { FakeNetwork } from './fake-network.ts';
+
+export async function drive<T>(net: FakeNetwork, promise: Promise<T>): Promise<T> {
+  await driveWithEventLoop(net.scheduler, { until: promise, eventsPerYield: 64 });
+  return promise;
+}
+
+export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
