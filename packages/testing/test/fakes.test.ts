@@ -1,0 +1,72 @@
+// The reference fakes: they stand beside implementations under test, so they must behave.
+import { describe, expect, it } from 'vitest';
+import { EtherType, Ipv4Address, Packet, UnreachableCode, type IcmpErrorReport } from '@netlayers/core';
+import { FakeIpNetwork, FakeLinkSegment, FakeMedium, createWorld, physicalMediumSuite, runUntil } from '../src/index.ts';
+
+physicalMediumSuite('FakeMedium point-to-point', (sim) => new FakeMedium(sim.scheduler, { bandwidth: '10Mbps', delay: '5us' }));
+physicalMediumSuite('FakeMedium shared', (sim) => new FakeMedium(sim.scheduler, { topology: 'shared', bandwidth: '1Gbps', delay: '1ms' }));
+
+describe('FakeIpNetwork', () => {
+  function lossyRun(seed: number): { received: number[]; stats: FakeIpNetwork['stats'] } {
+    const world = createWorld(seed);
+    const net = new FakeIpNetwork(world.sim, { loss: 0.2, reorder: 0.3, duplicate: 0.1 });
+    const a = net.addNode(world.node('a'), '10.0.0.1');
+    const b = net.addNode(world.node('b'), '10.0.0.2');
+    const received: number[] = [];
+    b.registerProtocol(200, (p) => received.push(p.bytes[0]!));
+    for (let i = 0; i < 200; i++) a.send(Packet.from(new Uint8Array([i])), { destination: b.address, protocol: 200 });
+    world.sim.scheduler.runUntilIdle();
+    return { received, stats: { ...net.stats } };
+  }
+
+  it('loses, duplicates and reorders as configured, the same way for the same seed', () => {
+    const first = lossyRun(7);
+    expect(first.stats.lost).toBeGreaterThan(20);
+    expect(first.stats.lost).toBeLessThan(60);
+    expect(first.stats.duplicated).toBeGreaterThan(5);
+    expect(first.received.length).toBe(200 - first.stats.lost + first.stats.duplicated);
+    const inOrder = first.received.every((v, i, all) => i === 0 || all[i - 1]! <= v);
+    expect(inOrder).toBe(false);
+    expect(lossyRun(7)).toEqual(first);
+    expect(lossyRun(8).received).not.toEqual(first.received);
+  });
+
+  it('reports no-route for an address not on the network, and routes ICMP errors to onError', () => {
+    const world = createWorld();
+    const net = new FakeIpNetwork(world.sim);
+    const a = net.addNode(world.node('a'), '10.0.0.1');
+    const b = net.addNode(world.node('b'), '10.0.0.2');
+    expect(a.send(Packet.from('x'), { destination: Ipv4Address.parse('10.9.9.9'), protocol: 17 })).toMatchObject({ ok: false, reason: 'no-route' });
+    const errors: IcmpErrorReport[] = [];
+    a.registerProtocol(17, () => undefined, (r) => errors.push(r));
+    b.registerProtocol(17, (_p, info) => b.sendUnreachable(info, UnreachableCode.Port));
+    a.send(Packet.from('12345678'), { destination: b.address, protocol: 17 });
+    runUntil(world.sim, () => errors.length > 0);
+    expect(errors[0]).toMatchObject({ icmpType: 3, icmpCode: 3, originalProtocol: 17 });
+    expect(new TextDecoder().decode(errors[0]!.originalPayload)).toBe('12345678');
+    // A protocol nobody registered draws protocol unreachable.
+    a.registerProtocol(99, () => undefined, (r) => errors.push(r));
+    a.send(Packet.from('x'), { destination: b.address, protocol: 99 });
+    runUntil(world.sim, () => errors.length > 1);
+    expect(errors[1]).toMatchObject({ icmpCode: UnreachableCode.Protocol, originalProtocol: 99 });
+  });
+});
+
+describe('FakeLinkSegment', () => {
+  it('resolves next hops from the addresses interfaces were given and drops unknown ones', () => {
+    const world = createWorld();
+    const segment = new FakeLinkSegment({ mtu: 1000 });
+    const a = segment.attach(world.node('a'));
+    const b = segment.attach(world.node('b'));
+    b.setIpv4Addresses([Ipv4Address.parse('10.0.0.2')]);
+    const got: string[] = [];
+    b.registerProtocol(EtherType.IPv4, (p) => got.push(new TextDecoder().decode(p.bytes)));
+    a.send(Packet.from('hi'), EtherType.IPv4, { kind: 'ipv4', nextHop: Ipv4Address.parse('10.0.0.2') });
+    a.send(Packet.from('lost'), EtherType.IPv4, { kind: 'ipv4', nextHop: Ipv4Address.parse('10.0.0.3') });
+    a.send(Packet.from(new Uint8Array(1001)), EtherType.IPv4, { kind: 'broadcast' });
+    world.sim.scheduler.runUntilIdle();
+    expect(got).toEqual(['hi']);
+    expect(a.stats.drops).toBe(2);
+    expect(world.events.filter((e) => e.kind === 'drop').map((e) => (e.kind === 'drop' ? e.reason : ''))).toEqual(['arp-failed', 'too-big']);
+  });
+});
