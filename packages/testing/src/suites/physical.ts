@@ -190,10 +190,11 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
         const world = createWorld(42);
         const medium = factory(world.sim);
         const { ports, received } = attachRecorded(world, medium, ['a', 'b']);
+        const max = medium.capabilities.maxFrameBytes;
         // Both ends talk at once: on a shared medium this is where randomness (backoff) enters.
         for (let i = 0; i < 20; i++) {
-          ports[0]!.transmit(frame(i, 64 + i * 50));
-          ports[1]!.transmit(frame(100 + i, 1000 - i * 30));
+          ports[0]!.transmit(frame(i, Math.min(max, 64 + i * 50)));
+          ports[1]!.transmit(frame(100 + i, Math.min(max, 1000 - i * 30)));
         }
         runUntil(world.sim, () => received.length >= 40, '60s');
         return received.map((r) => `${r.time}:${r.port}:${r.bytes[0]}.${r.bytes[1]}:${r.bytes.length}`);
