@@ -1,0 +1,329 @@
+// IPv4 wire format (RFC 791 §3.1): the readonly `Ipv4Header` repr, `parseIpv4` that
+// validates untrusted bytes and never throws, `emitIpv4Header` that writes a header with a
+// correct header checksum (RFC 1071), option parsing with bounds checks (RFC 791 §3.1
+// "Options": EOL, NOP, then type-length-value) and a tcpdump-style one-line summary.
+
+import {
+  DropReason,
+  InvalidArgumentError,
+  Ipv4Address,
+  internetChecksum,
+  ipProtocolName,
+  wireError,
+  type SummaryFields,
+  type WireError,
+} from '@netlayers/core';
+
+export const IPV4_VERSION = 4;
+export const IPV4_MIN_HEADER_LENGTH = 20;
+export const IPV4_MAX_HEADER_LENGTH = 60;
+/** Largest datagram the 16-bit total length field can describe. */
+export const IPV4_MAX_DATAGRAM_LENGTH = 65535;
+/** Every host must accept a datagram of this size (RFC 791 §3.1, RFC 1122 §3.3.3). */
+export const IPV4_MIN_REASSEMBLY_SIZE = 576;
+export const DEFAULT_TTL = 64;
+
+/** Option-type octets (RFC 791 §3.1; copied flag in bit 7). */
+export const Ipv4OptionType = {
+  EndOfOptionList: 0,
+  NoOperation: 1,
+  RecordRoute: 7,
+  InternetTimestamp: 68,
+  Security: 130,
+  LooseSourceRoute: 131,
+  StreamIdentifier: 136,
+  StrictSourceRoute: 137,
+} as const;
+
+/**
+ * One IPv4 option. End-of-option-list is not listed: it ends parsing and the emitter pads
+ * with it. No-operation appears as `{ type: 1, data: empty }`.
+ */
+export interface Ipv4Option {
+  /** The option-type octet: copied flag (bit 7), class (bits 5-6), number (bits 0-4). */
+  readonly type: number;
+  /** The octets after type and length (empty for no-operation). A view into the parsed bytes. */
+  readonly data: Uint8Array;
+}
+
+export interface Ipv4Header {
+  readonly version: number;
+  /** Header length in bytes (IHL * 4), options and padding included. */
+  readonly headerLength: number;
+  /** Type of service (DSCP + ECN). */
+  readonly tos: number;
+  /** Header plus data, in bytes. */
+  readonly totalLength: number;
+  readonly identification: number;
+  readonly dontFragment: boolean;
+  readonly moreFragments: boolean;
+  /** Offset of this fragment's data in the original datagram, in bytes (a multiple of 8). */
+  readonly fragmentOffset: number;
+  readonly ttl: number;
+  readonly protocol: number;
+  /** The header checksum as parsed (the emitter computes its own). */
+  readonly checksum: number;
+  readonly source: Ipv4Address;
+  readonly destination: Ipv4Address;
+  readonly options: readonly Ipv4Option[];
+}
+
+export interface ParsedIpv4 {
+  readonly header: Ipv4Header;
+  /** The data after the header, trimmed to the total length (link padding removed). A view. */
+  readonly payload: Uint8Array;
+}
+
+const NO_OPTIONS: readonly Ipv4Option[] = Object.freeze([]);
+const EMPTY = new Uint8Array(0);
+
+/** Whether fragmentation copies this option into every fragment (RFC 791 §3.1, copied flag). */
+export function isCopiedOption(type: number): boolean {
+  return (type & 0x80) !== 0;
+}
+
+export function ipv4OptionName(type: number): string {
+  switch (type) {
+    case Ipv4OptionType.EndOfOptionList: return 'EOL';
+    case Ipv4OptionType.NoOperation: return 'NOP';
+    case Ipv4OptionType.RecordRoute: return 'RR';
+    case Ipv4OptionType.InternetTimestamp: return 'TS';
+    case Ipv4OptionType.Security: return 'SEC';
+    case Ipv4OptionType.LooseSourceRoute: return 'LSRR';
+    case Ipv4OptionType.StreamIdentifier: return 'SID';
+    case Ipv4OptionType.StrictSourceRoute: return 'SSRR';
+    default: return `opt-${type}`;
+  }
+}
+
+/**
+ * Parse and validate an IPv4 datagram. Never throws. Checks, in order: length for the fixed
+ * header, version 4, IHL >= 5 and within the bytes, total length between the header length
+ * and the bytes available, the header checksum, the options' bounds, and that the fragment
+ * ends at or before byte 65535 of the original datagram.
+ */
+export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
+  const available = bytes.length;
+  if (available < IPV4_MIN_HEADER_LENGTH) {
+    return wireError(DropReason.Truncated, `IPv4 header needs 20 bytes, got ${available}`);
+  }
+  const version = bytes[0]! >>> 4;
+  if (version !== IPV4_VERSION) return wireError(DropReason.BadVersion, `IP version ${version}, expected 4`);
+  const headerLength = (bytes[0]! & 0x0f) * 4;
+  if (headerLength < IPV4_MIN_HEADER_LENGTH) {
+    return wireError(DropReason.BadHeaderLength, `IHL ${headerLength / 4} (${headerLength} bytes) is below the minimum of 5`);
+  }
+  if (headerLength > available) {
+    return wireError(DropReason.Truncated, `header length ${headerLength} exceeds the ${available} bytes received`);
+  }
+  const totalLength = (bytes[2]! << 8) | bytes[3]!;
+  if (totalLength < headerLength) {
+    return wireError(DropReason.BadLength, `total length ${totalLength} is below the header length ${headerLength}`);
+  }
+  if (totalLength > available) {
+    return wireError(DropReason.Truncated, `total length ${totalLength} exceeds the ${available} bytes received`);
+  }
+  if (internetChecksum(bytes, 0, headerLength) !== 0) {
+    const got = (bytes[10]! << 8) | bytes[11]!;
+    return wireError(DropReason.BadChecksum, `header checksum 0x${got.toString(16).padStart(4, '0')} is wrong`);
+  }
+  let options = NO_OPTIONS;
+  if (headerLength > IPV4_MIN_HEADER_LENGTH) {
+    const parsed = parseOptions(bytes, headerLength);
+    if (!Array.isArray(parsed)) return parsed as WireError;
+    options = parsed;
+  }
+  const flagsAndOffset = (bytes[6]! << 8) | bytes[7]!;
+  const fragmentOffset = (flagsAndOffset & 0x1fff) * 8;
+  const dataLength = totalLength - headerLength;
+  if (fragmentOffset + dataLength > IPV4_MAX_DATAGRAM_LENGTH) {
+    return wireError(
+      DropReason.FragmentInvalid,
+      `fragment at offset ${fragmentOffset} with ${dataLength} data bytes ends past byte 65535`,
+    );
+  }
+  const header: Ipv4Header = {
+    version,
+    headerLength,
+    tos: bytes[1]!,
+    totalLength,
+    identification: (bytes[4]! << 8) | bytes[5]!,
+    dontFragment: (flagsAndOffset & 0x4000) !== 0,
+    moreFragments: (flagsAndOffset & 0x2000) !== 0,
+    fragmentOffset,
+    ttl: bytes[8]!,
+    protocol: bytes[9]!,
+    checksum: (bytes[10]! << 8) | bytes[11]!,
+    source: Ipv4Address.fromBytes(bytes, 12),
+    destination: Ipv4Address.fromBytes(bytes, 16),
+    options,
+  };
+  return { header, payload: bytes.subarray(headerLength, totalLength) };
+}
+
+function parseOptions(bytes: Uint8Array, headerLength: number): Ipv4Option[] | WireError {
+  const options: Ipv4Option[] = [];
+  let i = IPV4_MIN_HEADER_LENGTH;
+  while (i < headerLength) {
+    const type = bytes[i]!;
+    if (type === Ipv4OptionType.EndOfOptionList) break;
+    if (type === Ipv4OptionType.NoOperation) {
+      options.push({ type, data: EMPTY });
+      i++;
+      continue;
+    }
+    const name = ipv4OptionName(type);
+    if (i + 1 >= headerLength) return wireError(DropReason.BadOption, `option ${name} at byte ${i} has no length octet`);
+    const length = bytes[i + 1]!;
+    if (length < 2) return wireError(DropReason.BadOption, `option ${name} at byte ${i} has length ${length} (minimum 2)`);
+    if (i + length > headerLength) {
+      return wireError(DropReason.BadOption, `option ${name} at byte ${i} with length ${length} runs past the ${headerLength}-byte header`);
+    }
+    const problem = checkOptionShape(type, length, bytes[i + 2]);
+    if (problem !== null) return wireError(DropReason.BadOption, `option ${name} at byte ${i}: ${problem}`);
+    options.push({ type, data: bytes.subarray(i + 2, i + length) });
+    i += length;
+  }
+  return options;
+}
+
+/** The fixed shapes RFC 791 gives some options (pointer fields start at 4 / 5, security is 11 octets). */
+function checkOptionShape(type: number, length: number, pointer: number | undefined): string | null {
+  switch (type) {
+    case Ipv4OptionType.RecordRoute:
+    case Ipv4OptionType.LooseSourceRoute:
+    case Ipv4OptionType.StrictSourceRoute:
+      if (length < 3) return `length ${length} leaves no room for the pointer`;
+      if (pointer! < 4) return `pointer ${pointer} is below the minimum of 4`;
+      return null;
+    case Ipv4OptionType.InternetTimestamp:
+      if (length < 4) return `length ${length} leaves no room for pointer and flags`;
+      if (pointer! < 5) return `pointer ${pointer} is below the minimum of 5`;
+      return null;
+    case Ipv4OptionType.Security:
+      return length === 11 ? null : `length ${length}, the security option is 11 octets`;
+    case Ipv4OptionType.StreamIdentifier:
+      return length === 4 ? null : `length ${length}, the stream identifier option is 4 octets`;
+    default:
+      return null;
+  }
+}
+
+/** Bytes the options take on the wire, padded with end-of-option-list to a 32-bit boundary. */
+export function ipv4OptionsLength(options: readonly Ipv4Option[]): number {
+  let n = 0;
+  for (const option of options) n += option.type === Ipv4OptionType.NoOperation ? 1 : option.data.length + 2;
+  return (n + 3) & ~3;
+}
+
+/** The header length a header with these options has. */
+export function ipv4HeaderLengthFor(options: readonly Ipv4Option[]): number {
+  return IPV4_MIN_HEADER_LENGTH + ipv4OptionsLength(options);
+}
+
+export interface Ipv4HeaderInit {
+  readonly source: Ipv4Address;
+  readonly destination: Ipv4Address;
+  readonly protocol: number;
+  /** Bytes of data after the header. */
+  readonly payloadLength: number;
+  readonly ttl?: number;
+  readonly tos?: number;
+  readonly identification?: number;
+  readonly dontFragment?: boolean;
+  readonly moreFragments?: boolean;
+  readonly fragmentOffset?: number;
+  readonly options?: readonly Ipv4Option[];
+}
+
+/** A header repr with defaults filled in and lengths computed (checksum left 0: emit computes it). */
+export function makeIpv4Header(init: Ipv4HeaderInit): Ipv4Header {
+  const options = init.options ?? NO_OPTIONS;
+  const headerLength = ipv4HeaderLengthFor(options);
+  return {
+    version: IPV4_VERSION,
+    headerLength,
+    tos: init.tos ?? 0,
+    totalLength: headerLength + init.payloadLength,
+    identification: init.identification ?? 0,
+    dontFragment: init.dontFragment ?? false,
+    moreFragments: init.moreFragments ?? false,
+    fragmentOffset: init.fragmentOffset ?? 0,
+    ttl: init.ttl ?? DEFAULT_TTL,
+    protocol: init.protocol,
+    checksum: 0,
+    source: init.source,
+    destination: init.destination,
+    options,
+  };
+}
+
+/**
+ * Write `header` into the start of `into` with a correct checksum; returns the bytes written.
+ * The header length written is the one the options need (`ipv4HeaderLengthFor`), which is
+ * `header.headerLength` for any repr from `parseIpv4` or `makeIpv4Header`.
+ */
+export function emitIpv4Header(header: Ipv4Header, into: Uint8Array): number {
+  const headerLength = ipv4HeaderLengthFor(header.options);
+  if (headerLength > IPV4_MAX_HEADER_LENGTH) {
+    throw new InvalidArgumentError('options', `${headerLength - IPV4_MIN_HEADER_LENGTH} bytes`, 'IPv4 options fit in at most 40 bytes');
+  }
+  if (into.length < headerLength) {
+    throw new InvalidArgumentError('into', `${into.length} bytes`, `an IPv4 header with these options needs ${headerLength} bytes`);
+  }
+  into[0] = (IPV4_VERSION << 4) | (headerLength >>> 2);
+  into[1] = header.tos & 0xff;
+  into[2] = (header.totalLength >>> 8) & 0xff;
+  into[3] = header.totalLength & 0xff;
+  into[4] = (header.identification >>> 8) & 0xff;
+  into[5] = header.identification & 0xff;
+  const flagsAndOffset =
+    (header.dontFragment ? 0x4000 : 0) | (header.moreFragments ? 0x2000 : 0) | ((header.fragmentOffset >>> 3) & 0x1fff);
+  into[6] = flagsAndOffset >>> 8;
+  into[7] = flagsAndOffset & 0xff;
+  into[8] = header.ttl & 0xff;
+  into[9] = header.protocol & 0xff;
+  into[10] = 0;
+  into[11] = 0;
+  header.source.writeTo(into, 12);
+  header.destination.writeTo(into, 16);
+  let i = IPV4_MIN_HEADER_LENGTH;
+  for (const option of header.options) {
+    into[i++] = option.type;
+    if (option.type === Ipv4OptionType.NoOperation) continue;
+    into[i++] = option.data.length + 2;
+    into.set(option.data, i);
+    i += option.data.length;
+  }
+  while (i < headerLength) into[i++] = Ipv4OptionType.EndOfOptionList;
+  const checksum = internetChecksum(into, 0, headerLength);
+  into[10] = checksum >>> 8;
+  into[11] = checksum & 0xff;
+  return headerLength;
+}
+
+/** tcpdump -v style: "10.0.0.1 > 10.0.0.2: UDP (17), ttl 64, id 7, flags [DF], length 1500". */
+export function ipv4Summary(header: Ipv4Header): string {
+  let text = `${header.source} > ${header.destination}: ${ipProtocolName(header.protocol)} (${header.protocol}), ttl ${header.ttl}, id ${header.identification}`;
+  if (header.dontFragment) text += ', flags [DF]';
+  if (header.moreFragments || header.fragmentOffset > 0) {
+    text += `, frag ${header.totalLength - header.headerLength}@${header.fragmentOffset}${header.moreFragments ? '+' : ''}`;
+  }
+  if (header.options.length > 0) text += `, options [${header.options.map((o) => ipv4OptionName(o.type)).join(',')}]`;
+  return `${text}, length ${header.totalLength}`;
+}
+
+/** The flattened header fields every network-layer pdu trace event carries. */
+export function ipv4TraceFields(header: Ipv4Header): Record<string, string | number | boolean> {
+  return {
+    src: header.source.toString(),
+    dst: header.destination.toString(),
+    proto: header.protocol,
+    ttl: header.ttl,
+    id: header.identification,
+    len: header.totalLength,
+    df: header.dontFragment,
+    mf: header.moreFragments,
+    offset: header.fragmentOffset,
+  } satisfies SummaryFields;
+}

@@ -1,0 +1,237 @@
+// Reassembly of IPv4 fragments (RFC 791 §3.2 "An Example Reassembly Procedure", with the
+// hole bookkeeping of RFC 815 done as a sorted list of received ranges). Datagrams are keyed
+// by (source, destination, protocol, identification). One timer per datagram from its first
+// fragment (RFC 1122 §3.3.2: 60 to 120 s recommended; default here 30 s like Linux); on
+// expiry the pieces are dropped and, if fragment 0 had arrived, the owner is told so it can
+// send ICMP time exceeded code 1. Memory across all pending datagrams is bounded (oldest
+// evicted first). Exact duplicates are ignored; an overlap with different bytes discards
+// the whole datagram (the RFC 5722 policy, which defeats teardrop-style overlap attacks),
+// and later fragments of it are discarded until its timer runs out.
+
+import { DropReason, type NodeContext, type TimerHandle } from '@netlayers/core';
+import { emitIpv4Header, type Ipv4Header } from './ipv4-wire.ts';
+
+export interface ReassemblyOptions {
+  /** Nanoseconds from the first fragment until the datagram is abandoned. */
+  readonly timeout: number;
+  /** Bytes of fragment data held across all pending datagrams. */
+  readonly memoryLimit: number;
+}
+
+export interface ReassembledDatagram {
+  /** The first fragment's header with MF clear, offset 0 and the full total length. */
+  readonly header: Ipv4Header;
+  readonly payload: Uint8Array;
+  /** The whole datagram, header first (what an ICMP error about it quotes). */
+  readonly datagram: Uint8Array;
+  readonly fragments: number;
+}
+
+/** Called when a datagram whose first fragment had arrived times out: `firstFragment` is that fragment's bytes. */
+export type ReassemblyExpired = (firstFragment: Uint8Array, header: Ipv4Header) => void;
+
+interface Piece {
+  readonly offset: number;
+  readonly data: Uint8Array;
+}
+
+interface PendingDatagram {
+  readonly key: string;
+  readonly pieces: Piece[];
+  /** Data length, known once the last fragment (MF clear) arrives; -1 until then. */
+  total: number;
+  /** Fragment 0: its header and its bytes (header and data), kept for the ICMP quote. */
+  first: { header: Ipv4Header; bytes: Uint8Array } | null;
+  bytes: number;
+  /** Set after an invalid fragment: the datagram is discarded and later pieces are dropped. */
+  discarded: boolean;
+  readonly timer: TimerHandle;
+  readonly iface: string;
+}
+
+export class Reassembler {
+  private readonly pending = new Map<string, PendingDatagram>();
+  private held = 0;
+
+  constructor(
+    private readonly node: NodeContext,
+    private readonly options: ReassemblyOptions,
+    private readonly onExpired: ReassemblyExpired,
+  ) {}
+
+  /** Datagrams waiting for fragments. */
+  get pendingCount(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (!p.discarded) n++;
+    return n;
+  }
+
+  /** Bytes of fragment data held. */
+  get bytesHeld(): number {
+    return this.held;
+  }
+
+  /**
+   * Add one fragment (`header`, its data `payload`, and `fragmentBytes`, the whole fragment
+   * as received). Returns the datagram when this fragment completes it, else null. Invalid
+   * fragments are traced as drops here.
+   */
+  add(header: Ipv4Header, payload: Uint8Array, fragmentBytes: Uint8Array, iface: string): ReassembledDatagram | null {
+    const key = `${header.source.value}>${header.destination.value}/${header.protocol}#${header.identification}`;
+    const offset = header.fragmentOffset;
+    const end = offset + payload.length;
+    let entry = this.pending.get(key);
+    if (entry?.discarded) {
+      this.drop(DropReason.FragmentInvalid, `fragment ${offset}-${end} of a discarded datagram (id ${header.identification})`, fragmentBytes.length, iface);
+      return null;
+    }
+    if (header.moreFragments && (payload.length === 0 || payload.length % 8 !== 0)) {
+      this.drop(DropReason.FragmentInvalid, `non-last fragment with ${payload.length} data bytes (must be a positive multiple of 8)`, fragmentBytes.length, iface);
+      return null;
+    }
+    if (payload.length > this.options.memoryLimit) {
+      this.drop(DropReason.ReassemblyOverflow, `fragment of ${payload.length} bytes exceeds the reassembly memory limit`, fragmentBytes.length, iface);
+      return null;
+    }
+    if (entry === undefined) {
+      entry = this.start(key, header, iface);
+    }
+    const problem = this.check(entry, header, offset, end, payload);
+    if (problem === 'duplicate') {
+      if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, key, iface);
+      return null;
+    }
+    if (problem !== null) {
+      this.discard(entry, problem, iface);
+      return null;
+    }
+    while (this.held + payload.length > this.options.memoryLimit) {
+      const oldest = this.oldestOther(entry);
+      if (oldest === undefined) {
+        this.evict(entry, iface);
+        this.drop(DropReason.ReassemblyOverflow, `reassembly memory limit of ${this.options.memoryLimit} bytes reached`, fragmentBytes.length, iface);
+        return null;
+      }
+      this.evict(oldest, iface);
+    }
+    entry.pieces.push({ offset, data: payload.slice() });
+    entry.bytes += payload.length;
+    this.held += payload.length;
+    if (!header.moreFragments) entry.total = end;
+    if (offset === 0) entry.first = { header, bytes: fragmentBytes.slice() };
+    return this.tryComplete(entry);
+  }
+
+  private start(key: string, header: Ipv4Header, iface: string): PendingDatagram {
+    const timer = this.node.scheduler.schedule(this.options.timeout, () => this.expire(key));
+    const entry: PendingDatagram = { key, pieces: [], total: -1, first: null, bytes: 0, discarded: false, timer, iface };
+    this.pending.set(key, entry);
+    if (this.node.tracer.active) {
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface, action: 'set', timer: 'reassembly', entity: `id ${header.identification}`, duration: this.options.timeout });
+    }
+    return entry;
+  }
+
+  /** null when the fragment fits, 'duplicate' for an exact duplicate, else why the datagram is invalid. */
+  private check(entry: PendingDatagram, header: Ipv4Header, offset: number, end: number, payload: Uint8Array): string | null {
+    if (!header.moreFragments && entry.total >= 0 && entry.total !== end) {
+      return `two last fragments disagree on the length (${entry.total} and ${end})`;
+    }
+    if (entry.total >= 0 && end > entry.total) return `fragment ${offset}-${end} extends past the datagram end ${entry.total}`;
+    if (!header.moreFragments) {
+      for (const piece of entry.pieces) {
+        if (piece.offset + piece.data.length > end) return `last fragment ends at ${end} but data was received up to ${piece.offset + piece.data.length}`;
+      }
+    }
+    for (const piece of entry.pieces) {
+      const pieceEnd = piece.offset + piece.data.length;
+      if (pieceEnd <= offset || piece.offset >= end) continue;
+      if (piece.offset === offset && pieceEnd === end && sameBytes(piece.data, 0, payload, 0, payload.length)) return 'duplicate';
+      const from = Math.max(offset, piece.offset);
+      const to = Math.min(end, pieceEnd);
+      if (!sameBytes(piece.data, from - piece.offset, payload, from - offset, to - from)) {
+        return `fragment ${offset}-${end} overlaps ${piece.offset}-${pieceEnd} with different contents`;
+      }
+    }
+    return null;
+  }
+
+  private tryComplete(entry: PendingDatagram): ReassembledDatagram | null {
+    if (entry.total < 0 || entry.first === null) return null;
+    entry.pieces.sort((a, b) => a.offset - b.offset);
+    let covered = 0;
+    for (const piece of entry.pieces) {
+      if (piece.offset > covered) return null;
+      covered = Math.max(covered, piece.offset + piece.data.length);
+    }
+    if (covered < entry.total) return null;
+    const firstHeader = entry.first.header;
+    const header: Ipv4Header = {
+      ...firstHeader,
+      totalLength: firstHeader.headerLength + entry.total,
+      moreFragments: false,
+      fragmentOffset: 0,
+    };
+    const datagram = new Uint8Array(header.totalLength);
+    emitIpv4Header(header, datagram);
+    for (const piece of entry.pieces) datagram.set(piece.data, header.headerLength + piece.offset);
+    const fragments = entry.pieces.length;
+    this.forget(entry);
+    if (this.node.tracer.active) {
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'cancelled', timer: 'reassembly', entity: `id ${header.identification}` });
+      this.note(`reassembled ${header.totalLength} bytes (id ${header.identification}) from ${fragments} fragments`, entry.key, entry.iface);
+    }
+    const checksummed: Ipv4Header = { ...header, checksum: (datagram[10]! << 8) | datagram[11]! };
+    return { header: checksummed, payload: datagram.subarray(header.headerLength), datagram, fragments };
+  }
+
+  private expire(key: string): void {
+    const entry = this.pending.get(key);
+    if (entry === undefined) return;
+    this.forget(entry);
+    if (entry.discarded) return;
+    if (this.node.tracer.active) {
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'fired', timer: 'reassembly', entity: key });
+    }
+    this.drop(DropReason.ReassemblyTimeout, `reassembly timed out with ${entry.pieces.length} fragments (${entry.bytes} bytes) held`, entry.bytes, entry.iface);
+    if (entry.first !== null) this.onExpired(entry.first.bytes, entry.first.header);
+  }
+
+  private discard(entry: PendingDatagram, why: string, iface: string): void {
+    this.drop(DropReason.FragmentInvalid, why, entry.bytes, iface);
+    this.held -= entry.bytes;
+    entry.bytes = 0;
+    entry.pieces.length = 0;
+    entry.first = null;
+    entry.discarded = true;
+  }
+
+  private evict(entry: PendingDatagram, iface: string): void {
+    this.forget(entry);
+    this.drop(DropReason.ReassemblyOverflow, `evicted a pending datagram (${entry.bytes} bytes) to stay within ${this.options.memoryLimit} bytes`, entry.bytes, iface);
+  }
+
+  private oldestOther(current: PendingDatagram): PendingDatagram | undefined {
+    for (const entry of this.pending.values()) if (entry !== current && entry.bytes > 0) return entry;
+    return undefined;
+  }
+
+  private forget(entry: PendingDatagram): void {
+    entry.timer.cancel();
+    this.pending.delete(entry.key);
+    this.held -= entry.bytes;
+  }
+
+  private drop(reason: DropReason, detail: string, length: number, iface: string): void {
+    this.node.tracer.drop('network', 'ipv4', reason, detail, length, { iface });
+  }
+
+  private note(message: string, entity: string, iface: string): void {
+    this.node.tracer.emit({ kind: 'note', role: 'network', protocol: 'ipv4', iface, message, entity });
+  }
+}
+
+function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
