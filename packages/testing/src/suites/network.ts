@@ -18,7 +18,6 @@ import {
   type IpService,
   type LinkInterface,
   type NodeContext,
-  type Route,
 } from '@netlayers/core';
 import { FakeLinkSegment, type FakeLinkInterface } from '../fakes/link-segment.ts';
 import { buildDatagram } from '../fakes/ipv4-datagram.ts';
@@ -27,7 +26,6 @@ import { createWorld, runUntil, testBytes, type TestWorld } from './support.ts';
 /** What the suite needs of a network layer: the IpService, and a way to give it an interface. */
 export type NetworkLayerUnderTest = IpService & {
   addInterface(link: LinkInterface, cidr: string): void;
-  addRoute?(route: Route): void;
 };
 
 /** An experimental IP protocol number (RFC 3692) the suite sends with. */
