@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { Ipv4Address, Random, isWireError, type WireError } from '@netlayers/core';
+import { DnsRcode, DnsType, dnsMessage, emitDnsMessage, parseDnsMessage, type DnsMessage } from '../src/dns/message.ts';
+import { parseName } from '../src/dns/name.ts';
+
+const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+
+const RESPONSE: DnsMessage = dnsMessage({
+  id: 0xbeef,
+  response: true,
+  authoritative: true,
+  recursionDesired: true,
+  questions: [{ name: 'www.example.lab', type: DnsType.A, class: 1 }],
+  answers: [
+    { name: 'www.example.lab', class: 1, ttl: 60, data: { type: DnsType.CNAME, host: 'web.example.lab' } },
+    { name: 'web.example.lab', class: 1, ttl: 300, data: { type: DnsType.A, address: Ipv4Address.parse('10.0.2.10') } },
+  ],
+  authorities: [{ name: 'example.lab', class: 1, ttl: 300, data: { type: DnsType.NS, host: 'ns1.example.lab' } }],
+  additionals: [
+    { name: 'ns1.example.lab', class: 1, ttl: 300, data: { type: DnsType.A, address: Ipv4Address.parse('10.0.2.53') } },
+    { name: 'example.lab', class: 1, ttl: 300, data: { type: DnsType.TXT, texts: ['v=spf1 -all', 'hello world'] } },
+    { name: 'example.lab', class: 1, ttl: 300, data: { type: DnsType.MX, preference: 10, exchange: 'mail.example.lab' } },
+    { name: '10.2.0.10.in-addr.arpa', class: 1, ttl: 300, data: { type: DnsType.PTR, host: 'web.example.lab' } },
+    { name: 'example.lab', class: 1, ttl: 300, data: { type: DnsType.SOA, mname: 'ns1.example.lab', rname: 'hostmaster.example.lab', serial: 7, refresh: 1, retry: 2, expire: 3, minimum: 4 } },
+    { name: 'example.lab', class: 1, ttl: 300, data: { type: 99, raw: Uint8Array.of(1, 2, 3) } },
+  ],
+});
+
+describe('DNS message codec', () => {
+  it('encodes a query exactly as RFC 1035 lays it out', () => {
+    const bytes = emitDnsMessage(dnsMessage({ id: 0x1234, recursionDesired: true, questions: [{ name: 'server.lab', type: DnsType.A, class: 1 }] }));
+    expect(bytes).toEqual(hex('1234 0100 0001 0000 0000 0000 06 736572766572 03 6c6162 00 0001 0001'));
+    const parsed = parseDnsMessage(bytes) as DnsMessage;
+    expect(parsed.questions).toEqual([{ name: 'server.lab', type: 1, class: 1 }]);
+    expect(parsed.recursionDesired).toBe(true);
+  });
+
+  it('round-trips every record type, with names compressed', () => {
+    const compressed = emitDnsMessage(RESPONSE);
+    const plain = emitDnsMessage(RESPONSE, { compress: false });
+    expect(compressed.length).toBeLessThan(plain.length - 60);
+    // The answer's owner name is a bare pointer to the question's name at offset 12.
+    const answerStart = 12 + 'www.example.lab'.length + 2 + 4;
+    expect([...compressed.subarray(answerStart, answerStart + 2)]).toEqual([0xc0, 12]);
+    for (const bytes of [compressed, plain]) {
+      const parsed = parseDnsMessage(bytes);
+      expect(isWireError(parsed)).toBe(false);
+      expect(parsed).toEqual(RESPONSE);
+    }
+  });
+
+  it('compares names case-insensitively when compressing, and keeps escaped dots', () => {
+    const m = dnsMessage({ id: 1, questions: [{ name: 'A.Lab', type: 1, class: 1 }, { name: 'b.a.lab', type: 1, class: 1 }, { name: 'dot\\.inside.lab', type: 1, class: 1 }] });
+    const parsed = parseDnsMessage(emitDnsMessage(m)) as DnsMessage;
+    expect(parsed.questions.map((q) => q.name)).toEqual(['A.Lab', 'b.A.Lab', 'dot\\.inside.Lab']); // the suffix "lab" is a pointer to "Lab"
+  });
+
+  const header = '0001 0000 0001 0000 0000 0000';
+  const invalid: [string, string, string][] = [
+    ['shorter than a header', '0001 0000 00', 'truncated'],
+    ['question count with no question', header, 'truncated'],
+    ['pointer to itself (loop)', `${header} c00c 0001 0001`, 'malformed'],
+    ['two pointers pointing at each other', `${header} 01 61 c0 11 c0 0e 0001 0001`, 'malformed'],
+    ['forward pointer', `${header} c0 0e 01 61 00 0001 0001`, 'malformed'],
+    ['pointer outside the message', `${header} c0 ff 0001 0001`, 'malformed'],
+    ['label over 63 bytes (type 01)', `${header} 40 ${'61'.repeat(64)} 00 0001 0001`, 'malformed'],
+    ['reserved label type 10', `${header} 80 00 0001 0001`, 'malformed'],
+    ['name over 255 bytes', `${header} ${('3f' + '61'.repeat(63)).repeat(4)} 00 0001 0001`, 'malformed'],
+    ['label cut off', `${header} 05 6162`, 'truncated'],
+    ['question cut off after its name', `${header} 01 61 00 00`, 'truncated'],
+    ['trailing bytes', `${header} 01 61 00 0001 0001 ff`, 'bad-length'],
+    ['A record of 3 bytes', '0001 8000 0000 0001 0000 0000 01 61 00 0001 0001 00000000 0003 0a0000', 'bad-length'],
+    ['RDATA longer than the message', '0001 8000 0000 0001 0000 0000 01 61 00 0001 0001 00000000 0010 0a000001', 'truncated'],
+    ['CNAME with bytes after its name', '0001 8000 0000 0001 0000 0000 01 61 00 0005 0001 00000000 0004 01 62 00 ff', 'bad-length'],
+    ['TXT string past its RDATA', '0001 8000 0000 0001 0000 0000 01 61 00 0010 0001 00000000 0002 05 61', 'truncated'],
+  ];
+  it.each(invalid)('rejects %s', (_name, input, reason) => {
+    const result = parseDnsMessage(hex(input));
+    expect(isWireError(result)).toBe(true);
+    expect((result as WireError).reason).toBe(reason);
+  });
+
+  it('accepts a name of exactly 255 octets and a label of exactly 63', () => {
+    const labels = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)];
+    const name = labels.join('.');
+    const bytes = emitDnsMessage(dnsMessage({ id: 1, questions: [{ name, type: 1, class: 1 }] }));
+    expect((parseDnsMessage(bytes) as DnsMessage).questions[0]!.name).toBe(name);
+    expect(() => emitDnsMessage(dnsMessage({ id: 1, questions: [{ name: `${name}x`, type: 1, class: 1 }] }))).toThrow(/255/);
+    expect(() => emitDnsMessage(dnsMessage({ id: 1, questions: [{ name: `${'a'.repeat(64)}.lab`, type: 1, class: 1 }] }))).toThrow(/63/);
+    expect(() => emitDnsMessage(dnsMessage({ id: 1, questions: [{ name: 'a..lab', type: 1, class: 1 }] }))).toThrow(/empty label/);
+  });
+
+  it('follows a chain of backward pointers', () => {
+    // offset 12: "lab" root; 17: "b" -> 12; 21: "a" -> 17
+    const bytes = hex('0000 0000 0000 0000 0000 0000 03 6c6162 00 01 62 c00c 01 61 c011');
+    expect(parseName(bytes, 21)).toEqual({ name: 'a.b.lab', end: 25 });
+  });
+
+  it('never throws on 10,000 random or mutated messages', () => {
+    const random = new Random('dns-fuzz');
+    const valid = emitDnsMessage(RESPONSE);
+    let parsedOk = 0;
+    for (let i = 0; i < 10_000; i++) {
+      let input: Uint8Array;
+      if (i % 2 === 0) input = random.bytes(random.int(0, 120));
+      else {
+        input = valid.slice(0, random.int(1, valid.length));
+        for (let k = random.int(1, 3); k > 0; k--) input[random.int(0, input.length - 1)] = random.int(0, 255);
+      }
+      let result: ReturnType<typeof parseDnsMessage> | undefined;
+      expect(() => {
+        result = parseDnsMessage(input);
+      }).not.toThrow();
+      if (result !== undefined && !isWireError(result)) {
+        parsedOk++;
+        // Anything we accept we can write back out and read again identically.
+        const again = parseDnsMessage(emitDnsMessage(result));
+        if (!isWireError(again)) expect(again.questions.length).toBe(result.questions.length);
+      }
+    }
+    expect(parsedOk).toBeGreaterThan(0);
+  });
+
+  it('keeps the rcode and flags', () => {
+    const m = dnsMessage({ id: 9, response: true, truncated: true, recursionAvailable: true, rcode: DnsRcode.NXDOMAIN, z: 2, opcode: 2 });
+    expect(parseDnsMessage(emitDnsMessage(m))).toEqual(m);
+  });
+});
