@@ -37,6 +37,8 @@ interface Piece {
 
 interface PendingDatagram {
   readonly key: string;
+  /** "10.0.0.1 > 10.0.0.2 id 9": how traces name it. */
+  readonly entity: string;
   readonly pieces: Piece[];
   /** Data length, known once the last fragment (MF clear) arrives; -1 until then. */
   total: number;
@@ -98,7 +100,7 @@ export class Reassembler {
     }
     const problem = this.check(entry, header, offset, end, payload);
     if (problem === 'duplicate') {
-      if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, key, iface);
+      if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, entry.entity, iface);
       return null;
     }
     if (problem !== null) {
@@ -124,10 +126,11 @@ export class Reassembler {
 
   private start(key: string, header: Ipv4Header, iface: string): PendingDatagram {
     const timer = this.node.scheduler.schedule(this.options.timeout, () => this.expire(key));
-    const entry: PendingDatagram = { key, pieces: [], total: -1, first: null, bytes: 0, discarded: false, timer, iface };
+    const entity = `${header.source} > ${header.destination} id ${header.identification}`;
+    const entry: PendingDatagram = { key, entity, pieces: [], total: -1, first: null, bytes: 0, discarded: false, timer, iface };
     this.pending.set(key, entry);
     if (this.node.tracer.active) {
-      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface, action: 'set', timer: 'reassembly', entity: `id ${header.identification}`, duration: this.options.timeout });
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface, action: 'set', timer: 'reassembly', entity, duration: this.options.timeout });
     }
     return entry;
   }
@@ -178,8 +181,8 @@ export class Reassembler {
     const fragments = entry.pieces.length;
     this.forget(entry);
     if (this.node.tracer.active) {
-      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'cancelled', timer: 'reassembly', entity: `id ${header.identification}` });
-      this.note(`reassembled ${header.totalLength} bytes (id ${header.identification}) from ${fragments} fragments`, entry.key, entry.iface);
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'cancelled', timer: 'reassembly', entity: entry.entity });
+      this.note(`reassembled ${header.totalLength} bytes (id ${header.identification}) from ${fragments} fragments`, entry.entity, entry.iface);
     }
     const checksummed: Ipv4Header = { ...header, checksum: (datagram[10]! << 8) | datagram[11]! };
     return { header: checksummed, payload: datagram.subarray(header.headerLength), datagram, fragments };
@@ -191,7 +194,7 @@ export class Reassembler {
     this.forget(entry);
     if (entry.discarded) return;
     if (this.node.tracer.active) {
-      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'fired', timer: 'reassembly', entity: key });
+      this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'fired', timer: 'reassembly', entity: entry.entity });
     }
     this.drop(DropReason.ReassemblyTimeout, `reassembly timed out with ${entry.pieces.length} fragments (${entry.bytes} bytes) held`, entry.bytes, entry.iface);
     if (entry.first !== null) this.onExpired(entry.first.bytes, entry.first.header);
