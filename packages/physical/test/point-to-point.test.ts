@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DropReason, InvalidArgumentError, InvalidUnitError, NS_PER_MS } from '@netlayers/core';
 import { PointToPointLink } from '../src/index.ts';
 import { frameEvents, numberedFrame, recordArrivals, recordTrace, seqOf, world } from './support/harness.ts';
@@ -169,11 +169,15 @@ describe('PointToPointLink attach, stats and tracing', () => {
     expect(frameEvents(events).filter((e) => e.action === 'lost').map((e) => seqOf(e.bytes))).toEqual([2]);
   });
 
-  it('still counts drops when nobody is tracing', () => {
-    const { w, a, pa } = pair({ queueLimit: 0 });
+  it('builds no events when nobody is tracing, but still counts drops', () => {
+    const { w, a, b, link, pa } = pair({ queueLimit: 0 });
     expect(w.sim.trace.active).toBe(false);
+    const emitted = [vi.spyOn(a.tracer, 'emit'), vi.spyOn(b.tracer, 'emit'), vi.spyOn(w.sim.trace, 'publish')];
     pa.transmit(numberedFrame(1));
     pa.transmit(numberedFrame(2));
+    w.sim.scheduler.runUntilIdle();
+    link.setUp(false);
+    expect(emitted.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
     expect(a.counters.get('drop.physical.queue-full')).toBe(1);
   });
 });

@@ -137,6 +137,16 @@ describe('CsmaCdBus collisions', () => {
     }
   });
 
+  it('shows the capture effect: the station that wins the channel keeps it until its queue is empty', () => {
+    const { sim, stations, arrivals } = busWith(5);
+    for (let s = 0; s < 4; s++) for (let i = 0; i < 5; i++) stations[s]!.transmit(numberedFrame(s + 1, i, 100));
+    sim.scheduler.runUntilIdle();
+    const senders = arrivals[4]!.map((a) => a.id.split(':')[0]);
+    expect(senders).toHaveLength(20);
+    const runs = senders.filter((s, i) => i === 0 || s !== senders[i - 1]).length;
+    expect(runs).toBe(4);
+  });
+
   it(`gives up after ${ATTEMPT_LIMIT} attempts with a Collision drop`, () => {
     // Two stations whose backoff streams always agree collide on every attempt.
     const { sim, bus, trace } = busWith(0);
