@@ -1,0 +1,146 @@
+// Processing the ACK field in a synchronized state (RFC 9293 §3.10.7.4 fifth step): RFC 5961
+// §5 ACK acceptability, SND.UNA and the send window (SND.WL1/SND.WL2 rule), RTT samples for
+// RFC 6298 (timestamps per RFC 7323 §4, else one timed segment with Karn's rule), duplicate
+// ACKs (RFC 5681 §2 definition), fast retransmit and fast recovery (RFC 5681 §3.2) with
+// NewReno's `recover` and partial ACKs (RFC 6582 §3.2), and SACK-based loss detection
+// (RFC 6675 IsLost) from the scoreboard.
+
+import { NS_PER_MS } from '@netlayers/core';
+import { inFlight, output, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
+import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
+import type { Tcb } from './tcb.ts';
+import { startTimer, stopTimer } from './timers.ts';
+import { publishMetrics } from './trace.ts';
+import { DUP_THRESH } from './scoreboard.ts';
+import { TcpFlag, type TcpSegment } from './wire.ts';
+
+export type AckVerdict = 'ok' | 'drop';
+
+/**
+ * Handle SEG.ACK for a segment that passed the acceptability test, in ESTABLISHED or a
+ * later state. Returns 'drop' when the segment must be discarded (an ACK was sent if the
+ * RFC says so).
+ */
+export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
+  const ack = seg.ack;
+  // RFC 5961 §5: acceptable iff (SND.UNA - MAX.SND.WND) <= SEG.ACK <= SND.NXT (SND.MAX here).
+  if (seqGt(ack, tcb.sndMax)) {
+    sendAck(tcb);
+    return 'drop';
+  }
+  if (seqLt(ack, seqAdd(tcb.sndUna, -Math.max(tcb.maxSndWnd, 1)))) {
+    sendChallengeAck(tcb);
+    return 'drop';
+  }
+  const oldUna = tcb.sndUna;
+  const window = seg.window * 2 ** tcb.sndWndScale;
+  const hasData = seg.payload.length > 0 || (seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
+  const windowChanged = window !== tcb.sndWnd;
+  let newlySacked = 0;
+  if (tcb.sackOk && seg.options.sack !== undefined) newlySacked = tcb.scoreboard.update(seg.options.sack, tcb.sndUna, tcb.sndMax);
+
+  if (seqGt(ack, oldUna)) {
+    newAck(tcb, seg, ack);
+  } else if (ack === oldUna && tcb.sndMax !== oldUna && !hasData && (!windowChanged || newlySacked > 0)) {
+    duplicateAck(tcb);
+  }
+
+  // Window update (RFC 9293 §3.10.7.4: if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)).
+  if (seqLt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 === seg.seq && seqLeq(tcb.sndWl2, ack))) {
+    const wasZero = tcb.sndWnd === 0;
+    tcb.sndWnd = window;
+    tcb.sndWl1 = seg.seq;
+    tcb.sndWl2 = ack;
+    if (window > tcb.maxSndWnd) tcb.maxSndWnd = window;
+    if (window > 0 && (wasZero || tcb.persistBackoff > 0)) {
+      stopTimer(tcb, 'persist');
+      tcb.persistBackoff = 0;
+    }
+  }
+  publishMetrics(tcb);
+  return 'ok';
+}
+
+/** RFC 9293: SND.UNA < SEG.ACK =< SND.NXT — new data acknowledged. */
+function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
+  const acked = seqDiff(ack, tcb.sndUna);
+  const flightBefore = seqDiff(tcb.sndMax, tcb.sndUna);
+  const now = tcb.now;
+
+  // RTT measurement (RFC 7323 §4.1 with timestamps; otherwise RFC 6298 with Karn's rule).
+  let rtt: number | undefined;
+  const ts = seg.options.timestamps;
+  if (tcb.tsOk && ts !== undefined && ts.echo !== 0) {
+    rtt = Math.max(0, ((tsNow(tcb) - ts.echo) | 0) * NS_PER_MS);
+  } else if (tcb.rttTime >= 0 && seqGt(ack, tcb.rttSeq)) {
+    rtt = now - tcb.rttTime;
+  }
+  if (tcb.rttTime >= 0 && seqGt(ack, tcb.rttSeq)) tcb.rttTime = -1;
+  if (rtt !== undefined) tcb.rto.sample(rtt);
+
+  // Drop acknowledged bytes: a SYN and a FIN take a sequence number but no buffer byte.
+  let dataAcked = acked;
+  if (tcb.sndUna === tcb.iss) dataAcked--;
+  if (tcb.finSeqSent >= 0 && seqGt(ack, tcb.finSeqSent)) dataAcked--;
+  tcb.sendBuffer.consume(Math.max(0, dataAcked));
+  tcb.sndUna = ack;
+  if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack;
+  tcb.scoreboard.ackTo(ack);
+  tcb.retries = 0;
+
+  if (tcb.inRecovery) {
+    if (seqGeq(ack, tcb.recover)) {
+      // Full acknowledgment (RFC 6582 §3.2 step 6).
+      tcb.inRecovery = false;
+      tcb.dupAcks = 0;
+      tcb.cc.onExitRecovery(seqDiff(tcb.sndMax, tcb.sndUna), now);
+    } else {
+      // Partial acknowledgment (RFC 6582 §3.2 step 5): resend the next hole at once.
+      if (!tcb.sackOk) tcb.cc.onPartialAck(acked);
+      if (seqLeq(tcb.highRxt, ack) || !tcb.sackOk) {
+        const sent = retransmitFrom(tcb, ack, tcb.smss);
+        if (sent > 0) tcb.stats.fastRetransmits++;
+        tcb.highRxt = seqAdd(ack, sent);
+      }
+    }
+  } else {
+    tcb.dupAcks = 0;
+    tcb.cc.onAck(acked, flightBefore, now, rtt);
+  }
+
+  // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it.
+  if (tcb.sndUna === tcb.sndMax) stopTimer(tcb, 'RTO');
+  else startTimer(tcb, 'RTO', tcb.rto.rto);
+}
+
+/** A duplicate ACK (RFC 5681 §2): count it and enter fast recovery on the third (or when SACK says a segment is lost). */
+function duplicateAck(tcb: Tcb): void {
+  tcb.dupAcks++;
+  tcb.stats.duplicateAcks++;
+  if (tcb.inRecovery) {
+    if (!tcb.sackOk) tcb.cc.onDupAckInRecovery();
+    return;
+  }
+  const sackSaysLost = tcb.sackOk && tcb.scoreboard.lostBoundary(tcb.smss) !== undefined && seqGt(tcb.scoreboard.lostBoundary(tcb.smss)!, tcb.sndUna);
+  if (tcb.dupAcks < DUP_THRESH && !sackSaysLost) return;
+  // RFC 6582 §3.2 step 2: not while the ACK is still below `recover` (the data that was in
+  // flight at the last recovery or timeout), so one loss event does not cut cwnd twice.
+  if (tcb.recoverValid && seqLt(tcb.sndUna, tcb.recover)) return;
+  enterRecovery(tcb);
+}
+
+function enterRecovery(tcb: Tcb): void {
+  tcb.inRecovery = true;
+  tcb.recover = tcb.sndMax;
+  tcb.recoverValid = true;
+  tcb.cc.onEnterRecovery(inFlight(tcb), tcb.now);
+  const sent = retransmitFrom(tcb, tcb.sndUna, tcb.smss);
+  if (sent > 0) tcb.stats.fastRetransmits++;
+  tcb.highRxt = seqAdd(tcb.sndUna, sent);
+  startTimer(tcb, 'RTO', tcb.rto.rto);
+}
+
+/** After the ACK is processed: send what the (possibly grown) windows allow. */
+export function afterAck(tcb: Tcb): void {
+  output(tcb);
+}

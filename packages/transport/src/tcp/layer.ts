@@ -1,0 +1,416 @@
+// TcpLayer: TCP over the IpService contract, providing the StreamTransport contract.
+// Demultiplexing by 4-tuple, then listener (RFC 9293 §3.10.7.1-2: segments for no
+// connection get a RST with the sequence numbers §3.10.7.1 gives), ephemeral ports
+// chosen deterministically from a seeded stream (RFC 6056 §3.3.1), ISNs per RFC 6528,
+// ICMP errors per RFC 1122 §4.2.3.9 (with RFC 5927 §4.1's sequence check), and the
+// layer-wide RFC 5961 §7 challenge-ACK limit.
+
+import {
+  assertIntegerInRange,
+  assertPort,
+  DropReason,
+  IpProtocol,
+  Ipv4Address,
+  isWireError,
+  NS_PER_S,
+  Packet,
+  SocketError,
+  type IcmpErrorReport,
+  type IpReceiveInfo,
+  type IpService,
+  type NodeContext,
+  type Random,
+  type StreamConnectOptions,
+  type StreamListenOptions,
+  type StreamTransport,
+} from '@netlayers/core';
+import { createCongestionControl } from './congestion/index.ts';
+import type { CongestionControl } from './congestion/types.ts';
+import { resolveTcpConfig, type TcpConfig, type TcpOptions } from './config.ts';
+import { timerExpired } from './expiry.ts';
+import { acceptSyn, segmentArrives } from './input.ts';
+import { IsnGenerator, type ConnectionTuple } from './isn.ts';
+import { TcpListener, type ListenerHost } from './listener.ts';
+import { readUint32 } from './options.ts';
+import { seqAdd, seqInRange } from './seq.ts';
+import { closeConnection } from './state.ts';
+import { tcpSummary, tcpTraceFields } from './summary.ts';
+import { TcpSocket } from './socket.ts';
+import { Tcb, type TcbHost, type TcpConnectionStats, type TcpState, type TcpTimerName } from './tcb.ts';
+import { activeOpen, userAbort } from './user.ts';
+import { emitTcpSegment, parseTcpSegment, segmentLength, TcpFlag, type TcpSegment, type TcpSegmentFields } from './wire.ts';
+
+/** A snapshot of one connection, for inspection (`layer.connections()`). */
+export interface TcpConnectionInfo {
+  readonly key: string;
+  readonly state: TcpState;
+  readonly localAddress: Ipv4Address;
+  readonly localPort: number;
+  readonly remoteAddress: Ipv4Address;
+  readonly remotePort: number;
+  readonly iss: number;
+  readonly irs: number;
+  readonly sndUna: number;
+  readonly sndNxt: number;
+  readonly sndWnd: number;
+  readonly rcvNxt: number;
+  readonly rcvWnd: number;
+  readonly mss: number;
+  readonly cwnd: number;
+  readonly ssthresh: number;
+  readonly srtt: number | undefined;
+  readonly rto: number;
+  readonly sendBuffered: number;
+  readonly receiveBuffered: number;
+  readonly options: { readonly windowScaling: boolean; readonly timestamps: boolean; readonly sack: boolean };
+  readonly stats: Readonly<TcpConnectionStats>;
+}
+
+const TCP_HEADROOM = 160;
+
+export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
+  readonly name = 'tcp';
+  readonly config: TcpConfig;
+  private readonly table = new Map<string, Tcb>();
+  private readonly listeners = new Map<string, TcpListener>();
+  private readonly isn: IsnGenerator;
+  private readonly portRandom: Random;
+  private readonly tsRandom: Random;
+  private challengeWindowStart = 0;
+  private challengeCount = 0;
+
+  constructor(
+    readonly node: NodeContext,
+    private readonly ip: IpService,
+    options: TcpOptions = {},
+  ) {
+    this.config = resolveTcpConfig(options);
+    this.isn = new IsnGenerator(node.random.fork('tcp:isn'));
+    this.portRandom = node.random.fork('tcp:ports');
+    this.tsRandom = node.random.fork('tcp:ts');
+    ip.registerProtocol(IpProtocol.TCP, (packet, info) => this.receive(packet, info), (report) => this.icmpError(report));
+  }
+
+  // ---- StreamTransport -------------------------------------------------------------
+
+  /** Active OPEN: returns at once (SYN-SENT); 'connect' follows on ESTABLISHED. */
+  connect(options: StreamConnectOptions): TcpSocket {
+    const remoteAddress = Ipv4Address.from(options.remoteAddress);
+    assertPort(options.remotePort, 'remotePort');
+    if (options.localPort !== undefined) assertPort(options.localPort, 'localPort', true);
+    const localAddress = options.localAddress !== undefined ? Ipv4Address.from(options.localAddress) : this.ip.sourceAddressFor(remoteAddress);
+    if (localAddress === null) {
+      const tcb = this.newTcb(Ipv4Address.ANY, 0, remoteAddress, options.remotePort);
+      const socket = new TcpSocket(tcb);
+      this.node.scheduler.schedule(0, () => {
+        socket.onError(new SocketError('ENETUNREACH', `no route to ${remoteAddress}`));
+        socket.onClose(true);
+      });
+      return socket;
+    }
+    let localPort = options.localPort ?? 0;
+    if (localPort === 0) {
+      localPort = this.pickEphemeralPort(localAddress, remoteAddress, options.remotePort);
+    } else if (this.table.has(tupleKey(localAddress, localPort, remoteAddress, options.remotePort)) || this.listenerAt(localAddress, localPort) !== undefined) {
+      throw new SocketError('EADDRINUSE', `${localAddress}:${localPort} is already in use towards ${remoteAddress}:${options.remotePort}`);
+    }
+    const tcb = this.newTcb(localAddress, localPort, remoteAddress, options.remotePort);
+    this.table.set(tcb.key, tcb);
+    const socket = new TcpSocket(tcb);
+    activeOpen(tcb);
+    return socket;
+  }
+
+  /** Passive OPEN: LISTEN on `port` (of one address, or all). */
+  listen(options: StreamListenOptions): TcpListener {
+    assertPort(options.port, 'port', true);
+    const address = options.address !== undefined ? Ipv4Address.from(options.address) : Ipv4Address.ANY;
+    const backlog = options.backlog ?? this.config.backlog;
+    assertIntegerInRange('backlog', backlog, 1, 1 << 20);
+    let port = options.port;
+    if (port === 0) port = this.pickEphemeralPort(address, Ipv4Address.ANY, 0);
+    if (this.listenerAt(address, port) !== undefined || (address.isUnspecified && this.anyListenerOnPort(port))) {
+      throw new SocketError('EADDRINUSE', `port ${port} on ${address} is already listening`);
+    }
+    const listener = new TcpListener(this, address, port, backlog);
+    this.listeners.set(`${address}:${port}`, listener);
+    return listener;
+  }
+
+  /** Every connection this layer holds (TIME-WAIT included), as snapshots. */
+  connections(): TcpConnectionInfo[] {
+    return [...this.table.values()].map(info);
+  }
+
+  /** The socket-level view of one connection by key, if it exists. */
+  connection(key: string): TcpConnectionInfo | undefined {
+    const tcb = this.table.get(key);
+    return tcb === undefined ? undefined : info(tcb);
+  }
+
+  // ---- TcbHost -----------------------------------------------------------------------
+
+  send(tcb: Tcb, packet: Packet): void {
+    this.ip.send(packet, { destination: tcb.remoteAddress, protocol: IpProtocol.TCP, source: tcb.localAddress });
+  }
+
+  timerExpired(tcb: Tcb, timer: TcpTimerName): void {
+    timerExpired(tcb, timer);
+  }
+
+  release(tcb: Tcb): void {
+    if (this.table.get(tcb.key) === tcb) this.table.delete(tcb.key);
+  }
+
+  accepted(tcb: Tcb): void {
+    const listener = tcb.listener;
+    if (!(listener instanceof TcpListener)) return;
+    const socket = new TcpSocket(tcb);
+    listener.emit('connection', socket);
+  }
+
+  allowChallengeAck(): boolean {
+    const now = this.node.scheduler.now();
+    if (now - this.challengeWindowStart >= NS_PER_S) {
+      this.challengeWindowStart = now;
+      this.challengeCount = 0;
+    }
+    if (this.challengeCount >= this.config.challengeAckLimit) return false;
+    this.challengeCount++;
+    return true;
+  }
+
+  sendReset(tcb: Tcb, seq: number, ack: number, withAck: boolean): void {
+    this.sendRawReset(tcb.localAddress, tcb.localPort, tcb.remoteAddress, tcb.remotePort, seq, ack, withAck);
+  }
+
+  // ---- ListenerHost ------------------------------------------------------------------
+
+  unlisten(listener: TcpListener): void {
+    const key = `${listener.localAddress}:${listener.localPort}`;
+    if (this.listeners.get(key) === listener) this.listeners.delete(key);
+    for (const tcb of [...this.table.values()]) {
+      if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
+    }
+  }
+
+  // ---- Receiving ---------------------------------------------------------------------
+
+  private receive(packet: Packet, info: IpReceiveInfo): void {
+    const bytes = packet.bytes;
+    const tracer = this.node.tracer;
+    if (info.destination.isBroadcast || info.destination.isMulticast) {
+      tracer.drop('transport', 'tcp', DropReason.NotForUs, `TCP to ${info.destination} (broadcast/multicast)`, bytes.length);
+      return;
+    }
+    const seg = parseTcpSegment(bytes, info.source, info.destination);
+    if (isWireError(seg)) {
+      const ports = bytes.length >= 4 ? `${info.source}:${(bytes[0]! << 8) | bytes[1]!}-${info.destination}:${(bytes[2]! << 8) | bytes[3]!}` : undefined;
+      tracer.drop('transport', 'tcp', seg.reason, seg.detail, bytes.length, ports === undefined ? {} : { connection: ports });
+      return;
+    }
+    const key = tupleKey(info.destination, seg.destinationPort, info.source, seg.sourcePort);
+    if (tracer.active) {
+      tracer.emit({
+        kind: 'pdu',
+        role: 'transport',
+        protocol: 'tcp',
+        direction: 'up',
+        length: bytes.length,
+        headerLength: seg.dataOffset * 4,
+        text: tcpSummary(seg, info.source, info.destination),
+        connection: `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`,
+        retransmission: false,
+        fields: tcpTraceFields(seg, seg.payload.length),
+      });
+    }
+    const tcb = this.table.get(key);
+    if (tcb !== undefined) {
+      if (segmentArrives(tcb, seg) === 'done') return;
+      closeConnection(tcb, 'rcv SYN (new incarnation)');
+    }
+    const listener = this.listenerAt(info.destination, seg.destinationPort) ?? this.listenerAt(Ipv4Address.ANY, seg.destinationPort);
+    if (listener !== undefined) this.listenArrives(listener, seg, info);
+    else this.closedArrives(seg, info);
+  }
+
+  /** §3.10.7.2 LISTEN. */
+  private listenArrives(listener: TcpListener, seg: TcpSegment, info: IpReceiveInfo): void {
+    const tracer = this.node.tracer;
+    const connection = `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`;
+    if (seg.flags & TcpFlag.RST) {
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: RST ignored', seg.payload.length, { connection });
+      return;
+    }
+    if (seg.flags & TcpFlag.ACK) {
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection });
+      this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, seg.ack, 0, false);
+      return;
+    }
+    if (!(seg.flags & TcpFlag.SYN)) {
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection });
+      return;
+    }
+    if (listener.halfOpen >= listener.backlog) {
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection });
+      return;
+    }
+    const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
+    tcb.listener = listener;
+    listener.halfOpen++;
+    this.table.set(tcb.key, tcb);
+    tcb.stats.segmentsReceived++;
+    acceptSyn(tcb, seg);
+  }
+
+  /** §3.10.7.1 CLOSED: a RST for anything but a RST. */
+  private closedArrives(seg: TcpSegment, info: IpReceiveInfo): void {
+    const connection = `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`;
+    this.node.tracer.drop('transport', 'tcp', DropReason.NoSocket, `no socket for port ${seg.destinationPort}`, seg.payload.length, { connection });
+    if (seg.flags & TcpFlag.RST) return;
+    if (seg.flags & TcpFlag.ACK) this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, seg.ack, 0, false);
+    else this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, 0, seqAdd(seg.seq, segmentLength(seg)), true);
+  }
+
+  private sendRawReset(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number, seq: number, ack: number, withAck: boolean): void {
+    const fields: TcpSegmentFields = {
+      sourcePort: localPort,
+      destinationPort: remotePort,
+      seq,
+      ack: withAck ? ack : 0,
+      flags: withAck ? TcpFlag.RST | TcpFlag.ACK : TcpFlag.RST,
+      window: 0,
+    };
+    const packet = Packet.alloc(0, TCP_HEADROOM);
+    const headerLength = emitTcpSegment(fields, null, local, remote, packet);
+    const tracer = this.node.tracer;
+    if (tracer.active) {
+      const shown = { ...fields, options: {}, payload: { length: 0 } };
+      tracer.emit({
+        kind: 'pdu',
+        role: 'transport',
+        protocol: 'tcp',
+        direction: 'down',
+        length: headerLength,
+        headerLength,
+        text: tcpSummary(shown, local, remote),
+        connection: tupleKey(local, localPort, remote, remotePort),
+        retransmission: false,
+        fields: tcpTraceFields(shown, 0),
+      });
+    }
+    this.ip.send(packet, { destination: remote, protocol: IpProtocol.TCP, source: local });
+  }
+
+  /** RFC 1122 §4.2.3.9: hard errors abort, soft errors are remembered for a later timeout. */
+  private icmpError(report: IcmpErrorReport): void {
+    const quoted = report.originalPayload;
+    if (quoted.length < 8) return;
+    const sourcePort = (quoted[0]! << 8) | quoted[1]!;
+    const destinationPort = (quoted[2]! << 8) | quoted[3]!;
+    const seq = readUint32(quoted, 4);
+    const tcb = this.table.get(tupleKey(report.originalSource, sourcePort, report.originalDestination, destinationPort));
+    if (tcb === undefined) return;
+    // RFC 5927 §4.1: only errors quoting a sequence number in flight are believable.
+    if (!seqInRange(seq, tcb.sndUna, seqAdd(tcb.sndMax, 1))) {
+      this.node.tracer.drop('transport', 'tcp', DropReason.OutOfWindow, `ICMP error quoting seq ${seq} outside SND.UNA..SND.MAX`, quoted.length, { connection: tcb.key });
+      return;
+    }
+    if (report.type === 'source-quench') return; // RFC 6633: ignored
+    const where = `${tcb.remoteAddress}:${tcb.remotePort}`;
+    if (report.type === 'destination-unreachable') {
+      switch (report.icmpCode) {
+        case 2:
+        case 3:
+          closeConnection(tcb, `ICMP ${report.icmpCode === 3 ? 'port' : 'protocol'} unreachable`, new SocketError('ECONNREFUSED', `connection to ${where} refused (ICMP from ${report.reporter})`));
+          return;
+        case 4:
+          closeConnection(tcb, 'ICMP fragmentation needed', new SocketError('EMSGSIZE', `segment to ${where} too big for the path (next-hop MTU ${report.mtu ?? 'unknown'})`));
+          return;
+        case 0:
+          tcb.softError = new SocketError('ENETUNREACH', `network of ${where} unreachable (ICMP from ${report.reporter})`);
+          return;
+        default:
+          tcb.softError = new SocketError('EHOSTUNREACH', `host ${tcb.remoteAddress} unreachable (ICMP from ${report.reporter})`);
+          return;
+      }
+    }
+    tcb.softError = new SocketError('EHOSTUNREACH', `${report.type} on the way to ${where} (ICMP from ${report.reporter})`);
+  }
+
+  // ---- Helpers ----------------------------------------------------------------------
+
+  private newTcb(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): Tcb {
+    const tcb = new Tcb(this, local, localPort, remote, remotePort, this.congestionControl());
+    const tuple: ConnectionTuple = { localAddress: local.value, localPort, remoteAddress: remote.value, remotePort };
+    const fixed = this.config.initialSequenceNumber;
+    tcb.iss = fixed === undefined ? this.isn.next(tuple, this.node.scheduler.now()) : typeof fixed === 'number' ? fixed >>> 0 : fixed(tuple) >>> 0;
+    tcb.ourMss = this.config.mss ?? Math.max(64, this.ip.mtuTowards(remote) - 40);
+    tcb.tsOffset = this.tsRandom.nextUint32();
+    return tcb;
+  }
+
+  private congestionControl(): CongestionControl {
+    const cc = this.config.congestionControl;
+    return typeof cc === 'string' ? createCongestionControl(cc) : cc();
+  }
+
+  private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {
+    return this.listeners.get(`${address}:${port}`);
+  }
+
+  private anyListenerOnPort(port: number): boolean {
+    for (const listener of this.listeners.values()) if (listener.localPort === port) return true;
+    return false;
+  }
+
+  /** RFC 6056 §3.3.1 (simple random selection with a seeded stream), skipping ports in use for this 4-tuple. */
+  private pickEphemeralPort(local: Ipv4Address, remote: Ipv4Address, remotePort: number): number {
+    const [low, high] = this.config.ephemeralPorts;
+    const count = high - low + 1;
+    const start = this.portRandom.int(0, count - 1);
+    for (let i = 0; i < count; i++) {
+      const port = low + ((start + i) % count);
+      if (this.anyListenerOnPort(port)) continue;
+      if (remotePort === 0 ? this.portInUse(port) : this.table.has(tupleKey(local, port, remote, remotePort))) continue;
+      return port;
+    }
+    throw new SocketError('EADDRNOTAVAIL', `no free ephemeral port in ${low}-${high} towards ${remote}:${remotePort}`);
+  }
+
+  private portInUse(port: number): boolean {
+    for (const tcb of this.table.values()) if (tcb.localPort === port) return true;
+    return false;
+  }
+}
+
+function tupleKey(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): string {
+  return `${local}:${localPort}-${remote}:${remotePort}`;
+}
+
+function info(tcb: Tcb): TcpConnectionInfo {
+  return {
+    key: tcb.key,
+    state: tcb.state,
+    localAddress: tcb.localAddress,
+    localPort: tcb.localPort,
+    remoteAddress: tcb.remoteAddress,
+    remotePort: tcb.remotePort,
+    iss: tcb.iss,
+    irs: tcb.irs,
+    sndUna: tcb.sndUna,
+    sndNxt: tcb.sndNxt,
+    sndWnd: tcb.sndWnd,
+    rcvNxt: tcb.rcvNxt,
+    rcvWnd: tcb.rcvWnd,
+    mss: tcb.smss,
+    cwnd: tcb.cc.cwnd,
+    ssthresh: tcb.cc.ssthresh,
+    srtt: tcb.rto.srtt,
+    rto: tcb.rto.rto,
+    sendBuffered: tcb.sendBuffer.length,
+    receiveBuffered: tcb.receive.readyBytes,
+    options: { windowScaling: tcb.wsOk, timestamps: tcb.tsOk, sack: tcb.sackOk },
+    stats: { ...tcb.stats },
+  };
+}

@@ -1,0 +1,275 @@
+// The send side (RFC 9293 §3.8.6 and §3.10.4): building and emitting segments, the window
+// we advertise with receiver-side SWS avoidance (§3.8.6.2.2) and window scaling (RFC 7323
+// §2), timestamps (RFC 7323 §3), SACK blocks (RFC 2018 §4), and the output loop that sends
+// as much as the peer's window and cwnd allow, with Nagle's algorithm (RFC 896, RFC 1122
+// §4.2.3.4) and sender SWS avoidance (§3.8.6.2.1). In SACK loss recovery it fills holes
+// first, counting the pipe as RFC 6675 §4 does.
+
+import { NS_PER_MS, Packet } from '@netlayers/core';
+import type { TcpHeaderOptions } from './options.ts';
+import { seqAdd, seqDiff, seqGt, seqLeq, seqLt, seqMax, seqMin } from './seq.ts';
+import { tcpSummary, tcpTraceFields } from './summary.ts';
+import type { Tcb } from './tcb.ts';
+import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
+import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
+
+/** Headroom for the TCP, IP and link headers in front of a payload. */
+const HEADROOM = 160;
+
+/** Our TSval clock: virtual milliseconds plus a per-connection offset (RFC 7323 §5.4). */
+export function tsNow(tcb: Tcb): number {
+  return (Math.floor(tcb.now / NS_PER_MS) + tcb.tsOffset) >>> 0;
+}
+
+function synOptions(tcb: Tcb): TcpHeaderOptions {
+  const config = tcb.host.config;
+  const o: { mss: number; windowScale?: number; sackPermitted?: boolean; timestamps?: { value: number; echo: number } } = { mss: tcb.ourMss };
+  const isSynAck = tcb.state === 'SYN-RECEIVED';
+  if (isSynAck ? tcb.wsOk : config.windowScaling) o.windowScale = tcb.rcvWndScale;
+  if (isSynAck ? tcb.sackOk : config.sack) o.sackPermitted = true;
+  if (isSynAck ? tcb.tsOk : config.timestamps) o.timestamps = { value: tsNow(tcb), echo: isSynAck ? tcb.tsRecent : 0 };
+  return o;
+}
+
+function segmentOptions(tcb: Tcb, flags: number): TcpHeaderOptions | undefined {
+  if (flags & TcpFlag.SYN) return synOptions(tcb);
+  const ts = tcb.tsOk && !(flags & TcpFlag.RST);
+  const sack = tcb.sackOk && tcb.receive.hasOutOfOrder && !(flags & TcpFlag.RST);
+  if (!ts && !sack) return undefined;
+  const blocks = sack ? tcb.receive.sackBlocks(ts ? 3 : 4) : undefined;
+  const o: { timestamps?: { value: number; echo: number }; sack?: readonly (readonly [number, number])[] } = {};
+  if (ts) o.timestamps = { value: tsNow(tcb), echo: tcb.tsRecent };
+  if (blocks !== undefined && blocks.length > 0) o.sack = blocks;
+  return o;
+}
+
+/**
+ * The window field to send, moving RCV.NXT + RCV.WND (rcvAdv) right only by a useful amount
+ * (receiver SWS avoidance) and never left (RFC 9293 §3.8.6.2.2).
+ */
+function windowField(tcb: Tcb, syn: boolean): number {
+  const space = tcb.receiveSpace;
+  if (syn) {
+    const field = Math.min(space, 0xffff);
+    if (tcb.state === 'SYN-RECEIVED') tcb.rcvAdv = seqAdd(tcb.rcvNxt, field);
+    return field;
+  }
+  const current = tcb.rcvWnd;
+  let wnd = current;
+  if (space > current && space - current >= Math.min(tcb.receiveBufferSize >>> 1, tcb.ourMss)) wnd = space;
+  const scale = tcb.rcvWndScale;
+  let field = Math.min(wnd >>> scale, 0xffff);
+  if (field << scale < current) field = Math.min(0xffff, Math.ceil(current / 2 ** scale));
+  const advertised = field * 2 ** scale;
+  const edge = seqAdd(tcb.rcvNxt, advertised);
+  if (seqGt(edge, tcb.rcvAdv)) tcb.rcvAdv = edge;
+  return field;
+}
+
+/** Payload bytes that fit in one segment with the options this connection carries. */
+export function maxPayload(tcb: Tcb): number {
+  return tcb.smss;
+}
+
+/**
+ * Emit one segment. `bufferOffset`/`length` select payload bytes from the send buffer.
+ * Sets ACK's value from RCV.NXT when the ACK bit is set.
+ */
+export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: number, length: number, retransmission: boolean): void {
+  const syn = (flags & TcpFlag.SYN) !== 0;
+  const options = segmentOptions(tcb, flags);
+  const fields: TcpSegmentFields = {
+    sourcePort: tcb.localPort,
+    destinationPort: tcb.remotePort,
+    seq,
+    ack: flags & TcpFlag.ACK ? tcb.rcvNxt : 0,
+    flags,
+    window: flags & TcpFlag.RST ? 0 : windowField(tcb, syn),
+    ...(options === undefined ? {} : { options }),
+  };
+  const packet = Packet.alloc(length, HEADROOM);
+  if (length > 0) tcb.sendBuffer.copyOut(bufferOffset, length, packet.bytes);
+  const headerLength = emitTcpSegment(fields, null, tcb.localAddress, tcb.remoteAddress, packet);
+  if (flags & TcpFlag.ACK) {
+    tcb.lastAckSent = tcb.rcvNxt;
+    tcb.unackedBytes = 0;
+    stopTimer(tcb, 'delayed-ACK');
+  }
+  const stats = tcb.stats;
+  stats.segmentsSent++;
+  stats.bytesSent += length;
+  if (retransmission) stats.retransmissions++;
+  const tracer = tcb.host.node.tracer;
+  if (tracer.active) {
+    const shown = { ...fields, options: options ?? {}, payload: { length } };
+    tracer.emit({
+      kind: 'pdu',
+      role: 'transport',
+      protocol: 'tcp',
+      direction: 'down',
+      length: headerLength + length,
+      headerLength,
+      text: tcpSummary(shown, tcb.localAddress, tcb.remoteAddress),
+      connection: tcb.key,
+      retransmission,
+      fields: tcpTraceFields(shown, length),
+    });
+  }
+  tcb.host.send(tcb, packet);
+}
+
+/** <SEQ=ISS><CTL=SYN> or, in SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+export function sendSyn(tcb: Tcb, retransmission: boolean): void {
+  const flags = tcb.state === 'SYN-RECEIVED' ? TcpFlag.SYN | TcpFlag.ACK : TcpFlag.SYN;
+  if (!retransmission && tcb.synSentTime < 0) tcb.synSentTime = tcb.now;
+  transmit(tcb, flags, tcb.iss, 0, 0, retransmission);
+  if (seqGt(seqAdd(tcb.iss, 1), tcb.sndMax)) tcb.sndMax = seqAdd(tcb.iss, 1);
+  tcb.sndNxt = seqAdd(tcb.iss, 1);
+  ensureTimer(tcb, 'RTO', tcb.rto.rto);
+}
+
+/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (in SYN-RECEIVED the SYN,ACK again: a bare ACK would be ignored). */
+export function sendAck(tcb: Tcb): void {
+  if (tcb.state === 'SYN-RECEIVED') {
+    sendSyn(tcb, true);
+    return;
+  }
+  if (tcb.state === 'CLOSED' || tcb.state === 'LISTEN' || tcb.state === 'SYN-SENT') return;
+  transmit(tcb, TcpFlag.ACK, tcb.sndNxt, 0, 0, false);
+}
+
+/** An RFC 5961 challenge ACK, subject to the layer's rate limit (§7). */
+export function sendChallengeAck(tcb: Tcb): void {
+  if (!tcb.host.allowChallengeAck()) {
+    tcb.host.node.tracer.drop('transport', 'tcp', 'rate-limited', 'challenge ACK rate limit reached', 0, { connection: tcb.peerKey });
+    return;
+  }
+  tcb.stats.challengeAcks++;
+  sendAck(tcb);
+}
+
+/** <SEQ=SND.NXT><CTL=RST> (ABORT, RFC 9293 §3.10.5). */
+export function sendResetForAbort(tcb: Tcb): void {
+  transmit(tcb, TcpFlag.RST, tcb.sndNxt, 0, 0, false);
+}
+
+/** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery, else SND.NXT - SND.UNA. */
+export function inFlight(tcb: Tcb): number {
+  if (!(tcb.inRecovery && tcb.sackOk)) return seqDiff(tcb.sndNxt, tcb.sndUna);
+  return pipe(tcb);
+}
+
+/** RFC 6675 §4 SetPipe: un-SACKed bytes in flight, less lost bytes not yet retransmitted. */
+export function pipe(tcb: Tcb): number {
+  const board = tcb.scoreboard;
+  let p = seqDiff(tcb.sndMax, tcb.sndUna) - board.sackedBytes;
+  const boundary = board.lostBoundary(tcb.smss);
+  if (boundary !== undefined) {
+    const from = seqMax(tcb.highRxt, tcb.sndUna);
+    const to = seqMin(boundary, tcb.sndMax);
+    if (seqLt(from, to)) p -= seqDiff(to, from) - board.sackedBetween(from, to);
+  }
+  return Math.max(0, p);
+}
+
+/** Resend up to `maxLength` bytes starting at `seq` (and the FIN if the range reaches it). */
+export function retransmitFrom(tcb: Tcb, seq: number, maxLength: number): number {
+  const bufferSeq = tcb.bufferSeq;
+  const offset = seqDiff(seq, bufferSeq);
+  const dataLeft = Math.max(0, tcb.sendBuffer.length - offset);
+  const length = Math.min(maxLength, dataLeft, maxPayload(tcb));
+  const end = seqAdd(seq, length);
+  const fin = tcb.finSeqSent >= 0 && end === tcb.finSeqSent;
+  if (length === 0 && !fin) return 0;
+  let flags = TcpFlag.ACK;
+  if (fin) flags |= TcpFlag.FIN;
+  if (length > 0 && offset + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
+  transmit(tcb, flags, seq, offset, length, true);
+  if (tcb.rttTime >= 0 && seqLeq(seq, tcb.rttSeq) && seqLt(tcb.rttSeq, seqAdd(end, fin ? 1 : 0))) tcb.rttTime = -1; // Karn
+  ensureTimer(tcb, 'RTO', tcb.rto.rto);
+  return length + (fin ? 1 : 0);
+}
+
+/** The states in which we may send data or a FIN. */
+function canSend(tcb: Tcb): boolean {
+  const s = tcb.state;
+  return s === 'ESTABLISHED' || s === 'CLOSE-WAIT' || s === 'FIN-WAIT-1' || s === 'CLOSING' || s === 'LAST-ACK';
+}
+
+/** RFC 6675 §5 NextSeg rule 1 for as long as the pipe allows: resend lost holes below the loss boundary. */
+function retransmitLostHoles(tcb: Tcb): void {
+  const boundary = tcb.scoreboard.lostBoundary(tcb.smss);
+  if (boundary === undefined) return;
+  for (let guard = 0; guard < 10_000; guard++) {
+    if (tcb.cc.cwnd - pipe(tcb) < 1) return;
+    const from = seqMax(tcb.highRxt, tcb.sndUna);
+    if (!seqLt(from, boundary)) return;
+    const hole = tcb.scoreboard.nextHole(from, seqMin(boundary, tcb.sndMax));
+    if (hole === undefined) return;
+    const sent = retransmitFrom(tcb, hole[0], seqDiff(hole[1], hole[0]));
+    if (sent === 0) return;
+    tcb.stats.fastRetransmits++;
+    tcb.highRxt = seqAdd(hole[0], sent);
+  }
+}
+
+/**
+ * Send what the windows allow. `force` (the persist timer) sends one segment even when
+ * Nagle or SWS avoidance would wait, and probes a zero window with one byte.
+ */
+export function output(tcb: Tcb, force = false): void {
+  if (!canSend(tcb)) return;
+  if (tcb.inRecovery && tcb.sackOk) retransmitLostHoles(tcb);
+  const mss = maxPayload(tcb);
+  for (;;) {
+    const bufferSeq = tcb.bufferSeq;
+    const sent = seqDiff(tcb.sndNxt, bufferSeq);
+    const unsent = tcb.sendBuffer.length - sent;
+    const finToSend = tcb.finQueued && tcb.finSeqSent < 0 ? true : tcb.finQueued && seqLeq(tcb.sndNxt, tcb.finSeqSent);
+    if (unsent <= 0 && !finToSend) break;
+    const flight = inFlight(tcb);
+    const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
+    const room = Math.min(windowRoom, tcb.cc.cwnd - flight);
+    let length = Math.max(0, Math.min(unsent, mss, room));
+    if (unsent > 0) {
+      if (length <= 0) {
+        if (force && flight === 0 && windowRoom <= 0) length = 1; // zero-window probe
+        else break;
+      } else if (length < mss && !force) {
+        const nagleAllows = flight === 0 || tcb.noDelay;
+        const pushesAll = length === unsent;
+        if (!(nagleAllows && (pushesAll || length >= tcb.maxSndWnd / 2))) break;
+      }
+    } else if (flight > 0 && !force && tcb.cc.cwnd - flight <= 0) {
+      break;
+    }
+    const fin = finToSend && sent + length >= tcb.sendBuffer.length;
+    const seq = tcb.sndNxt;
+    let flags = TcpFlag.ACK;
+    if (fin) flags |= TcpFlag.FIN;
+    if (length > 0 && sent + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
+    const retransmission = seqLt(seq, tcb.sndMax);
+    transmit(tcb, flags, seq, sent, length, retransmission);
+    if (force && windowRoom <= 0) tcb.stats.windowProbes++;
+    tcb.sndNxt = seqAdd(seq, length + (fin ? 1 : 0));
+    if (fin) tcb.finSeqSent = seqAdd(seq, length);
+    if (seqGt(tcb.sndNxt, tcb.sndMax)) tcb.sndMax = tcb.sndNxt;
+    if (!tcb.tsOk && tcb.rttTime < 0 && !retransmission) {
+      tcb.rttSeq = seq;
+      tcb.rttTime = tcb.now;
+    }
+    if (!(force && windowRoom <= 0)) ensureTimer(tcb, 'RTO', tcb.rto.rto);
+    if (fin || force) break;
+  }
+  // Data waits but nothing is in flight to bring an ACK: the persist timer (RFC 9293 §3.8.6.1;
+  // also RFC 1122's SWS override) makes sure we probe or push it later.
+  const waiting = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq) > 0;
+  if (waiting && tcb.sndNxt === tcb.sndUna && !isTimerRunning(tcb, 'RTO')) ensurePersist(tcb);
+}
+
+/** Start the persist timer with the current backoff (RTO-based, at most RTO max). */
+export function ensurePersist(tcb: Tcb): void {
+  const config = tcb.host.config;
+  const duration = Math.min(config.rtoMax, Math.max(config.rtoMin, tcb.rto.rto) * 2 ** tcb.persistBackoff);
+  ensureTimer(tcb, 'persist', duration);
+}

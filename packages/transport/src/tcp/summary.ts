@@ -1,0 +1,105 @@
+// Human-readable forms of a TCP segment: the control bits spelled as RFC 9293 §3.1 names
+// them, a tcpdump-style line, and the flat field record that trace events carry.
+
+import type { Ipv4Address, SummaryFields } from '@netlayers/core';
+import { TcpFlag, type TcpSegment } from './wire.ts';
+import type { TcpHeaderOptions } from './options.ts';
+
+const RFC_ORDER: readonly [number, string][] = [
+  [TcpFlag.URG, 'URG'],
+  [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.PSH, 'PSH'],
+  [TcpFlag.RST, 'RST'],
+  [TcpFlag.SYN, 'SYN'],
+  [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.ECE, 'ECE'],
+  [TcpFlag.CWR, 'CWR'],
+];
+
+// tcpdump's letters, in tcpdump's order (print-tcp.c): F S R P . U E W.
+const TCPDUMP_ORDER: readonly [number, string][] = [
+  [TcpFlag.FIN, 'F'],
+  [TcpFlag.SYN, 'S'],
+  [TcpFlag.RST, 'R'],
+  [TcpFlag.PSH, 'P'],
+  [TcpFlag.ACK, '.'],
+  [TcpFlag.URG, 'U'],
+  [TcpFlag.ECE, 'E'],
+  [TcpFlag.CWR, 'W'],
+];
+
+const nameCache = new Map<number, string>();
+
+/** "SYN,ACK" → the RFC names of the set bits joined by ',' in the order URG,ACK,PSH,RST,SYN,FIN,ECE,CWR. */
+export function tcpFlagNames(flags: number): string {
+  const cached = nameCache.get(flags & 0xff);
+  if (cached !== undefined) return cached;
+  const names: string[] = [];
+  for (const [bit, name] of RFC_ORDER) if (flags & bit) names.push(name);
+  const text = names.join(',');
+  nameCache.set(flags & 0xff, text);
+  return text;
+}
+
+/** tcpdump's flag letters: "S.", "F.", "P.", "R"; "none" when no bit is set. */
+export function tcpdumpFlags(flags: number): string {
+  let text = '';
+  for (const [bit, letter] of TCPDUMP_ORDER) if (flags & bit) text += letter;
+  return text === '' ? 'none' : text;
+}
+
+function optionsText(options: TcpHeaderOptions): string {
+  const parts: string[] = [];
+  if (options.mss !== undefined) parts.push(`mss ${options.mss}`);
+  if (options.windowScale !== undefined) parts.push(`wscale ${options.windowScale}`);
+  if (options.sackPermitted === true) parts.push('sackOK');
+  if (options.timestamps !== undefined) parts.push(`TS val ${options.timestamps.value} ecr ${options.timestamps.echo}`);
+  if (options.sack !== undefined && options.sack.length > 0) {
+    parts.push(`sack ${options.sack.length} ${options.sack.map(([l, r]) => `{${l}:${r}}`).join('')}`);
+  }
+  return parts.join(',');
+}
+
+/**
+ * One tcpdump-style line (absolute sequence numbers):
+ * "10.0.0.1.49152 > 10.0.0.2.80: Flags [S.], seq 0, ack 1, win 65535, options [mss 1460], length 0".
+ */
+export function tcpSummary(
+  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly payload: { readonly length: number } },
+  source: Ipv4Address,
+  destination: Ipv4Address,
+): string {
+  const len = segment.payload.length;
+  let line = `${source}.${segment.sourcePort} > ${destination}.${segment.destinationPort}: Flags [${tcpdumpFlags(segment.flags)}], `;
+  line += len > 0 || segment.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST) ? `seq ${segment.seq}` : '';
+  if (len > 0) line += `:${(segment.seq + len) >>> 0}`;
+  if (segment.flags & TcpFlag.ACK) line += `${line.endsWith(', ') ? '' : ', '}ack ${segment.ack}`;
+  line += `${line.endsWith(', ') ? '' : ', '}win ${segment.window}`;
+  const options = optionsText(segment.options);
+  if (options !== '') line += `, options [${options}]`;
+  line += `, length ${len}`;
+  return line;
+}
+
+/** The flat field record for a `pdu` trace event (see the transport README for the shape). */
+export function tcpTraceFields(segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'>, payloadLength: number): SummaryFields {
+  const fields: Record<string, string | number | boolean> = {
+    sport: segment.sourcePort,
+    dport: segment.destinationPort,
+    seq: segment.seq,
+    ack: segment.ack,
+    flags: tcpFlagNames(segment.flags),
+    win: segment.window,
+    len: payloadLength,
+  };
+  const o = segment.options;
+  if (o.mss !== undefined) fields.mss = o.mss;
+  if (o.windowScale !== undefined) fields.wscale = o.windowScale;
+  if (o.sackPermitted === true) fields.sackOK = true;
+  if (o.timestamps !== undefined) {
+    fields.tsval = o.timestamps.value;
+    fields.tsecr = o.timestamps.echo;
+  }
+  if (o.sack !== undefined && o.sack.length > 0) fields.sack = o.sack.map(([l, r]) => `${l}-${r}`).join(' ');
+  return fields;
+}

@@ -1,0 +1,119 @@
+// Connection timers (RFC 9293 §3.8: retransmission, TIME-WAIT, persist, keepalive; RFC 1122
+// §4.2.3.2 delayed ACK). Each is a deadline plus at most one scheduler event: restarting a
+// running timer only moves the deadline, and the event re-arms itself when it fires early.
+// That keeps the shared scheduler free of cancel/re-schedule churn on every ACK. A restart is
+// not traced; starting, firing and stopping a timer are.
+
+import type { Scheduler, TimerHandle } from '@netlayers/core';
+import type { Tcb, TcpTimerName } from './tcb.ts';
+import { traceTimer } from './trace.ts';
+
+/** A deadline with one lazily re-armed scheduler event. */
+export class LazyTimer {
+  deadline = -1;
+  private handle: TimerHandle | null = null;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly fire: () => void,
+  ) {}
+
+  get running(): boolean {
+    return this.deadline >= 0;
+  }
+
+  start(at: number): void {
+    this.deadline = at;
+    const handle = this.handle;
+    if (handle === null || !handle.pending) {
+      this.handle = this.scheduler.scheduleAt(at, this.onEvent);
+    } else if (handle.time > at) {
+      handle.cancel();
+      this.handle = this.scheduler.scheduleAt(at, this.onEvent);
+    }
+  }
+
+  stop(): void {
+    this.deadline = -1;
+  }
+
+  /** Stop and remove the scheduler event too (the connection is going away). */
+  dispose(): void {
+    this.deadline = -1;
+    this.handle?.cancel();
+    this.handle = null;
+  }
+
+  private readonly onEvent = (): void => {
+    this.handle = null;
+    if (this.deadline < 0) return;
+    if (this.scheduler.now() < this.deadline) {
+      this.handle = this.scheduler.scheduleAt(this.deadline, this.onEvent);
+      return;
+    }
+    this.deadline = -1;
+    this.fire();
+  };
+}
+
+type TimerTable = Partial<Record<TcpTimerName, LazyTimer>>;
+
+function timersOf(tcb: Tcb): TimerTable | null {
+  return tcb.timers as TimerTable | null;
+}
+
+function timer(tcb: Tcb, name: TcpTimerName): LazyTimer {
+  let all = timersOf(tcb);
+  if (all === null) {
+    all = {};
+    tcb.timers = all;
+  }
+  let t = all[name];
+  if (t === undefined) {
+    t = new LazyTimer(tcb.host.node.scheduler, () => {
+      traceTimer(tcb, 'fired', name);
+      tcb.host.timerExpired(tcb, name);
+    });
+    all[name] = t;
+  }
+  return t;
+}
+
+export function isTimerRunning(tcb: Tcb, name: TcpTimerName): boolean {
+  return timersOf(tcb)?.[name]?.running ?? false;
+}
+
+/** The deadline of a running timer, or -1. */
+export function timerDeadline(tcb: Tcb, name: TcpTimerName): number {
+  return timersOf(tcb)?.[name]?.deadline ?? -1;
+}
+
+/** Start (or restart, if running) a timer to fire `duration` ns from now. */
+export function startTimer(tcb: Tcb, name: TcpTimerName, duration: number): void {
+  const t = timer(tcb, name);
+  if (!t.running) traceTimer(tcb, 'set', name, duration);
+  t.start(tcb.now + duration);
+}
+
+/** Start a timer only if it is not already running. */
+export function ensureTimer(tcb: Tcb, name: TcpTimerName, duration: number): void {
+  if (!isTimerRunning(tcb, name)) startTimer(tcb, name, duration);
+}
+
+export function stopTimer(tcb: Tcb, name: TcpTimerName): void {
+  const t = timersOf(tcb)?.[name];
+  if (t === undefined || !t.running) return;
+  traceTimer(tcb, 'cancelled', name);
+  t.stop();
+}
+
+/** Stop every timer and release their scheduler events (CLOSED, or entering TIME-WAIT). */
+export function stopAllTimers(tcb: Tcb, except?: TcpTimerName): void {
+  const all = timersOf(tcb);
+  if (all === null) return;
+  for (const [name, t] of Object.entries(all) as [TcpTimerName, LazyTimer][]) {
+    if (name === except) continue;
+    if (t.running) traceTimer(tcb, 'cancelled', name);
+    t.dispose();
+  }
+}
