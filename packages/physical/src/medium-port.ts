@@ -17,6 +17,8 @@ import { traceFrame, traceLostFrame } from './trace.ts';
 export class MediumPort implements PhyPort {
   /** "h1:eth0": node and interface. */
   readonly name: string;
+  /** The interface name ("eth0"); frame events carry it as `iface`. */
+  readonly iface: string;
   readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   private readonly transmitter: SerialTransmitter;
   private receiver: FrameReceiver | null = null;
@@ -26,14 +28,16 @@ export class MediumPort implements PhyPort {
   constructor(
     /** The node this port belongs to (its tracer and counters record what happens here). */
     readonly node: NodeContext,
-    /** The interface name given to attach ("eth0"); frame events carry it as `iface`. */
-    readonly iface: string,
+    /** The name given to attach: "eth0", or already qualified as "h1:eth0". */
+    portName: string,
     readonly capabilities: PhysicalCapabilities,
     queueLimit: number,
     /** Called when the last bit of a frame this port sent reaches the far end. */
     private readonly carry: (from: MediumPort, frame: Uint8Array) => void,
   ) {
-    this.name = `${node.name}:${iface}`;
+    const prefix = `${node.name}:`;
+    this.iface = portName.startsWith(prefix) ? portName.slice(prefix.length) : portName;
+    this.name = prefix + this.iface;
     this.transmitter = new SerialTransmitter(node.scheduler, capabilities, queueLimit, {
       started: (frame) => {
         this.stats.txFrames++;

@@ -130,6 +130,19 @@ describe('PointToPointLink attach, stats and tracing', () => {
     expect(pa.capabilities).toMatchObject({ mtu: 1400, maxFrameBytes: 1422, bitsPerSecond: 10e6, propagationDelay: 2 * NS_PER_MS });
   });
 
+  it('accepts a port name already qualified with the node ("a:eth0") without doubling it', () => {
+    const w = world();
+    const link = new PointToPointLink(w.sim);
+    const pa = link.attach(w.node('a'), 'a:eth0');
+    const pb = link.attach(w.node('b'), 'eth1');
+    recordArrivals(pb, w.sim);
+    const events = recordTrace(w.sim);
+    pa.transmit(numberedFrame(1));
+    w.sim.scheduler.runUntilIdle();
+    expect([pa.name, pb.name]).toEqual(['a:eth0', 'b:eth1']);
+    expect(frameEvents(events).map((e) => `${e.node} ${e.iface} ${e.action}`)).toEqual(['a eth0 tx', 'b eth1 rx']);
+  });
+
   it('counts frames and bytes per port', () => {
     const { w, pa, pb } = pair();
     pa.transmit(numberedFrame(1, 100));

@@ -65,6 +65,8 @@ export interface SharedBus {
 export class CsmaCdStation implements PhyPort {
   /** "h1:eth0". */
   readonly name: string;
+  /** The interface name ("eth0"); frame events carry it as `iface`. */
+  readonly iface: string;
   readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   readonly csmaStats: CsmaCdStationStats = { collisions: 0, deferrals: 0, excessiveCollisionDrops: 0, lateCollisions: 0 };
   private stateValue: StationState = 'idle';
@@ -78,13 +80,15 @@ export class CsmaCdStation implements PhyPort {
 
   constructor(
     readonly node: NodeContext,
-    /** The interface name given to attach ("eth0"). */
-    readonly iface: string,
+    /** The name given to attach: "eth0", or already qualified as "h1:eth0". */
+    portName: string,
     private readonly bus: SharedBus,
     private readonly queueLimit: number,
     private readonly random: Random,
   ) {
-    this.name = `${node.name}:${iface}`;
+    const prefix = `${node.name}:`;
+    this.iface = portName.startsWith(prefix) ? portName.slice(prefix.length) : portName;
+    this.name = prefix + this.iface;
     this.bitTime = 1e9 / bus.capabilities.bitsPerSecond;
   }
 

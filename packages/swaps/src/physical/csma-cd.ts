@@ -34,6 +34,11 @@ export interface CsmaCdCapabilities extends PhyCapabilities {
   readonly framingOverhead: number;
 }
 
+/** "h1:eth0" from node h1 and "eth0" (or an already qualified "h1:eth0"). */
+function qualified(node: NodeContext, portName: string): string {
+  return portName.startsWith(`${node.name}:`) ? portName : `${node.name}:${portName}`;
+}
+
 export class CsmaCdBus implements Medium, SharedBus {
   readonly capabilities: CsmaCdCapabilities;
   private readonly stations: CsmaCdStation[] = [];
@@ -82,7 +87,7 @@ export class CsmaCdBus implements Medium, SharedBus {
    * as "csma-cd:backoff:<node>:<port>"); passing two stations equal streams makes them collide
    * on every attempt, which is how the excessive-collision path is shown.
    */
-  attach(node: NodeContext, portName: string, random: Random = node.random.fork(`csma-cd:backoff:${node.name}:${portName}`)): CsmaCdStation {
+  attach(node: NodeContext, portName: string, random: Random = node.random.fork(`csma-cd:backoff:${qualified(node, portName)}`)): CsmaCdStation {
     const station = new CsmaCdStation(node, portName, this, this.queueLimit, random);
     this.stations.push(station);
     return station;
