@@ -27,8 +27,8 @@ export interface ArpHost {
   /** The IPv4 addresses assigned to the interface, in assignment order. */
   ownAddresses(): readonly Ipv4Address[];
   ownsAddress(address: Ipv4Address): boolean;
-  /** Frame and transmit an ARP packet. */
-  transmitArp(packet: Packet, destination: MacAddress): void;
+  /** Frame and transmit an ARP packet (`operation` says which, for the interface's counters). */
+  transmitArp(packet: Packet, destination: MacAddress, operation: ArpOperation): void;
   /** Frame and transmit a packet whose next hop is now resolved. */
   transmitResolved(packet: Packet, etherType: number, destination: MacAddress): void;
   /** Count and trace a drop at this interface. */
@@ -214,7 +214,7 @@ export class ArpResolver {
     const packet = Packet.alloc(ARP_PACKET_LENGTH);
     emitArpPacket(arp, packet.bytes);
     this.tracePdu(arp, 'down');
-    this.host.transmitArp(packet, destination);
+    this.host.transmitArp(packet, destination, arp.operation);
   }
 
   private tracePdu(arp: ArpPacket, direction: 'up' | 'down'): void {

@@ -23,6 +23,7 @@ import {
 } from '@netlayers/core';
 import { resolveArpOptions, type ArpCacheView, type ArpOptions } from './arp-cache.ts';
 import { ArpResolver } from './arp-resolver.ts';
+import { ArpOperation } from './arp-packet.ts';
 import {
   ETHERNET_HEADER_LENGTH,
   FCS_LENGTH,
@@ -96,10 +97,9 @@ export class EthernetInterface implements LinkInterface {
         hardwareAddress: mac,
         ownAddresses: () => this.addresses,
         ownsAddress: (a) => this.ownsAddress(a),
-        transmitArp: (packet, destination) => {
-          const reply = packet.bytes[7] === 2;
+        transmitArp: (packet, destination, operation) => {
           if (this.transmit(packet, EtherType.ARP, destination)) {
-            if (reply) this.stats.arpRepliesSent++;
+            if (operation === ArpOperation.Reply) this.stats.arpRepliesSent++;
             else this.stats.arpRequestsSent++;
           }
         },
