@@ -37,8 +37,7 @@ export abstract class MediumBase implements Medium {
   }
 
   attach(node: NodeContext, portName: string): PhyPort {
-    const port = new MediumPort(node, portName, this.capabilities, this.resolved.queueLimit, (from, frame) => this.carry(from, frame));
-    if (!this.up) port.setCarrier(false);
+    const port = new MediumPort(node, portName, this.capabilities, this.resolved.queueLimit, (from, frame) => this.carry(from, frame), this.up);
     this.mediumPorts.push(port);
     const impairments = this.resolved.impairments;
     return impairments === undefined ? port : impair(port, node, impairments);

@@ -23,7 +23,7 @@ export class MediumPort implements PhyPort {
   private readonly transmitter: SerialTransmitter;
   private receiver: FrameReceiver | null = null;
   private readonly linkListeners: ((up: boolean) => void)[] = [];
-  private up = true;
+  private up: boolean;
 
   constructor(
     /** The node this port belongs to (its tracer and counters record what happens here). */
@@ -34,7 +34,10 @@ export class MediumPort implements PhyPort {
     queueLimit: number,
     /** Called when the last bit of a frame this port sent reaches the far end. */
     private readonly carry: (from: MediumPort, frame: Uint8Array) => void,
+    /** Whether the medium is up when this port is attached. */
+    initiallyUp = true,
   ) {
+    this.up = initiallyUp;
     const prefix = `${node.name}:`;
     this.iface = portName.startsWith(prefix) ? portName.slice(prefix.length) : portName;
     this.name = prefix + this.iface;

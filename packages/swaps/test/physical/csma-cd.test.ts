@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createNodeContext, DropReason, InvalidArgumentError, InvalidUnitError, Random, type MetricEvent, type NoteEvent } from '@netlayers/core';
 import { ATTEMPT_LIMIT, CsmaCdBus } from '../../src/physical/index.ts';
-import { busWith, numberedFrame } from './support/harness.ts';
+import { busWith, frameId, numberedFrame } from './support/harness.ts';
 
 // 10 Mbit/s: one bit is 100 ns. A 64-byte frame plus 8 bytes of preamble/SFD is 576 bits.
 const BIT = 100;
@@ -216,5 +217,48 @@ describe('CsmaCdBus determinism and options', () => {
     expect(() => new CsmaCdBus(sim, { delay: '-5ms' })).toThrow(/"-5ms"/);
     expect(() => new CsmaCdBus(sim, { mtu: 20 })).toThrow(InvalidArgumentError);
     expect(() => new CsmaCdBus(sim, { queueLimit: -1 })).toThrow(/queueLimit -1/);
+  });
+});
+
+describe('CsmaCdBus invariants under random load', () => {
+  const loadArb = fc.record({
+    stations: fc.integer({ min: 2, max: 8 }),
+    delay: fc.integer({ min: 0, max: 2_500 }),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+    sends: fc.array(fc.record({ station: fc.nat(), at: fc.integer({ min: 0, max: 2_000_000 }), size: fc.integer({ min: 1, max: 1518 }) }), { maxLength: 80 }),
+  });
+
+  it('every frame is delivered to all others or counted as dropped; delivered frames never overlap and are a gap apart', () => {
+    fc.assert(
+      fc.property(loadArb, ({ stations: count, delay, seed, sends }) => {
+        const { sim, bus, stations } = busWith(count + 1, { delay }, seed);
+        const listenerIndex = count;
+        const heard: { time: number; id: string; length: number }[] = [];
+        stations[listenerIndex]!.setReceiver((frame) => heard.push({ time: sim.scheduler.now(), id: frameId(frame), length: frame.length }));
+        const offered = new Array<number>(count).fill(0);
+        sends.forEach((s, seq) => {
+          const from = s.station % count;
+          offered[from]!++;
+          sim.scheduler.scheduleAt(s.at, () => stations[from]!.transmit(numberedFrame(from + 1, seq, Math.max(5, s.size))));
+        });
+        sim.scheduler.runUntilIdle();
+        for (let s = 0; s < count; s++) {
+          const delivered = heard.filter((h) => h.id.startsWith(`${s + 1}:`)).length;
+          expect(delivered + stations[s]!.stats.drops).toBe(offered[s]);
+          expect(stations[s]!.stats.rxFrames).toBe(heard.length - delivered);
+        }
+        expect(new Set(heard.map((h) => h.id)).size).toBe(heard.length);
+        // On the bus: frame i occupies [arrival - delay - serialization, arrival - delay).
+        let previousEnd = -Infinity;
+        for (const h of heard) {
+          const end = h.time - delay;
+          const start = end - (h.length + 8) * 8 * BIT;
+          expect(start - previousEnd).toBeGreaterThanOrEqual(IFG);
+          previousEnd = end;
+        }
+        expect(bus.stats.lateCollisions).toBe(0);
+      }),
+      { numRuns: 150, seed: 4321 },
+    );
   });
 });
