@@ -31,7 +31,8 @@ export function renderLadderMermaid(ladder: Ladder, options: LadderMermaidOption
   }
   const ids = [leftId, rightId] as const;
   const out: string[] = ['sequenceDiagram'];
-  out.push(`  title ${escapeText(ladder.title)}`);
+  // A comment rather than `title`: Mermaid sanitises titles with DOMPurify, which needs a DOM.
+  out.push(`  %% ${escapeText(ladder.title)}`);
   out.push(`  participant ${leftId} as ${escapeText(left.endpoint ? `${left.node} ${left.endpoint}` : left.node)}`);
   out.push(`  participant ${rightId} as ${escapeText(right.endpoint ? `${right.node} ${right.endpoint}` : right.node)}`);
   if (left.initialState) out.push(`  Note left of ${leftId}: ${escapeText(left.initialState)}`);

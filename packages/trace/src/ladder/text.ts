@@ -32,7 +32,12 @@ const ansi = {
 export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}): string {
   const width = Math.max(72, options.width ?? 100);
   const inner = width - 2 * GUTTER - 2;
-  const paint = (code: string, text: string): string => (options.color && text.trim() !== '' ? `${code}${text}${ansi.reset}` : text);
+  // Colour wraps only the visible text, so padding stays plain and the layout is unchanged.
+  const paint = (code: string, text: string): string => {
+    if (!options.color || text.trim() === '') return text;
+    const m = /^(\s*)(.*?)(\s*)$/s.exec(text)!;
+    return `${m[1]}${code}${m[2]}${ansi.reset}${m[3]}`;
+  };
   const [left, right] = ladder.participants;
   const lines: string[] = [];
   const line = (lt: string, ls: string, middle: string, rs: string, rt: string): void => {

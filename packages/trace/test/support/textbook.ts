@@ -1,0 +1,13 @@
+// Test support: record one textbook run of the fake world.
+
+import type { TraceEvent } from '@netlayers/core';
+import { TraceRecorder } from '../../src/recorder.ts';
+import { FakeTcpWorld, playTextbook } from './fake-tcp-world.ts';
+
+export function textbookEvents(options: { loseRequest?: boolean } = {}): { world: FakeTcpWorld; recorder: TraceRecorder; events: readonly TraceEvent[] } {
+  const world = new FakeTcpWorld();
+  const recorder = new TraceRecorder().record(world.sim.trace);
+  playTextbook(world, options);
+  world.sim.scheduler.runUntilIdle();
+  return { world, recorder, events: recorder.events };
+}
