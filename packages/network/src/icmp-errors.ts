@@ -3,7 +3,7 @@
 // link level), or one whose source does not name a single host. And how often: a per-node
 // token bucket in virtual time (RFC 1812 §4.3.2.8).
 
-import { IpProtocol, type Ipv4Address } from '@netlayers/core';
+import { InvalidArgumentError, IpProtocol, assertIntegerInRange, type Ipv4Address } from '@netlayers/core';
 import { isIcmpErrorType } from './icmp-wire.ts';
 
 /** What is known about the datagram an error would answer. */
@@ -52,6 +52,10 @@ export class IcmpRateLimiter {
   constructor(limit: IcmpRateLimit = {}) {
     this.burst = limit.burst ?? 50;
     this.perSecond = limit.perSecond ?? 1000;
+    assertIntegerInRange('icmpRateLimit.burst', this.burst, 0, 1_000_000);
+    if (!(this.perSecond >= 0) || !Number.isFinite(this.perSecond)) {
+      throw new InvalidArgumentError('icmpRateLimit.perSecond', this.perSecond, 'must be a finite number >= 0');
+    }
     this.tokens = this.burst;
   }
 
