@@ -5,13 +5,15 @@ import type { Ipv4Address, SummaryFields } from '@netlayers/core';
 import { TcpFlag, type TcpSegment } from './wire.ts';
 import type { TcpHeaderOptions } from './options.ts';
 
+// Wireshark's order (least significant bit first), which gives the familiar spellings
+// "SYN,ACK", "PSH,ACK", "FIN,ACK", "RST,ACK".
 const RFC_ORDER: readonly [number, string][] = [
-  [TcpFlag.URG, 'URG'],
-  [TcpFlag.ACK, 'ACK'],
-  [TcpFlag.PSH, 'PSH'],
-  [TcpFlag.RST, 'RST'],
-  [TcpFlag.SYN, 'SYN'],
   [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.SYN, 'SYN'],
+  [TcpFlag.RST, 'RST'],
+  [TcpFlag.PSH, 'PSH'],
+  [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.URG, 'URG'],
   [TcpFlag.ECE, 'ECE'],
   [TcpFlag.CWR, 'CWR'],
 ];
@@ -30,7 +32,7 @@ const TCPDUMP_ORDER: readonly [number, string][] = [
 
 const nameCache = new Map<number, string>();
 
-/** "SYN,ACK" → the RFC names of the set bits joined by ',' in the order URG,ACK,PSH,RST,SYN,FIN,ECE,CWR. */
+/** The RFC 9293 names of the set bits joined by ',', as Wireshark orders them: "SYN,ACK", "FIN,PSH,ACK". */
 export function tcpFlagNames(flags: number): string {
   const cached = nameCache.get(flags & 0xff);
   if (cached !== undefined) return cached;
