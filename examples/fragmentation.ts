@@ -23,7 +23,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   let stop = logLayers(net.trace, { write, roles: ['network'] });
   const result = await a.ping('10.0.1.10', { size: 4000 });
   stop();
-  write(`\nresult: ${result.ok ? `reply of ${(result as { bytes: number }).bytes} bytes after ${((result as { rtt: number }).rtt / 1e6).toFixed(3)} ms` : JSON.stringify(result)}\n`);
+  write(`\nresult: ${result.ok ? `reply of ${result.bytes} bytes after ${(result.rtt / 1e6).toFixed(3)} ms` : JSON.stringify(result)}\n`);
 
   write('ping -s 1400 -M do 10.0.2.10 (DF set; the link r → c has MTU 1000)\n');
   stop = logLayers(net.trace, { write, roles: ['network'] });
