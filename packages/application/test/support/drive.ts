@@ -4,7 +4,7 @@ import { driveWithEventLoop } from '@netlayers/core';
 import type { FakeNetwork } from './fake-network.ts';
 
 export async function drive<T>(net: FakeNetwork, promise: Promise<T>): Promise<T> {
-  await driveWithEventLoop(net.scheduler, { until: promise, eventsPerYield: 64 });
+  await driveWithEventLoop(net.scheduler, { until: promise });
   return promise;
 }
 

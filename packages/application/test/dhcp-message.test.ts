@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { Ipv4Address, MacAddress, Random, isWireError, type WireError } from '@netlayers/core';
+import { BOOTREPLY, BOOTREQUEST, DhcpMessageType, dhcpMessage, emitDhcpMessage, parseDhcpMessage, type DhcpMessage } from '../src/dhcp/message.ts';
+
+const mac = MacAddress.parse('02:00:00:00:00:0a');
+const ip = (s: string) => Ipv4Address.parse(s);
+
+const ACK: DhcpMessage = dhcpMessage({
+  op: BOOTREPLY,
+  xid: 0xdeadbeef,
+  chaddr: mac,
+  secs: 3,
+  flags: 0x8000,
+  yiaddr: ip('10.0.1.100'),
+  siaddr: ip('10.0.1.1'),
+  sname: 'dhcp.lab',
+  options: {
+    messageType: DhcpMessageType.DHCPACK,
+    serverId: ip('10.0.1.1'),
+    leaseTime: 3600,
+    renewalTime: 1800,
+    rebindingTime: 3150,
+    subnetMask: ip('255.255.255.0'),
+    routers: [ip('10.0.1.1')],
+    dnsServers: [ip('10.0.2.53'), ip('10.0.2.54')],
+    hostName: 'client',
+    message: 'welcome',
+    clientId: Uint8Array.of(1, 2, 0, 0, 0, 0, 0, 10),
+    other: [{ code: 15, data: new TextEncoder().encode('lab') }],
+  },
+});
+
+describe('DHCP message codec', () => {
+  it('lays out the BOOTP fixed part, the magic cookie and the options (RFC 2131 Figure 1)', () => {
+    const bytes = emitDhcpMessage(ACK);
+    expect(bytes.length).toBeGreaterThanOrEqual(300);
+    expect([...bytes.subarray(0, 4)]).toEqual([2, 1, 6, 0]);
+    expect([...bytes.subarray(4, 8)]).toEqual([0xde, 0xad, 0xbe, 0xef]);
+    expect([...bytes.subarray(16, 20)]).toEqual([10, 0, 1, 100]);
+    expect([...bytes.subarray(28, 34)]).toEqual([2, 0, 0, 0, 0, 10]);
+    expect([...bytes.subarray(236, 240)]).toEqual([99, 130, 83, 99]);
+    expect([...bytes.subarray(240, 243)]).toEqual([53, 1, 5]); // message type first
+  });
+
+  it('round-trips every option it knows and keeps unknown ones', () => {
+    expect(parseDhcpMessage(emitDhcpMessage(ACK))).toEqual(ACK);
+  });
+
+  it('concatenates a split option (RFC 3396) and skips pad bytes', () => {
+    const base = emitDhcpMessage(dhcpMessage({ op: BOOTREQUEST, xid: 1, chaddr: mac, options: {} }));
+    const bytes = base.slice();
+    bytes.set([0, 0, 53, 1, 1, 6, 4, 10, 0, 0, 1, 0, 6, 4, 10, 0, 0, 2, 255], 240);
+    const parsed = parseDhcpMessage(bytes) as DhcpMessage;
+    expect(parsed.options.messageType).toBe(DhcpMessageType.DHCPDISCOVER);
+    expect(parsed.options.dnsServers?.map(String)).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+
+  const withOptions = (options: number[]): Uint8Array => {
+    const bytes = emitDhcpMessage(dhcpMessage({ op: BOOTREQUEST, xid: 1, chaddr: mac, options: {} }));
+    const out = bytes.slice(0, 240 + options.length);
+    out.set(options, 240);
+    return out;
+  };
+  const invalid: [string, Uint8Array, string][] = [
+    ['shorter than the fixed part', new Uint8Array(239), 'truncated'],
+    ['bad op', (() => { const b = emitDhcpMessage(ACK); b[0] = 3; return b; })(), 'malformed'],
+    ['not Ethernet', (() => { const b = emitDhcpMessage(ACK); b[1] = 6; return b; })(), 'malformed'],
+    ['no magic cookie', (() => { const b = emitDhcpMessage(ACK); b[239] = 0; return b; })(), 'malformed'],
+    ['option past the end', withOptions([53, 5, 1]), 'bad-option'],
+    ['option without length byte', withOptions([53]), 'bad-option'],
+    ['no end option', withOptions([53, 1, 1]), 'bad-option'],
+    ['message type of length 2', withOptions([53, 2, 1, 1, 255]), 'bad-option'],
+    ['unknown message type 9', withOptions([53, 1, 9, 255]), 'bad-option'],
+    ['subnet mask of 3 bytes', withOptions([1, 3, 255, 255, 255, 255]), 'bad-option'],
+    ['router list of 6 bytes', withOptions([3, 6, 1, 2, 3, 4, 5, 6, 255]), 'bad-option'],
+    ['lease time of 2 bytes', withOptions([51, 2, 1, 1, 255]), 'bad-option'],
+    ['empty parameter request list', withOptions([55, 0, 255]), 'bad-option'],
+  ];
+  it.each(invalid)('rejects %s', (_name, bytes, reason) => {
+    const result = parseDhcpMessage(bytes);
+    expect(isWireError(result)).toBe(true);
+    expect((result as WireError).reason).toBe(reason);
+  });
+
+  it('refuses values that cannot be encoded', () => {
+    expect(() => emitDhcpMessage({ ...ACK, options: { leaseTime: -1 } })).toThrow(/leaseTime/);
+    expect(() => emitDhcpMessage({ ...ACK, sname: 'x'.repeat(64) })).toThrow(/sname/);
+  });
+
+  it('never throws on 10,000 random or mutated messages', () => {
+    const random = new Random('dhcp-fuzz');
+    const valid = emitDhcpMessage(ACK);
+    let ok = 0;
+    const thrown: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      let input: Uint8Array;
+      if (i % 3 === 0) input = random.bytes(random.int(0, 400));
+      else {
+        input = valid.slice(0, random.int(200, valid.length));
+        for (let k = random.int(1, 4); k > 0; k--) input[random.int(236, input.length - 1)] = random.int(0, 255);
+      }
+      let result: ReturnType<typeof parseDhcpMessage> | undefined;
+      try {
+        result = parseDhcpMessage(input);
+      } catch (error) {
+        thrown.push(`${Buffer.from(input).toString('hex')}: ${String(error)}`);
+      }
+      if (result !== undefined && !isWireError(result)) ok++;
+    }
+    expect(thrown).toEqual([]);
+    expect(ok).toBeGreaterThan(0);
+  });
+});
