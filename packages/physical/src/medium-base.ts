@@ -1,7 +1,7 @@
 // What point-to-point links and hubs share: validated options, the ports attached so far,
 // impairments applied to each port as it is attached, and taking the medium down and up.
 
-import type { Medium, NodeContext, PhyPort, SimulationContext } from '@netlayers/core';
+import { InvalidArgumentError, type Medium, type NodeContext, type PhyPort, type SimulationContext } from '@netlayers/core';
 import { impair } from './impairments/impair.ts';
 import { validateImpairments } from './impairments/options.ts';
 import { MediumPort } from './medium-port.ts';
@@ -37,6 +37,9 @@ export abstract class MediumBase implements Medium {
   }
 
   attach(node: NodeContext, portName: string): PhyPort {
+    if (node.scheduler !== this.sim.scheduler) {
+      throw new InvalidArgumentError('node', node.name, `belongs to another simulation than ${this.name}`);
+    }
     const port = new MediumPort(node, portName, this.capabilities, this.resolved.queueLimit, (from, frame) => this.carry(from, frame), this.up);
     this.mediumPorts.push(port);
     const impairments = this.resolved.impairments;

@@ -124,6 +124,13 @@ describe('PointToPointLink attach, stats and tracing', () => {
     expect(link.name).toBe('a:eth0<->b:eth0');
   });
 
+  it('refuses a node from another simulation', () => {
+    const { link } = pair();
+    const stranger = world().node('x');
+    expect(() => new PointToPointLink(world().sim).attach(stranger, 'eth0')).toThrow(/node "x"/);
+    expect(link.ports).toHaveLength(2);
+  });
+
   it('names ports node:iface and reports capabilities from options', () => {
     const { pa, pb } = pair({ bandwidth: '10Mbps', delay: '2ms', mtu: 1400 });
     expect(pa.name).toBe('a:eth0');

@@ -7,6 +7,7 @@
 
 import {
   assertIntegerInRange,
+  InvalidArgumentError,
   parseBandwidth,
   parseDuration,
   type Medium,
@@ -88,6 +89,9 @@ export class CsmaCdBus implements Medium, SharedBus {
    * on every attempt, which is how the excessive-collision path is shown.
    */
   attach(node: NodeContext, portName: string, random: Random = node.random.fork(`csma-cd:backoff:${qualified(node, portName)}`)): CsmaCdStation {
+    if (node.scheduler !== this.sim.scheduler) {
+      throw new InvalidArgumentError('node', node.name, `belongs to another simulation than ${this.name}`);
+    }
     const station = new CsmaCdStation(node, portName, this, this.queueLimit, random);
     this.stations.push(station);
     return station;
