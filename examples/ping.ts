@@ -11,7 +11,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   const b = net.addHost('b');
   net.connect([a, '10.0.0.1/24'], sw, { bandwidth: '100Mbps', delay: '10us' });
   net.connect([b, '10.0.0.2/24'], sw, { bandwidth: '100Mbps', delay: '10us' });
-  net.runUntilIdle(); // let the gratuitous ARPs of the interfaces coming up go by
+  net.runFor('1ms'); // let the gratuitous ARPs of the interfaces coming up go by
 
   write('ping 10.0.0.2 from a (10.0.0.1) — each line: virtual time, node, layer, event\n');
   const stop = logLayers(net.trace, { write });

@@ -22,13 +22,14 @@ export async function main(write: (line: string) => void = console.log, verbose 
   r2.ip.addRoute('10.0.3.0/24', '10.0.2.3');
   r3.ip.addRoute('10.0.0.0/24', '10.0.2.2');
   r3.ip.addRoute('10.0.1.0/24', '10.0.2.2');
-  net.runUntilIdle();
+  net.runFor('1ms');
 
   write('routing tables:');
   for (const r of [r1, r2, r3]) {
     write(`  ${r.name}: ${r.ip.routes.entries().map((e) => `${e.prefix} ${e.nextHop ? `via ${e.nextHop}` : 'connected'} dev ${e.iface}`).join('; ')}`);
   }
   write('');
+  await src.ping('10.0.3.10'); // warm the ARP caches on the path, so RTTs show only the path
   const stop = verbose ? logLayers(net.trace, { write, roles: ['network'] }) : () => {};
   write('traceroute to 10.0.3.10, 30 hops max');
   const hops = await src.traceroute('10.0.3.10');
