@@ -17,7 +17,7 @@ export interface Chain {
   readonly w1: FakeWire;
   readonly w2: FakeWire;
   readonly w3: FakeWire;
-  readonly links: Record<string, FakeLink>;
+  readonly links: { readonly [K in 'aEth0' | 'r1Eth0' | 'r1Eth1' | 'r2Eth0' | 'r2Eth1' | 'bEth0']: FakeLink };
 }
 
 export interface ChainOptions {
