@@ -49,3 +49,20 @@ export function createNetworkAccessLink(sim: SimulationContext, options: Network
     setWireUp: (up) => wire.setUp(up),
   };
 }
+
+/** The two ends a composition hands `networkAccess`: a node and the interface name to use there. */
+export interface NetworkAccessEnd {
+  readonly node: NodeContext;
+  readonly name: string;
+}
+
+/**
+ * A four-layer connection factory for the lab: `net.connect(a, b, { access: networkAccess({ bandwidth: '10Mbps' }) })`
+ * joins two hosts or routers with PPP over its own wire instead of Ethernet over a medium.
+ */
+export function networkAccess(options: WireOptions & { readonly mtu?: number } = {}): (a: NetworkAccessEnd, b: NetworkAccessEnd, sim: SimulationContext) => readonly [NetworkAccessInterface, NetworkAccessInterface] {
+  return (a, b, sim) => {
+    const link = createNetworkAccessLink(sim, { ...options, a: a.node, b: b.node, nameA: a.name, nameB: b.name });
+    return [link.a, link.b] as const;
+  };
+}
