@@ -1,0 +1,110 @@
+// Numbered replies of the text protocols (SMTP RFC 5321 §4.2, FTP RFC 959 §4.2): a
+// three-digit code, then SP and text on the last line; "ddd-" starts a multi-line reply
+// that ends at the first line beginning with the same code and a space. `ReplyReader`
+// turns a client's control connection into a queue of replies to await.
+
+import { SocketError, type StreamSocket } from '@netlayers/core';
+import { LineReader } from './lines.ts';
+
+export interface Reply {
+  readonly code: number;
+  /** The text of every line, without the code. */
+  readonly lines: readonly string[];
+}
+
+export function replyText(reply: Reply): string {
+  return reply.lines.join(' ');
+}
+
+/** An unexpected reply from a server. */
+export class ProtocolReplyError extends Error {
+  constructor(readonly protocol: string, readonly reply: Reply, readonly command: string) {
+    super(`${protocol}: ${command === '' ? 'greeting' : JSON.stringify(command)} answered ${reply.code} ${replyText(reply)}`);
+    this.name = 'ProtocolReplyError';
+  }
+}
+
+/** Format a reply for sending: multi-line with "ddd-" on every line but the last. */
+export function formatReply(code: number, text: string | readonly string[]): string {
+  const lines = typeof text === 'string' ? [text] : text;
+  return lines.map((line, i) => `${code}${i === lines.length - 1 ? ' ' : '-'}${line}\r\n`).join('');
+}
+
+export class ReplyReader {
+  private readonly lines = new LineReader(4096);
+  private readonly ready: Reply[] = [];
+  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private partial: { code: number; lines: string[] } | null = null;
+
+  constructor(socket: StreamSocket, private readonly onReply?: (reply: Reply) => void) {
+    socket.on('data', (chunk) => this.push(chunk));
+    socket.on('end', () => this.fail(new SocketError('ECONNRESET', 'server closed the connection')));
+    socket.on('error', (error) => this.fail(error));
+    socket.on('close', () => this.fail(new SocketError('ECONNRESET', 'connection closed')));
+  }
+
+  /** The next reply (in order). */
+  next(): Promise<Reply> {
+    const reply = this.ready.shift();
+    if (reply !== undefined) return Promise.resolve(reply);
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  private push(chunk: Uint8Array): void {
+    this.lines.push(chunk);
+    for (let event = this.lines.next(); event !== null; event = this.lines.next()) {
+      if (event.kind === 'too-long') {
+        this.fail(new Error(`reply line of ${event.length} bytes is too long`));
+        return;
+      }
+      const line = event.line;
+      const m = /^(\d{3})([ -])(.*)$/.exec(line) ?? /^(\d{3})()$/.exec(line);
+      if (this.partial !== null) {
+        if (m !== null && Number(m[1]) === this.partial.code && m[2] !== '-') {
+          this.partial.lines.push(m[3] ?? '');
+          this.deliver(this.partial);
+          this.partial = null;
+        } else {
+          this.partial.lines.push(m !== null && Number(m[1]) === this.partial.code ? (m[3] ?? '') : line);
+        }
+        continue;
+      }
+      if (m === null) {
+        this.fail(new Error(`malformed reply line ${JSON.stringify(line.slice(0, 60))}`));
+        return;
+      }
+      if (m[2] === '-') this.partial = { code: Number(m[1]), lines: [m[3] ?? ''] };
+      else this.deliver({ code: Number(m[1]), lines: [m[3] ?? ''] });
+    }
+  }
+
+  private deliver(reply: Reply): void {
+    this.onReply?.(reply);
+    if (this.waiting !== null) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve(reply);
+    } else {
+      this.ready.push(reply);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure === null) this.failure = error;
+    if (this.waiting !== null) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.reject(error);
+    }
+  }
+}
+
+/** Resolve when a socket connects, reject if it fails first. */
+export function whenConnected(socket: StreamSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', (error) => reject(error));
+  });
+}
