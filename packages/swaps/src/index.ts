@@ -1,1 +1,4 @@
-// @netlayers/swaps: Worked layer swaps: stop-and-wait and go-back-N transports, distance-vector routing, a CSMA/CD shared medium, a four-layer network-access module.
+// @netlayers/swaps: worked layer swaps, each importing only @netlayers/core and plugging
+// into the same contracts our own layers implement.
+
+export * from './physical/index.ts';
