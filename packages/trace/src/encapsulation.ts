@@ -73,8 +73,9 @@ export function encapsulation(frame: Uint8Array | FrameEvent, options: Encapsula
   if (fcsBytes) parts.push(`FCS ${fcsBytes}`);
   const appBytes = d.payload.role === 'application' ? d.payload.length : 0;
   const overhead = onWire - appBytes;
-  lines.push(`Overhead: ${parts.join(' + ')} = ${overhead} bytes around ${appBytes} bytes of application data`);
-  lines.push(`          (${onWire} bytes on the wire, ${Math.round((overhead / onWire) * 100)}% overhead${showPhysical ? `; plus a ${INTERFRAME_GAP_BYTES}-byte interframe gap` : ''})`);
+  lines.push(`Overhead: ${parts.join(' + ')} = ${overhead} bytes`);
+  lines.push(`          around ${appBytes} bytes of application data: ${onWire} bytes on the wire, ${Math.round((overhead / onWire) * 100)}% overhead`);
+  if (showPhysical) lines.push(`          (and at least a ${INTERFRAME_GAP_BYTES}-byte interframe gap before the next frame)`);
   if (model.id === 'osi-7') {
     lines.push('');
     lines.push(...wrap(`Note: ${OSI_UPPER_LAYERS_NOTE}`, 96));
@@ -162,7 +163,7 @@ function staircase(d: DissectedFrame, model: LayerModel, data: Uint8Array, showP
   }
   if (appRole && d.payload.length > 0) {
     const a = at('data');
-    roleRows.set('application', [{ from: a, to: a, label: `"${previewBytes(data, 18)}"` }]);
+    roleRows.set('application', [{ from: a, to: a, label: `"${previewBytes(data, 14)}"` }]);
   }
 
   // One row per model layer, top first; a layer that spans several roles takes the widest.

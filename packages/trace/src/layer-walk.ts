@@ -96,7 +96,7 @@ export function buildLayerWalk(events: readonly TraceEvent[], options: LayerWalk
     hops.push({ node: arrival.event.node, kind: routed ? 'router' : 'switch', lines: routed ? routerLines(arrival, departure) : switchLines(arrival, departure) });
     current = departure;
   }
-  return { summary: tcpdumpBody(start.d), hops, incomplete };
+  return { summary: tcpdumpBody(start.d, false, false), hops, incomplete };
 }
 
 function pduNear(events: readonly TraceEvent[], node: string, role: Role, direction: PduEvent['direction'], around: number, before: boolean): PduEvent | undefined {
@@ -119,9 +119,9 @@ function pduNear(events: readonly TraceEvent[], node: string, role: Role, direct
 function transportText(d: DissectedFrame): string | undefined {
   if (d.tcp) {
     const t = d.tcp;
-    return `TCP header ${t.headerLength} B: port ${t.sourcePort} > ${t.destinationPort}, ${t.flags.join(',') || 'no flags'}, seq ${t.seq}, ack ${t.ack}, ${t.payloadLength} bytes of data`;
+    return `TCP header ${t.headerLength} B: ${t.sourcePort} > ${t.destinationPort} [${t.flags.join(',') || 'no flags'}] seq ${t.seq} ack ${t.ack}`;
   }
-  if (d.udp) return `UDP header 8 B: port ${d.udp.sourcePort} > ${d.udp.destinationPort}, ${d.udp.payloadLength} bytes of data`;
+  if (d.udp) return `UDP header 8 B: ${d.udp.sourcePort} > ${d.udp.destinationPort}`;
   if (d.icmp) return undefined;
   return undefined;
 }
@@ -134,7 +134,7 @@ function networkText(d: DissectedFrame): string {
 
 function linkText(d: DissectedFrame): string {
   const e = d.ethernet!;
-  return `Ethernet header 14 B + FCS 4 B: ${e.source} > ${e.destination}`;
+  return `Ethernet 14 B + FCS 4 B: ${e.source} > ${e.destination}`;
 }
 
 function data(d: DissectedFrame, bytes: Uint8Array): string {
@@ -161,7 +161,7 @@ function receiverLines(events: readonly TraceEvent[], rx: Seen): WalkLine[] {
   const { d, event } = rx;
   const lines: WalkLine[] = [{ role: 'physical', time: event.time, text: `receives ${event.bytes.length} bytes on ${event.iface ?? 'its port'}` }];
   const link = pduNear(events, event.node, 'link', 'up', rx.index, false);
-  lines.push({ role: 'link', time: link?.time ?? event.time, text: `checks the FCS, the destination MAC ${d.ethernet!.destination} is its own; strips ${linkText(d).replace(/:.*/, '')}` });
+  lines.push({ role: 'link', time: link?.time ?? event.time, text: `checks the FCS; ${d.ethernet!.destination} is its MAC; strips Ethernet + FCS` });
   const net = pduNear(events, event.node, 'network', 'up', rx.index, false);
   lines.push({ role: 'network', time: net?.time ?? event.time, text: `${d.ipv4!.destination} is its own address; strips the IPv4 header (TTL ${d.ipv4!.ttl})` });
   const t = transportText(d);
@@ -177,7 +177,7 @@ function receiverLines(events: readonly TraceEvent[], rx: Seen): WalkLine[] {
 function switchLines(rx: Seen, tx: Seen): WalkLine[] {
   return [
     { role: 'physical', time: rx.event.time, text: `receives the frame on ${rx.event.iface ?? 'a port'}` },
-    { role: 'link', time: rx.event.time, text: `looks up ${rx.d.ethernet!.destination} in its MAC table; forwards unchanged (IP headers untouched)` },
+    { role: 'link', time: rx.event.time, text: `looks up ${rx.d.ethernet!.destination} in its MAC table, forwards the frame as is` },
     { role: 'physical', time: tx.event.time, text: `sends it out of ${tx.event.iface ?? 'a port'}` },
   ];
 }

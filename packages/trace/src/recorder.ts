@@ -176,7 +176,9 @@ export class TraceRecorder {
         this.overflow++;
         return;
       }
-      this.recorded.push(event);
+      // Frame bytes are copied: a router may rewrite a received buffer in place (TTL) after
+      // the frame event, and a recording must show the bytes as they were on the wire.
+      this.recorded.push(event.kind === 'frame' ? { ...event, bytes: event.bytes.slice() } : event);
     };
     bus.on('event', listener);
     this.attached.set(bus, listener);

@@ -23,9 +23,11 @@ export interface TcpdumpOptions {
   readonly actions?: readonly FrameEvent['action'][];
   /** Print link-level headers too, as tcpdump -e does. */
   readonly linkHeaders?: boolean;
+  /** Print TCP options (default true); false keeps lines short enough for a narrow terminal. */
+  readonly tcpOptions?: boolean;
 }
 
-function tcpBody(t: TcpSegmentSummary): string {
+function tcpBody(t: TcpSegmentSummary, withOptions = true): string {
   const parts = [`Flags [${tcpdumpFlags(t.flags)}]`];
   parts.push(t.length > 0 ? `seq ${t.seq}:${(t.seq + t.length) % 0x1_0000_0000}` : `seq ${t.seq}`);
   if (t.flags.includes('ACK')) parts.push(`ack ${t.ack}`);
@@ -36,7 +38,7 @@ function tcpBody(t: TcpSegmentSummary): string {
   if (t.tsval !== undefined) options.push(`TS val ${t.tsval} ecr ${t.tsecr ?? 0}`);
   if (t.wscale !== undefined) options.push(`wscale ${t.wscale}`);
   if (t.sack !== undefined) options.push(`sack ${t.sack}`);
-  if (options.length) parts.push(`options [${options.join(',')}]`);
+  if (withOptions && options.length) parts.push(`options [${options.join(',')}]`);
   parts.push(`length ${t.length}`);
   return `${t.source}.${t.sourcePort} > ${t.destination}.${t.destinationPort}: ${parts.join(', ')}`;
 }
@@ -46,14 +48,14 @@ function prefix(time: number, node: string, iface: string | undefined): string {
 }
 
 /** One tcpdump line for a pdu event (TCP from its fields, others from the layer's text). */
-export function tcpdumpLineFromPdu(event: PduEvent): string {
+export function tcpdumpLineFromPdu(event: PduEvent, tcpOptions = true): string {
   const tcp = tcpSummaryOf(event);
-  const body = tcp !== undefined ? tcpBody(tcp) : event.text;
+  const body = tcp !== undefined ? tcpBody(tcp, tcpOptions) : event.text;
   return `${prefix(event.time, event.node, event.iface)} ${body}`;
 }
 
 /** The tcpdump body (after time and node) of dissected frame bytes. */
-export function tcpdumpBody(d: DissectedFrame, linkHeaders = false): string {
+export function tcpdumpBody(d: DissectedFrame, linkHeaders = false, tcpOptions = true): string {
   const link = linkHeaders && d.ethernet ? `${d.ethernet.source} > ${d.ethernet.destination}, length ${d.length}: ` : '';
   if (d.arp !== undefined) {
     const a = d.arp;
@@ -77,7 +79,7 @@ export function tcpdumpBody(d: DissectedFrame, linkHeaders = false): string {
     parts.push(t.payloadLength > 0 ? `seq ${t.seq}:${(t.seq + t.payloadLength) % 0x1_0000_0000}` : `seq ${t.seq}`);
     if (t.flags.includes('ACK')) parts.push(`ack ${t.ack}`);
     parts.push(`win ${t.window}`);
-    if (options) parts.push(`options [${options}]`);
+    if (tcpOptions && options) parts.push(`options [${options}]`);
     parts.push(`length ${t.payloadLength}`);
     return `${link}${ip.source}.${t.sourcePort} > ${ip.destination}.${t.destinationPort}: ${parts.join(', ')}${bad}`;
   }
@@ -94,9 +96,9 @@ export function tcpdumpBody(d: DissectedFrame, linkHeaders = false): string {
 }
 
 /** One tcpdump line for a frame seen on a port. */
-export function tcpdumpLineFromFrame(event: FrameEvent, linkHeaders = false): string {
+export function tcpdumpLineFromFrame(event: FrameEvent, linkHeaders = false, tcpOptions = true): string {
   const mark = event.action === 'lost' ? ' [lost on the medium]' : '';
-  return `${prefix(event.time, event.node, event.iface)} ${tcpdumpBody(dissectFrame(event.bytes), linkHeaders)}${mark}`;
+  return `${prefix(event.time, event.node, event.iface)} ${tcpdumpBody(dissectFrame(event.bytes), linkHeaders, tcpOptions)}${mark}`;
 }
 
 const PDU_PROTOCOLS = new Set(['tcp', 'udp', 'icmp', 'arp']);
@@ -113,7 +115,7 @@ export function tcpdump(events: readonly TraceEvent[], options: TcpdumpOptions =
       if (e.kind !== 'frame' || !actions.has(e.action)) continue;
       if (options.node !== undefined && e.node !== options.node) continue;
       if (options.iface !== undefined && e.iface !== options.iface) continue;
-      lines.push(tcpdumpLineFromFrame(e, options.linkHeaders));
+      lines.push(tcpdumpLineFromFrame(e, options.linkHeaders, options.tcpOptions ?? true));
     }
     return lines;
   }
@@ -121,7 +123,7 @@ export function tcpdump(events: readonly TraceEvent[], options: TcpdumpOptions =
     if (e.kind !== 'pdu' || !PDU_PROTOCOLS.has(e.protocol) || e.direction === 'forward') continue;
     if (options.node !== undefined ? e.node !== options.node : e.direction !== 'down') continue;
     if (options.iface !== undefined && e.iface !== undefined && e.iface !== options.iface) continue;
-    lines.push(tcpdumpLineFromPdu(e));
+    lines.push(tcpdumpLineFromPdu(e, options.tcpOptions ?? true));
   }
   return lines;
 }

@@ -10,7 +10,7 @@ describe('encapsulation', () => {
   it('draws one data frame in the TCP/IP five-layer model with every header field (golden)', () => {
     const text = encapsulation(frame, { model: 'tcpip-5' });
     expectGolden('encapsulation-tcpip-5.txt', text);
-    expect(text).toContain('Overhead: preamble+SFD 8 + Ethernet 14 + IPv4 20 + TCP 20 + FCS 4 = 66 bytes around 18 bytes of application data');
+    expect(text).toContain('Overhead: preamble+SFD 8 + Ethernet 14 + IPv4 20 + TCP 20 + FCS 4 = 66 bytes\n          around 18 bytes of application data: 84 bytes on the wire, 79% overhead');
     expect(text).toMatch(/\n\s+8\s+1 B\s+TTL\s+64\n/);
   });
 
@@ -39,7 +39,7 @@ describe('encapsulation', () => {
 
   it('says when the bytes do not check out', () => {
     const broken = frame.slice();
-    broken[20] ^= 0xff;
+    broken[20] = broken[20]! ^ 0xff;
     expect(encapsulation(broken)).toContain('! Ethernet FCS does not match');
   });
 });

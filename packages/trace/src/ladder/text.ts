@@ -14,9 +14,7 @@ export interface LadderTextOptions {
   readonly color?: boolean;
 }
 
-const TIME_WIDTH = 9;
 const STATE_WIDTH = 12;
-const GUTTER = TIME_WIDTH + 1 + STATE_WIDTH + 1;
 
 const ansi = {
   dim: '\x1b[2m',
@@ -31,6 +29,11 @@ const ansi = {
 
 export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}): string {
   const width = Math.max(72, options.width ?? 100);
+  // Time columns grow for long runs ("240.000250" after a 2*MSL TIME-WAIT).
+  let latest = 0;
+  for (const row of ladder.rows) latest = Math.max(latest, row.time, row.kind === 'arrow' ? (row.arrival ?? 0) : 0);
+  const TIME_WIDTH = Math.max(9, formatSeconds(latest).length);
+  const GUTTER = TIME_WIDTH + 1 + STATE_WIDTH + 1;
   const inner = width - 2 * GUTTER - 2;
   // Colour wraps only the visible text, so padding stays plain and the layout is unchanged.
   const paint = (code: string, text: string): string => {
