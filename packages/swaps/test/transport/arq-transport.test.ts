@@ -13,7 +13,7 @@ import {
   type PduEvent,
   type StateEvent,
 } from '@netlayers/core';
-import { GoBackNTransport, StopAndWaitTransport, type ArqTransport } from '../../src/transport/index.ts';
+import { ArqSocket, GoBackNTransport, StopAndWaitTransport, type ArqTransport } from '../../src/transport/index.ts';
 import { exchange, sha256, world } from './support/world.ts';
 
 const LOSSY = { delay: 5 * NS_PER_MS, lossRate: 0.05, reorderRate: 0.05, reorderDelay: 15 * NS_PER_MS, duplicateRate: 0.02 };
@@ -47,7 +47,8 @@ for (const [name, make] of kinds) {
       expect(w.net.stats.lost).toBeGreaterThan(20);
       expect(w.net.stats.reordered).toBeGreaterThan(20);
       expect(w.net.stats.duplicated).toBeGreaterThan(5);
-      expect((result.client as { retransmissions: number }).retransmissions).toBeGreaterThan(0);
+      expect(result.client).toBeInstanceOf(ArqSocket);
+      expect((result.client as ArqSocket).retransmissions + (result.server as ArqSocket).retransmissions).toBeGreaterThan(0);
       expect(result.events.filter((e) => e.includes('error'))).toEqual([]);
       expect(w.a.connectionCount + w.b.connectionCount).toBe(0);
     });
