@@ -5,7 +5,7 @@
 // `quoteForIcmpError` takes as much as fits in a 576-byte datagram (RFC 1812 §4.3.2.3).
 // `parseIcmp` never throws; `emitIcmp` writes valid bytes.
 
-import { DropReason, Ipv4Address, internetChecksum, wireError, type WireError } from '@netlayers/core';
+import { DropReason, Ipv4Address, internetChecksum, isWireError, wireError, type WireError } from '@netlayers/core';
 import { IPV4_MIN_HEADER_LENGTH, IPV4_MIN_REASSEMBLY_SIZE } from './ipv4-wire.ts';
 
 export const ICMP_HEADER_LENGTH = 8;
@@ -280,7 +280,7 @@ export function icmpSummary(message: IcmpMessage, length: number): string {
       return `ICMP echo ${message.kind === 'echo-request' ? 'request' : 'reply'}, id ${message.identifier}, seq ${message.sequence}, length ${length}`;
     case 'destination-unreachable': {
       const quoted = parseQuotedDatagram(message.original);
-      const about = 'reason' in quoted ? '' : ` (${quoted.destination})`;
+      const about = isWireError(quoted) ? '' : ` (${quoted.destination})`;
       const text = UNREACHABLE_TEXT[message.code] ?? `unreachable code ${message.code}`;
       const mtu = message.code === 4 ? ` (mtu ${message.nextHopMtu})` : '';
       return `ICMP ${text}${about}${mtu}, length ${length}`;

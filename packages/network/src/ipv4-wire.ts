@@ -130,7 +130,7 @@ export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
   let options = NO_OPTIONS;
   if (headerLength > IPV4_MIN_HEADER_LENGTH) {
     const parsed = parseOptions(bytes, headerLength);
-    if (!Array.isArray(parsed)) return parsed as WireError;
+    if (!Array.isArray(parsed)) return parsed;
     options = parsed;
   }
   const flagsAndOffset = (bytes[6]! << 8) | bytes[7]!;
