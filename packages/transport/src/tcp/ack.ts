@@ -2,8 +2,8 @@
 // §5 ACK acceptability, SND.UNA and the send window (SND.WL1/SND.WL2 rule), RTT samples for
 // RFC 6298 (timestamps per RFC 7323 §4, else one timed segment with Karn's rule), duplicate
 // ACKs (RFC 5681 §2 definition), fast retransmit and fast recovery (RFC 5681 §3.2) with
-// NewReno's `recover` and partial ACKs (RFC 6582 §3.2), and SACK-based loss detection
-// (RFC 6675 IsLost) from the scoreboard.
+// NewReno's `recover` and partial ACKs (RFC 6582 §3.2), SACK-based loss detection
+// (RFC 6675 IsLost) from the scoreboard, and RFC 3042 limited transmit.
 
 import { NS_PER_MS } from '@netlayers/core';
 import { inFlight, output, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
@@ -41,7 +41,8 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
 
   if (seqGt(ack, oldUna)) {
     newAck(tcb, seg, ack);
-  } else if (ack === oldUna && tcb.sndMax !== oldUna && !hasData && (!windowChanged || newlySacked > 0)) {
+  } else if (ack === oldUna && tcb.sndMax !== oldUna && !hasData && window > 0 && (!windowChanged || newlySacked > 0)) {
+    // (A zero window is flow control, not loss: those ACKs answer window probes.)
     duplicateAck(tcb);
   }
 
@@ -107,6 +108,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
     tcb.dupAcks = 0;
     tcb.cc.onAck(acked, flightBefore, now, rtt);
   }
+  tcb.limitedTransmit = 0;
 
   // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it.
   if (tcb.sndUna === tcb.sndMax) stopTimer(tcb, 'RTO');
@@ -122,7 +124,11 @@ function duplicateAck(tcb: Tcb): void {
     return;
   }
   const sackSaysLost = tcb.sackOk && tcb.scoreboard.lostBoundary(tcb.smss) !== undefined && seqGt(tcb.scoreboard.lostBoundary(tcb.smss)!, tcb.sndUna);
-  if (tcb.dupAcks < DUP_THRESH && !sackSaysLost) return;
+  if (tcb.dupAcks < DUP_THRESH && !sackSaysLost) {
+    // RFC 3042 limited transmit: one new segment for each of the first two duplicate ACKs.
+    tcb.limitedTransmit = Math.min(tcb.dupAcks, DUP_THRESH - 1) * tcb.smss;
+    return;
+  }
   // RFC 6582 §3.2 step 2: not while the ACK is still below `recover` (the data that was in
   // flight at the last recovery or timeout), so one loss event does not cut cwnd twice.
   if (tcb.recoverValid && seqLt(tcb.sndUna, tcb.recover)) return;
@@ -131,6 +137,7 @@ function duplicateAck(tcb: Tcb): void {
 
 function enterRecovery(tcb: Tcb): void {
   tcb.inRecovery = true;
+  tcb.limitedTransmit = 0;
   tcb.recover = tcb.sndMax;
   tcb.recoverValid = true;
   tcb.cc.onEnterRecovery(inFlight(tcb), tcb.now);

@@ -229,7 +229,7 @@ export function output(tcb: Tcb, force = false): void {
     if (unsent <= 0 && !finToSend) break;
     const flight = inFlight(tcb);
     const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
-    const room = Math.min(windowRoom, tcb.cc.cwnd - flight);
+    const room = Math.min(windowRoom, tcb.cc.cwnd + tcb.limitedTransmit - flight);
     let length = Math.max(0, Math.min(unsent, mss, room));
     if (unsent > 0) {
       if (length <= 0) {

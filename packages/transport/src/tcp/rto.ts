@@ -28,8 +28,8 @@ export class RtoEstimator {
 
   /** The current RTO, backoff included, within [min, max]. */
   get rto(): Nanoseconds {
-    const backedOff = this.base * 2 ** this.backoffs;
-    return Math.min(this.bounds.max, Math.max(this.bounds.min, backedOff));
+    const bounded = Math.max(this.bounds.min, this.base); // §2.4: the minimum applies before backoff
+    return Math.min(this.bounds.max, bounded * 2 ** this.backoffs);
   }
 
   /** Take an RTT measurement R (RFC 6298 §2.2 and §2.3). Clears the backoff (§5.7 note). */
@@ -47,7 +47,7 @@ export class RtoEstimator {
 
   /** The timer expired: back off (RFC 6298 §5.5), up to the maximum. */
   backoff(): void {
-    if (this.base * 2 ** this.backoffs < this.bounds.max) this.backoffs++;
+    if (Math.max(this.bounds.min, this.base) * 2 ** this.backoffs < this.bounds.max) this.backoffs++;
   }
 
   /** Drop the backoff once new data is acknowledged (RFC 6298 §5.7 allows keeping it; Linux clears it). */

@@ -164,6 +164,8 @@ export class Tcb {
   // Congestion control and loss recovery (RFC 5681, RFC 6582, RFC 6675).
   readonly cc: CongestionControl;
   dupAcks = 0;
+  /** RFC 3042 limited transmit: bytes allowed beyond cwnd on the first two duplicate ACKs. */
+  limitedTransmit = 0;
   inRecovery = false;
   /** RFC 6582 "recover" (meaningful once recoverValid). */
   recover = 0;

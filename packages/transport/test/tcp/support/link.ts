@@ -34,7 +34,8 @@ export interface Pair {
   /** Counts of what the link did. */
   readonly link: { delivered: number; lost: number; duplicated: number; corrupted: number; reordered: number };
   impairments: Impairments;
-  run(until?: number): void;
+  /** Run for `duration` ns of virtual time, or until nothing is left to do. */
+  run(duration?: number): void;
 }
 
 export function createPair(options: { seed?: number; impair?: Impairments; tcp?: TcpOptions; tcpA?: TcpOptions; tcpB?: TcpOptions; mtu?: number } = {}): Pair {
@@ -59,9 +60,9 @@ export function createPair(options: { seed?: number; impair?: Impairments; tcp?:
     addressB,
     link,
     impairments: options.impair ?? {},
-    run(until?: number) {
-      if (until === undefined) sim.scheduler.runUntilIdle(5_000_000);
-      else sim.scheduler.runUntil(until);
+    run(duration?: number) {
+      if (duration === undefined) sim.scheduler.runUntilIdle(5_000_000);
+      else sim.scheduler.runFor(duration);
     },
   };
   const busyUntil = { a: 0, b: 0 };
