@@ -194,6 +194,18 @@ describe('forwarding', () => {
     expect(atA.errors).toHaveLength(4);
   });
 
+  it('answers host unreachable when the outgoing interface is down, and drops with InterfaceDown', () => {
+    const net = chain();
+    const events = record(net.sim);
+    const atA = listen(net.a, 17, net.sim);
+    net.links.r1Eth1.setUp(false);
+    net.a.send(Packet.from(payload(8)), { destination: ip('10.0.2.2'), protocol: 17 });
+    net.sim.scheduler.runUntilIdle();
+    expect(drops(events, 'r1').map((d) => [d.reason, d.iface])).toEqual([[DropReason.InterfaceDown, 'eth1']]);
+    expect(atA.errors.map((e) => [e.type, e.icmpCode, e.reporter.toString()])).toEqual([['destination-unreachable', 1, '10.0.1.254']]);
+    expect(events.some((e) => e.kind === 'state' && e.node === 'r1' && e.to === 'DOWN')).toBe(true);
+  });
+
   it('a host (forwarding off) drops a datagram for another address with NotForUs', () => {
     const net = chain();
     const events = record(net.sim);
