@@ -71,7 +71,8 @@ const TCP_HEADROOM = 160;
 export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   readonly name = 'tcp';
   readonly config: TcpConfig;
-  private readonly table = new Map<string, Tcb>();
+  /** Connections by (local address, local port) then (remote address, remote port), as numbers: no string per segment. */
+  private readonly table = new ConnectionTable();
   private readonly listeners = new Map<string, TcpListener>();
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
@@ -111,11 +112,11 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     let localPort = options.localPort ?? 0;
     if (localPort === 0) {
       localPort = this.pickEphemeralPort(localAddress, remoteAddress, options.remotePort);
-    } else if (this.table.has(tupleKey(localAddress, localPort, remoteAddress, options.remotePort)) || this.listenerAt(localAddress, localPort) !== undefined) {
+    } else if (this.table.get(localAddress, localPort, remoteAddress, options.remotePort) !== undefined || this.listenerAt(localAddress, localPort) !== undefined) {
       throw new SocketError('EADDRINUSE', `${localAddress}:${localPort} is already in use towards ${remoteAddress}:${options.remotePort}`);
     }
     const tcb = this.newTcb(localAddress, localPort, remoteAddress, options.remotePort);
-    this.table.set(tcb.key, tcb);
+    this.table.add(tcb);
     const socket = new TcpSocket(tcb);
     activeOpen(tcb);
     return socket;
@@ -139,13 +140,13 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   /** Every connection this layer holds (TIME-WAIT included), as snapshots. */
   connections(): TcpConnectionInfo[] {
-    return [...this.table.values()].map(info);
+    return [...this.table.all()].map(info);
   }
 
   /** The socket-level view of one connection by key, if it exists. */
   connection(key: string): TcpConnectionInfo | undefined {
-    const tcb = this.table.get(key);
-    return tcb === undefined ? undefined : info(tcb);
+    for (const tcb of this.table.all()) if (tcb.key === key) return info(tcb);
+    return undefined;
   }
 
   // ---- TcbHost -----------------------------------------------------------------------
@@ -159,7 +160,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   }
 
   release(tcb: Tcb): void {
-    if (this.table.get(tcb.key) === tcb) this.table.delete(tcb.key);
+    this.table.remove(tcb);
   }
 
   accepted(tcb: Tcb): void {
@@ -189,7 +190,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   unlisten(listener: TcpListener): void {
     const key = `${listener.localAddress}:${listener.localPort}`;
     if (this.listeners.get(key) === listener) this.listeners.delete(key);
-    for (const tcb of [...this.table.values()]) {
+    for (const tcb of [...this.table.all()]) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
     }
   }
@@ -209,7 +210,6 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       tracer.drop('transport', 'tcp', seg.reason, seg.detail, bytes.length, ports === undefined ? {} : { connection: ports });
       return;
     }
-    const key = tupleKey(info.destination, seg.destinationPort, info.source, seg.sourcePort);
     if (tracer.active) {
       tracer.emit({
         kind: 'pdu',
@@ -224,7 +224,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
         fields: tcpTraceFields(seg, seg.payload.length),
       });
     }
-    const tcb = this.table.get(key);
+    const tcb = this.table.get(info.destination, seg.destinationPort, info.source, seg.sourcePort);
     if (tcb !== undefined) {
       if (segmentArrives(tcb, seg) === 'done') return;
       closeConnection(tcb, 'rcv SYN (new incarnation)');
@@ -258,7 +258,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
     tcb.listener = listener;
     listener.halfOpen++;
-    this.table.set(tcb.key, tcb);
+    this.table.add(tcb);
     tcb.stats.segmentsReceived++;
     acceptSyn(tcb, seg);
   }
@@ -309,7 +309,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const sourcePort = (quoted[0]! << 8) | quoted[1]!;
     const destinationPort = (quoted[2]! << 8) | quoted[3]!;
     const seq = readUint32(quoted, 4);
-    const tcb = this.table.get(tupleKey(report.originalSource, sourcePort, report.originalDestination, destinationPort));
+    const tcb = this.table.get(report.originalSource, sourcePort, report.originalDestination, destinationPort);
     if (tcb === undefined) return;
     // RFC 5927 §4.1: only errors quoting a sequence number in flight are believable.
     if (!seqInRange(seq, tcb.sndUna, seqAdd(tcb.sndMax, 1))) {
@@ -372,15 +372,59 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     for (let i = 0; i < count; i++) {
       const port = low + ((start + i) % count);
       if (this.anyListenerOnPort(port)) continue;
-      if (remotePort === 0 ? this.portInUse(port) : this.table.has(tupleKey(local, port, remote, remotePort))) continue;
+      if (remotePort === 0 ? this.portInUse(port) : this.table.get(local, port, remote, remotePort) !== undefined) continue;
       return port;
     }
     throw new SocketError('EADDRNOTAVAIL', `no free ephemeral port in ${low}-${high} towards ${remote}:${remotePort}`);
   }
 
   private portInUse(port: number): boolean {
-    for (const tcb of this.table.values()) if (tcb.localPort === port) return true;
+    return this.table.localPortInUse(port);
+  }
+}
+
+/** A two-level map: (local address, port) -> (remote address, port) -> TCB. */
+class ConnectionTable {
+  private readonly byLocal = new Map<number, Map<number, Tcb>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): Tcb | undefined {
+    return this.byLocal.get(local.value * 65536 + localPort)?.get(remote.value * 65536 + remotePort);
+  }
+
+  add(tcb: Tcb): void {
+    const localKey = tcb.localAddress.value * 65536 + tcb.localPort;
+    let inner = this.byLocal.get(localKey);
+    if (inner === undefined) {
+      inner = new Map();
+      this.byLocal.set(localKey, inner);
+    }
+    const remoteKey = tcb.remoteAddress.value * 65536 + tcb.remotePort;
+    if (!inner.has(remoteKey)) this.count++;
+    inner.set(remoteKey, tcb);
+  }
+
+  remove(tcb: Tcb): void {
+    const localKey = tcb.localAddress.value * 65536 + tcb.localPort;
+    const inner = this.byLocal.get(localKey);
+    const remoteKey = tcb.remoteAddress.value * 65536 + tcb.remotePort;
+    if (inner === undefined || inner.get(remoteKey) !== tcb) return;
+    inner.delete(remoteKey);
+    this.count--;
+    if (inner.size === 0) this.byLocal.delete(localKey);
+  }
+
+  localPortInUse(port: number): boolean {
+    for (const key of this.byLocal.keys()) if (key % 65536 === port) return true;
     return false;
+  }
+
+  *all(): IterableIterator<Tcb> {
+    for (const inner of this.byLocal.values()) yield* inner.values();
   }
 }
 

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { NS_PER_MS, NS_PER_S, SocketError, type PduEvent, type StateEvent } from '@netlayers/core';
-import { concat, createPair, pattern, type Pair } from './support/link.ts';
+import { concat, createPair, expectBytes, pattern, type Pair } from './support/link.ts';
 import type { TcpSocket } from '../../src/tcp/index.ts';
 
 interface Seg {
@@ -188,7 +188,7 @@ describe('open and close variants', () => {
     const reply = pattern(50_000);
     s.write(reply);
     p.run(NS_PER_S);
-    expect(concat(got)).toEqual(reply);
+    expectBytes(concat(got), reply);
     expect(clientEnded).toBe(false);
     s.end();
     p.run(NS_PER_S);
@@ -358,7 +358,7 @@ describe('loss recovery', () => {
     c.write(data);
     c.end();
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     expect(c.stats.fastRetransmits).toBeGreaterThanOrEqual(1);
     expect(c.stats.timeouts).toBe(0);
     const rtx = segs.find((s) => s.node === 'a' && s.rtx)!;
@@ -388,7 +388,7 @@ describe('loss recovery', () => {
     c.write(data);
     c.end();
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     expect(segs.some((s) => s.node === 'b' && s.sack !== undefined)).toBe(true);
     const retransmitted = segs.filter((s) => s.node === 'a' && s.rtx && s.len > 0).map((s) => s.seq);
     expect(retransmitted.sort()).toEqual([...lost].sort());
@@ -405,7 +405,7 @@ describe('loss recovery', () => {
     c.write(data);
     c.end();
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     expect(c.stats.timeouts).toBeGreaterThanOrEqual(1);
   });
 });
@@ -433,7 +433,7 @@ describe('flow control', () => {
     expect(c.state).toBe('FIN-WAIT-1');
     server.resume();
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     expect(c.stats.timeouts).toBe(0);
   });
 
@@ -447,7 +447,7 @@ describe('flow control', () => {
       c.end();
     });
     p.run();
-    expect(concat(chunks)).toEqual(pattern(100_000));
+    expectBytes(concat(chunks), pattern(100_000));
     // Track the peer's latest ACK + window; every data segment must fit.
     let edge = 0;
     const events = segs.slice().sort((x, y) => x.time - y.time);
@@ -468,7 +468,7 @@ describe('flow control', () => {
       c.end();
     });
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     const syn = segs[0]!;
     expect(syn.win).toBe(65535);
     expect(c.tcb.sndWndScale).toBe(5);
@@ -490,7 +490,7 @@ describe('sequence number wraparound', () => {
     });
     p.b.listen({ port: 81 });
     p.run();
-    expect(concat(chunks)).toEqual(data);
+    expectBytes(concat(chunks), data);
     expect(c.state === 'TIME-WAIT' || c.state === 'CLOSED').toBe(true);
   });
 });
@@ -511,7 +511,7 @@ describe('Nagle and delayed ACK', () => {
   it('Nagle coalesces small writes while data is unacknowledged', () => {
     const { segs, chunks } = smallWrites(false);
     expect(segs.map((s) => s.len)).toEqual([1, 9]);
-    expect(concat(chunks)).toEqual(new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expectBytes(concat(chunks), new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
   });
 
   it('setNoDelay sends each small write at once', () => {

@@ -131,3 +131,11 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** Assert two byte arrays are equal, naming the first difference (fast, unlike a deep equal of megabytes). */
+export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (actual.length !== expected.length) throw new Error(`expected ${expected.length} bytes, got ${actual.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    if (actual[i] !== expected[i]) throw new Error(`bytes differ first at offset ${i}: expected ${expected[i]}, got ${actual[i]}`);
+  }
+}
