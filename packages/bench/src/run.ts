@@ -5,12 +5,14 @@ import os from 'node:os';
 import { schedulerBenchmarks } from './scheduler.bench.ts';
 import { linkBenchmarks } from './link.bench.ts';
 import { networkBenchmarks } from './network.bench.ts';
+import { tcpBenchmarks } from './tcp.bench.ts';
 import { report, type BenchResult } from './harness.ts';
 
 const suites: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
   scheduler: schedulerBenchmarks,
   switch: linkBenchmarks,
   router: networkBenchmarks,
+  tcp: tcpBenchmarks,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
