@@ -1,9 +1,11 @@
 // The four-layer build (RFC 1122's model: application, transport, internet, network access)
-// passes the same end-to-end tests as the five-layer build, and its trace shows four layers:
+// passes the same end-to-end tests as the five-layer build (ping across a router, a TCP
+// transfer, an HTTP request), and its trace shows four layers:
 // the same topology, once with Ethernet over point-to-point links (link + physical) and once
 // with the PPP network-access module (one layer) — a one-line change in `connect`.
 import { describe, expect, it } from 'vitest';
 import { Network, type ConnectOptions } from '@netlayers/lab';
+import { HttpServer, httpGet } from '@netlayers/application';
 import type { Role, StreamSocket } from '@netlayers/core';
 import { networkAccess } from '../../swaps/src/access/index.ts';
 import { concat, firstDifference, testBytes } from '../src/index.ts';
@@ -56,6 +58,16 @@ describe.each(['five-layer', 'four-layer'] as const)('%s stack: end to end', (sh
     expect(ended).toBe(true);
     const all = concat(received);
     expect({ length: all.length, firstDifference: firstDifference(all, data) }).toEqual({ length: data.length, firstDifference: -1 });
+  });
+});
+
+describe.each(['five-layer', 'four-layer'] as const)('%s stack: an application on top', (shape) => {
+  it('answers an HTTP/1.1 request across the router', async () => {
+    const { net, client, server } = build(shape);
+    new HttpServer(server.tcp, { port: 80, handler: (request, response) => response.send(200, `hello ${request.path} over ${shape}`) });
+    const response = await net.drive(httpGet(client.tcp, 'http://10.0.2.10/greeting'));
+    expect(response.status).toBe(200);
+    expect(new TextDecoder().decode(response.body)).toBe(`hello /greeting over ${shape}`);
   });
 });
 
