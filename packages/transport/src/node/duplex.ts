@@ -40,8 +40,11 @@ export class StreamSocketDuplex extends Duplex {
   readonly remoteFamily = 'IPv4';
   private underlyingClosed = false;
   private pausedUnderlying = false;
+  /** A write waiting for 'drain' (Writable has at most one _write outstanding). */
   private pendingWrite: Callback | undefined;
-  private readonly waitingForConnect: Array<() => void> = [];
+  /** A write or the final FIN held until the active open completes. */
+  private heldWrite: { chunk: Buffer; encoding: BufferEncoding; callback: Callback } | undefined;
+  private heldFinal: Callback | undefined;
   private readonly timers: Timers | undefined;
   private idleTimeoutMs = 0;
   private idleTimer: TimerHandle | undefined;
@@ -149,7 +152,7 @@ export class StreamSocketDuplex extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: Callback): void {
     if (this.connecting) {
-      this.waitingForConnect.push(() => this._write(chunk, _encoding, callback));
+      this.heldWrite = { chunk, encoding: _encoding, callback };
       return;
     }
     let ok: boolean;
@@ -166,7 +169,7 @@ export class StreamSocketDuplex extends Duplex {
 
   override _final(callback: Callback): void {
     if (this.connecting) {
-      this.waitingForConnect.push(() => this._final(callback));
+      this.heldFinal = callback;
       return;
     }
     if (this.underlyingClosed) {
@@ -191,9 +194,10 @@ export class StreamSocketDuplex extends Duplex {
   override _destroy(error: Error | null, callback: Callback): void {
     this.idleTimer?.cancel();
     this.detach();
-    const pending = this.pendingWrite;
-    this.pendingWrite = undefined;
-    pending?.(error ?? new SocketError('ERR_SOCKET_CLOSED', 'socket destroyed before the write completed'));
+    const failure = error ?? new SocketError('ERR_SOCKET_CLOSED', 'socket destroyed before the write completed');
+    const pending = [this.pendingWrite, this.heldWrite?.callback, this.heldFinal];
+    this.pendingWrite = this.heldWrite = this.heldFinal = undefined;
+    for (const callback of pending) callback?.(failure);
     // ABORT (RST) unless our FIN is already queued and nothing went wrong: then the
     // transport finishes the close on its own, as the kernel does after shutdown()+close().
     if (!this.underlyingClosed && (error !== null || !this.writableFinished)) {
@@ -207,7 +211,11 @@ export class StreamSocketDuplex extends Duplex {
     if (!this.connecting) return;
     this.connecting = false;
     this.touch();
-    for (const run of this.waitingForConnect.splice(0)) run();
+    const held = this.heldWrite;
+    const final = this.heldFinal;
+    this.heldWrite = this.heldFinal = undefined;
+    if (held !== undefined) this._write(held.chunk, held.encoding, held.callback);
+    if (final !== undefined) this._final(final);
     this.emit('connect');
     this.emit('ready');
   };

@@ -107,6 +107,16 @@ describe('toDuplex over an in-memory StreamTransport', () => {
     expect(client.destroyed).toBe(true);
   });
 
+  it('fails a write held during connect when the connection is refused', async () => {
+    const sim = createSimulationContext(1);
+    const net = new MemoryNetwork(sim.scheduler);
+    const client = toDuplex(net.transport('10.0.0.1').connect({ remoteAddress: '10.0.0.2', remotePort: 81 }), { connecting: true });
+    client.on('error', () => undefined);
+    const written = new Promise<Error | null | undefined>((resolve) => client.write('early', (e) => resolve(e)));
+    const error = await runUntilSettled(sim.scheduler, written);
+    expect((error as SocketError).code).toBe('ECONNREFUSED');
+  });
+
   it('fails a pending write when the connection resets', async () => {
     const { sim, accepted, client } = setup({ window: 1000, highWaterMark: 1000 });
     const { raw: serverRaw } = await runUntilSettled(sim.scheduler, accepted);
