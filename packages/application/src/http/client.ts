@@ -63,7 +63,7 @@ interface PendingExchange {
 export class HttpClientConnection {
   private readonly parser: HttpResponseParser;
   private readonly pending: PendingExchange[] = [];
-  private readonly outbox: Uint8Array[] = [];
+  private readonly outbox: { bytes: Uint8Array; line: string; method: string; path: string }[] = [];
   private socket: StreamSocket | null = null;
   private connected = false;
   private failure: Error | null = null;
@@ -104,6 +104,7 @@ export class HttpClientConnection {
     if (this.failure !== null) return;
     const socket = this.transport.connect({ remoteAddress: address, remotePort: port });
     this.socket = socket;
+    socket.setNoDelay(true);
     socket.on('connect', () => {
       this.connected = true;
       this.flushOutbox();
@@ -142,8 +143,7 @@ export class HttpClientConnection {
       }
       this.pending.push({ resolve, reject });
       this.parser.expectResponseTo(method);
-      this.outbox.push(concatBytes(parts));
-      tracePdu(this.options.node, 'http', 'down', `${method} ${path} HTTP/1.1`, parts[0]!.length + body.length, { method, target: path }, this.socket === null ? undefined : connectionKey(this.socket));
+      this.outbox.push({ bytes: concatBytes(parts), line: `${method} ${path} HTTP/1.1`, method, path });
       this.flushOutbox();
     });
   }
@@ -163,7 +163,11 @@ export class HttpClientConnection {
   private flushOutbox(): void {
     if (!this.connected || this.socket === null || this.failure !== null) return;
     try {
-      while (this.outbox.length > 0) this.socket.write(this.outbox.shift()!);
+      while (this.outbox.length > 0) {
+        const request = this.outbox.shift()!;
+        tracePdu(this.options.node, 'http', 'down', request.line, request.bytes.length, { method: request.method, target: request.path }, connectionKey(this.socket));
+        this.socket.write(request.bytes);
+      }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
     }

@@ -91,9 +91,11 @@ export class HttpServerResponse {
     if (this.ended) return;
     const bytes = toBytes(chunk);
     if (!this.headSent) this.sendHead(null);
-    if (bytes.length === 0 || !this.bodyAllowed()) return;
-    if (this.chunked) this.queue(latin1(`${bytes.length.toString(16)}\r\n`), bytes, latin1('\r\n'));
-    else this.queue(bytes);
+    if (bytes.length > 0 && this.bodyAllowed()) {
+      if (this.chunked) this.queue(latin1(`${bytes.length.toString(16)}\r\n`), bytes, latin1('\r\n'));
+      else this.queue(bytes);
+    }
+    this.connection.flush();
   }
 
   /** Finish the response, optionally with (the rest of) its body. */
@@ -150,9 +152,9 @@ export class HttpServerResponse {
     this.queue(head);
   }
 
+  /** Add bytes to this response's output; the caller flushes, so a head and body leave in one write. */
   private queue(...parts: Uint8Array[]): void {
     this.pending.push(...parts);
-    this.connection.flush();
   }
 }
 
@@ -179,6 +181,9 @@ class ServerConnection {
   ) {
     this.parser = new HttpRequestParser(limits);
     this.key = connectionKey(socket);
+    // Like Node's http: responses go out at once instead of waiting on Nagle (RFC 896)
+    // for the ACK of the previous segment, which a delayed ACK holds back for up to 200 ms.
+    socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('error', () => this.onGone());
