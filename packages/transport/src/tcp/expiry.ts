@@ -122,8 +122,8 @@ function keepAliveTimeout(tcb: Tcb): void {
     closeConnection(tcb, 'keepalive timeout', timedOut(tcb, 'keepalive: peer not answering'));
     return;
   }
-  // <SEQ=SND.NXT-1><ACK=RCV.NXT>: an old sequence number the peer must ACK (RFC 1122 §4.2.3.6).
+  // <SEQ=SND.UNA-1><ACK=RCV.NXT>: an old sequence number the peer must ACK (RFC 1122 §4.2.3.6).
   tcb.keepAliveProbes++;
-  transmit(tcb, TcpFlag.ACK, seqAdd(tcb.sndNxt, -1), 0, 0, false);
+  transmit(tcb, TcpFlag.ACK, seqAdd(tcb.sndUna, -1), 0, 0, false);
   startTimer(tcb, 'keepalive', config.keepAliveInterval);
 }

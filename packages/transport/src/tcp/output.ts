@@ -128,14 +128,19 @@ export function sendSyn(tcb: Tcb, retransmission: boolean): void {
   ensureTimer(tcb, 'RTO', tcb.rto.rto);
 }
 
-/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (in SYN-RECEIVED the SYN,ACK again: a bare ACK would be ignored). */
+/**
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (in SYN-RECEIVED the SYN,ACK again: a bare ACK would be
+ * ignored). SND.MAX stands for SND.NXT, as in BSD: after a timeout pulls SND.NXT back, the
+ * peer may already have everything up to SND.MAX and would find an older sequence number
+ * unacceptable, dropping the ACK it carries.
+ */
 export function sendAck(tcb: Tcb): void {
   if (tcb.state === 'SYN-RECEIVED') {
     sendSyn(tcb, true);
     return;
   }
   if (tcb.state === 'CLOSED' || tcb.state === 'LISTEN' || tcb.state === 'SYN-SENT') return;
-  transmit(tcb, TcpFlag.ACK, tcb.sndNxt, 0, 0, false);
+  transmit(tcb, TcpFlag.ACK, tcb.sndMax, 0, 0, false);
 }
 
 /** An RFC 5961 challenge ACK, subject to the layer's rate limit (§7). */
@@ -148,9 +153,9 @@ export function sendChallengeAck(tcb: Tcb): void {
   sendAck(tcb);
 }
 
-/** <SEQ=SND.NXT><CTL=RST> (ABORT, RFC 9293 §3.10.5). */
+/** <SEQ=SND.NXT><CTL=RST> (ABORT, RFC 9293 §3.10.5; SND.MAX for SND.NXT, see sendAck). */
 export function sendResetForAbort(tcb: Tcb): void {
-  transmit(tcb, TcpFlag.RST, tcb.sndNxt, 0, 0, false);
+  transmit(tcb, TcpFlag.RST, tcb.sndMax, 0, 0, false);
 }
 
 /** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery, else SND.NXT - SND.UNA. */
