@@ -29,7 +29,8 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
   const color = options.color ?? false;
   const net = new Network({ seed: 1 });
   const recorder = new TraceRecorder().record(net.trace);
-  const pcap = capture(net.trace, { format: 'pcap' });
+  // Capture where tcpdump would: the client's interface, both directions.
+  const pcap = capture(net.trace, { format: 'pcap', node: 'client', iface: 'eth0' });
 
   const link = { bandwidth: '100Mbps', delay: '1ms' };
   const sw = net.addSwitch('sw1');
@@ -94,7 +95,7 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
   let pcapPath: string | undefined;
   if (options.pcapPath !== null) {
     pcapPath = pcap.writeFile(resolve(options.pcapPath ?? 'netlayers-demo.pcap'));
-    out.push('', `Wrote ${pcap.frames.length} frames to ${pcapPath} (open it in Wireshark; FCS stripped).`);
+    out.push('', `Wrote ${pcap.frames.length} frames seen on client eth0 to ${pcapPath} (open it in Wireshark).`);
   }
   pcap.stop();
   recorder.detach();

@@ -38,3 +38,15 @@ describe('renderLadderText', () => {
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(renderLadderText(model));
   });
 });
+
+describe('renderLadderText over the real stack', () => {
+  it('draws a real run through lab\'s default stacks: handshake, data, teardown, TIME-WAIT (golden)', async () => {
+    const { realExchange } = await import('./support/real-run.ts');
+    const { events } = realExchange();
+    const text = renderLadderText(buildLadder(events), { width: 100 });
+    expectGolden('ladder-real-run-100.txt', text);
+    for (const state of ['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED']) expect(text).toContain(state);
+    expect(text).toContain('(2*MSL = 4 min)');
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+});

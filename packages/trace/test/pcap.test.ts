@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,36 @@ describe.skipIf(tshark === undefined && !process.env['CI'])('captures read by ts
       }
     });
   }
+
+  it('a capture of a real run through a switch and a router reads cleanly, stream intact', async () => {
+    const { Network } = await import('@netlayers/lab');
+    const { REAL_REQUEST, REAL_RESPONSE } = await import('./support/real-run.ts');
+    let cap: ReturnType<typeof capture> | undefined;
+    const off = Network.onCreate((net) => {
+      cap = capture(net.trace, { format: 'pcapng', node: 'server' });
+    });
+    const { realExchange } = await import('./support/real-run.ts');
+    const { received } = realExchange();
+    off();
+    expect(received).toEqual({ client: REAL_RESPONSE, server: REAL_REQUEST });
+    const path = cap!.writeFile(join(dir, 'real.pcapng'));
+    const result = tsharkCheck(tshark!, path, ['-o', 'eth.check_fcs:TRUE']);
+    expect(result.malformed).toBe(0);
+    expect(result.badChecksums).toBe(0);
+    expect(result.fcsGood).toBe(cap!.frames.length);
+    expect(result.streams[0]).toEqual({ client: REAL_REQUEST, server: REAL_RESPONSE });
+  });
+
+  it('does see bad checksums when there are some (the check can fail)', () => {
+    const frames = pcap.frames.map((f, i) => {
+      const bytes = f.bytes.slice();
+      if (i === 0) bytes[14 + 8] = bytes[14 + 8]! ^ 0x01; // TTL of the first frame: IPv4 checksum now wrong
+      return { ...f, bytes };
+    });
+    const path = join(dir, 'broken.pcap');
+    writeFileSync(path, writePcap(frames));
+    expect(tsharkCheck(tshark!, path).badChecksums).toBe(1);
+  });
 
   it('has nanosecond timestamps from virtual time', () => {
     const path = pcap.writeFile(join(dir, 'times.pcap'));
