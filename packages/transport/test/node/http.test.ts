@@ -53,7 +53,7 @@ describe('Node http over a StreamTransport (in-memory)', () => {
     const detach = attachNodeServer(httpServer, server.listen({ port: 80 }));
     const reply = await runUntilSettled(
       sim.scheduler,
-      request({ host: '10.0.0.2', port: 80, method: 'POST', path: '/upload', createConnection: createConnectionFor(client) as never }, new Uint8Array(3000)),
+      request({ host: '10.0.0.2', port: 80, method: 'POST', path: '/upload', createConnection: createConnectionFor(client) }, new Uint8Array(3000)),
     );
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe('POST /upload got 3000 bytes');
@@ -73,7 +73,7 @@ describe('Node http over a StreamTransport (in-memory)', () => {
     attachNodeServer(httpServer, server.listen({ port: 80 }));
     const reply = await runUntilSettled(
       sim.scheduler,
-      request({ host: '10.0.0.2', path: '/big', createConnection: createConnectionFor(client) as never }),
+      request({ host: '10.0.0.2', path: '/big', createConnection: createConnectionFor(client) }),
       64,
     );
     expect(reply.body.length).toBe(body.length);
@@ -91,7 +91,7 @@ describe('Node http over a StreamTransport (in-memory)', () => {
     httpServer.on('connection', () => connections++);
     attachNodeServer(httpServer, server.listen({ port: 8080 }));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    (agent as unknown as { createConnection: unknown }).createConnection = createConnectionFor(client);
+    agent.createConnection = createConnectionFor(client);
     const first = await runUntilSettled(sim.scheduler, request({ host: '10.0.0.2', port: 8080, path: '/1', agent }));
     const second = await runUntilSettled(sim.scheduler, request({ host: '10.0.0.2', port: 8080, path: '/2', agent }));
     expect(first.body.toString()).toBe('ok');
@@ -104,7 +104,7 @@ describe('Node http over a StreamTransport (in-memory)', () => {
 
   it('reports a refused connection as a request error with code ECONNREFUSED', async () => {
     const { sim, client } = setup();
-    const failed = request({ host: '10.0.0.2', port: 81, createConnection: createConnectionFor(client) as never }).then(
+    const failed = request({ host: '10.0.0.2', port: 81, createConnection: createConnectionFor(client) }).then(
       () => 'succeeded',
       (e: NodeJS.ErrnoException) => e.code,
     );
@@ -118,7 +118,7 @@ describe('Node http over a StreamTransport (in-memory)', () => {
     const bare = createConnectionFor(client);
     expect(() => bare({ host: 'www.example', port: 80 })).toThrow(InvalidAddressError);
     const named = createConnectionFor(client, { lookup: (name) => (name === 'www.example' ? '10.0.0.2' : '0.0.0.0') });
-    const reply = await runUntilSettled(sim.scheduler, request({ host: 'www.example', createConnection: named as never }));
+    const reply = await runUntilSettled(sim.scheduler, request({ host: 'www.example', createConnection: named }));
     expect(reply.body.toString()).toBe('named');
     httpServer.close();
   });

@@ -41,7 +41,7 @@ describe('Node http over TcpLayer on a lossy, reordering link', () => {
     attachNodeServer(httpServer, server.listen({ port: 80 }), { timers: sim.scheduler });
 
     const response = new Promise<{ status: number; peer: string; bytes: Buffer }>((resolve, reject) => {
-      const req = http.request({ host: '10.0.0.2', port: 80, path: '/blob', createConnection: createConnectionFor(client, { timers: sim.scheduler }) as never }, (res) => {
+      const req = http.request({ host: '10.0.0.2', port: 80, path: '/blob', createConnection: createConnectionFor(client, { timers: sim.scheduler }) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, peer: String(res.headers['x-peer']), bytes: Buffer.concat(chunks) }));
@@ -75,7 +75,7 @@ describe('Node http over TcpLayer on a lossy, reordering link', () => {
     httpServer.on('connection', () => connections++);
     attachNodeServer(httpServer, server.listen({ port: 8080 }), { timers: sim.scheduler });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    (agent as unknown as { createConnection: unknown }).createConnection = createConnectionFor(client, { timers: sim.scheduler });
+    agent.createConnection = createConnectionFor(client, { timers: sim.scheduler });
     const post = () =>
       new Promise<string>((resolve, reject) => {
         const req = http.request({ host: '10.0.0.2', port: 8080, method: 'POST', agent }, (res) => {
