@@ -197,7 +197,7 @@ export function cwndChart(samples: readonly CwndSample[], mss: number, from: num
   lines.push(`      +${'-'.repeat(width)}`);
   const left = formatDuration(from);
   const right = formatDuration(to);
-  lines.push(`       ${left}${right.padStart(width - left.length)}`);
+  lines.push(`       ${left}${right.padStart(Math.max(right.length + 1, width - left.length))}`);
   return lines;
 }
 
