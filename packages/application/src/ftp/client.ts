@@ -65,6 +65,11 @@ export class FtpClient {
     }
   }
 
+  /** The control connection's endpoints (port 21 on the server). */
+  get controlConnection(): { readonly localPort: number; readonly remoteAddress: string; readonly remotePort: number } {
+    return { localPort: this.control.localPort, remoteAddress: this.control.remoteAddress.toString(), remotePort: this.control.remotePort };
+  }
+
   pwd(): Promise<string> {
     return this.serial(async () => {
       const reply = await this.command('PWD', [257]);
