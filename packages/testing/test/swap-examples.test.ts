@@ -1,7 +1,7 @@
 // The swap examples (examples/swap-transport.ts, distance-vector.ts, csma-cd.ts,
 // four-layer.ts) run end to end on the real stack and show what they promise.
 import { describe, expect, it } from 'vitest';
-import { main as distanceVector } from '../../../examples/distance-vector.ts';
+import { countToInfinity, main as distanceVector } from '../../../examples/distance-vector.ts';
 import { transfer } from '../../../examples/swap-transport.ts';
 import { run as csmaCd } from '../../../examples/csma-cd.ts';
 import { main as fourLayer } from '../../../examples/four-layer.ts';
@@ -22,6 +22,14 @@ describe('examples/distance-vector.ts', () => {
     expect(after).toMatch(/192\.168\.3\.0\/24: metric 3 via 10\.0\.41\.4 on eth2 → unreachable \(metric 16\) \(eth2 down\)/);
     expect(after).toMatch(/192\.168\.3\.0\/24\s+metric\s+3\s+via 10\.0\.12\.2 on eth1/);
     expect(after).toMatch(/ping h1 → h3: reply, ttl 61/);
+  });
+
+  it('counts to infinity on the real stack when split horizon and triggered updates are off', () => {
+    const metrics = countToInfinity(() => undefined);
+    // r2 drops to 16, believes r1's stale 3 (+1), and the two climb in turn until 16.
+    expect(metrics.slice(0, 2)).toEqual([16, 4]);
+    expect(metrics.slice(2, -2)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(metrics.slice(-2)).toEqual([16, 16]);
   });
 });
 
