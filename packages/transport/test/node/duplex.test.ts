@@ -170,6 +170,22 @@ describe('toDuplex over an in-memory StreamTransport', () => {
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(payload));
   });
 
+  it('still delivers everything over a transport that cannot pause (the Duplex buffers)', async () => {
+    const { sim, accepted, client } = setup({ window: 8 * 1024, highWaterMark: 4 * 1024 });
+    const { duplex: server, raw: serverRaw } = await runUntilSettled(sim.scheduler, accepted);
+    // Hide pause()/resume(): the adapter must not rely on them.
+    Object.assign(serverRaw, { pause: undefined, resume: undefined });
+    const payload = new Random('no-pause').bytes(100_000);
+    client.end(payload);
+    await driveWithEventLoop(sim.scheduler, { deadline: sim.scheduler.now() + 500 * NS_PER_MS });
+    expect(serverRaw.pauses).toBe(0);
+    // Nobody read yet: everything sits in the Duplex, above its high-water mark.
+    expect(server.readableLength).toBe(payload.length);
+    const received = collectText(server);
+    await runUntilSettled(sim.scheduler, received);
+    expect(server.bytesRead).toBe(payload.length);
+  });
+
   it('maps setNoDelay/setKeepAlive to the socket and fires setTimeout in virtual time', async () => {
     const { sim, raw, client } = setup();
     expect(client.setNoDelay()).toBe(client);
