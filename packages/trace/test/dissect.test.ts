@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Ipv4Address, isWireError, Random, type WireError } from '@netlayers/core';
+import { Ipv4Address, isWireError, Random } from '@netlayers/core';
 import { parseEthernetFrame } from '@netlayers/link';
 import { parseIpv4 } from '@netlayers/network';
-import * as transport from '@netlayers/transport';
+import { parseTcpSegment } from '@netlayers/transport';
 import { dissectFrame } from '../src/dissect.ts';
 import { arpBytes, ethernetFrame, icmpEchoBytes, ipv4Bytes, tcpFrame, udpBytes } from './support/frames.ts';
 
@@ -34,14 +34,10 @@ describe('dissectFrame', () => {
     expect([ipv4.header.ttl, ipv4.header.identification, ipv4.header.totalLength, ipv4.header.headerLength]).toEqual([d.ipv4!.ttl, d.ipv4!.identification, d.ipv4!.totalLength, d.ipv4!.headerLength]);
   });
 
-  // The transport package exports its TCP parser once its index lands; until then this check waits.
-  const parseTcpSegment = (transport as Record<string, unknown>)['parseTcpSegment'] as
-    | ((b: Uint8Array, s: Ipv4Address, d: Ipv4Address) => { seq: number; ack: number; window: number; dataOffset: number; payload: Uint8Array } | WireError)
-    | undefined;
-  it.skipIf(parseTcpSegment === undefined)('agrees with the transport\'s TCP parser', () => {
+  it('agrees with the transport\'s TCP parser', () => {
     const frame = tcpFrame(macs, ip, { sport: 49152, dport: 80, seq: 1000, ack: 2000, flags: ['PSH', 'ACK'], win: 29200, mss: 1460, payload: request });
     const d = dissectFrame(frame);
-    const tcp = parseTcpSegment!(frame.subarray(34, frame.length - 4), Ipv4Address.parse(ip.src), Ipv4Address.parse(ip.dst));
+    const tcp = parseTcpSegment(frame.subarray(34, frame.length - 4), Ipv4Address.parse(ip.src), Ipv4Address.parse(ip.dst));
     if (isWireError(tcp)) throw new Error(tcp.detail);
     expect([tcp.seq, tcp.ack, tcp.window, tcp.dataOffset * 4, tcp.payload.length]).toEqual([d.tcp!.seq, d.tcp!.ack, d.tcp!.window, d.tcp!.headerLength, d.payload.length]);
   });
