@@ -94,11 +94,13 @@ describe('HttpServer', () => {
 
   it('closes after a response to Connection: close, and after an HTTP/1.0 request', () => {
     const { net, server, client } = setup();
-    new HttpServer(server.tcp, { port: 80, handler: (_req, res) => res.end('ok') });
+    const seen: string[] = [];
+    new HttpServer(server.tcp, { port: 80, handler: (req, res) => (seen.push(req.path), res.end('ok')) });
     const a = rawExchange(net, client, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(a.closedByServer).toBe(true);
     expect(a.all.match(/HTTP\/1\.1 200/g)).toHaveLength(1);
     expect(a.all).toContain('Connection: close');
+    expect(seen).toEqual(['/']); // the request after Connection: close is never handled
     const b = rawExchange(net, client, 'GET / HTTP/1.0\r\n\r\n');
     expect(b.closedByServer).toBe(true);
     expect(b.all).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
