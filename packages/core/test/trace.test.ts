@@ -38,3 +38,25 @@ describe('trace bus and tracer', () => {
     expect(createNodeContext(sim, 'h1').random.nextUint32()).toBe(a);
   });
 });
+
+describe('Tracer.frame', () => {
+  it('publishes a copy of the bytes, so later in-place rewrites (a router decrementing TTL) do not change the capture', () => {
+    const sim = createSimulationContext(1);
+    const node = createNodeContext(sim, 'r1');
+    const frames: Uint8Array[] = [];
+    sim.trace.on('frame', (e) => frames.push(e.bytes));
+    const wire = new Uint8Array([1, 2, 3, 64]);
+    node.tracer.frame('physical', 'phy', 'eth0', 'rx', wire);
+    wire[3] = 63;
+    expect([...frames[0]!]).toEqual([1, 2, 3, 64]);
+  });
+
+  it('does nothing when nobody listens for frames', () => {
+    const sim = createSimulationContext(1);
+    const node = createNodeContext(sim, 'h');
+    let seen = 0;
+    sim.trace.on('pdu', () => seen++);
+    node.tracer.frame('physical', 'phy', 'eth0', 'tx', new Uint8Array(4));
+    expect(seen).toBe(0);
+  });
+});

@@ -6,14 +6,9 @@ import type { DropReason, NodeContext, PhyPort } from '@netlayers/core';
 
 export const PHY_PROTOCOL = 'phy';
 
-/** Emit a frame event on `node` (only when someone listens). `bytes` is the frame exactly as on the wire. */
-export function traceFrame(node: NodeContext, iface: string, action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string, protocol = PHY_PROTOCOL): void {
-  if (!node.tracer.active) return;
-  node.tracer.emit(
-    detail === undefined
-      ? { kind: 'frame', role: 'physical', protocol, iface, action, bytes }
-      : { kind: 'frame', role: 'physical', protocol, iface, action, bytes, detail },
-  );
+/** Emit a frame event on `node` (a copy of the bytes; nothing when nobody listens for frames). */
+export function traceFrame(node: NodeContext, iface: string, action: 'tx' | 'rx' | 'lost', frame: Uint8Array, detail?: string, protocol = PHY_PROTOCOL): void {
+  node.tracer.frame('physical', protocol, iface, action, frame, detail);
 }
 
 /** Count a dropped frame on `node` (drop.physical.<reason>), trace the drop and a 'lost' frame event. */

@@ -116,6 +116,17 @@ export class Tracer {
     this.bus.publish({ ...event, time: this.clock.now(), node: this.node } as TraceEvent);
   }
 
+  /**
+   * Trace a whole frame on a port (what captures record). The event gets a copy of the
+   * bytes as they are now: layers above may rewrite the buffer in place later (a router
+   * decrementing TTL), and a capture must not see that. Costs nothing when nobody listens.
+   */
+  frame(role: TraceInput['role'], protocol: string, iface: string, action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string): void {
+    if (!this.bus.wants('frame')) return;
+    const event = { kind: 'frame' as const, role, protocol, iface, action, bytes: bytes.slice(), time: this.clock.now(), node: this.node };
+    this.bus.publish(detail === undefined ? event : { ...event, detail });
+  }
+
   /** Count a drop and trace it. Layers call this for every packet they discard. */
   drop(role: TraceInput['role'], protocol: string, reason: DropReason, detail: string, length: number, extra: { iface?: string; connection?: string } = {}): void {
     this.counters.countDrop(role, reason);

@@ -125,7 +125,7 @@ class TapPort implements PhyPort {
     }
     this.stats.txFrames++;
     this.stats.txBytes += frame.length;
-    if (this.node.tracer.active) this.node.tracer.emit({ kind: 'frame', role: 'physical', protocol: 'tap', iface: this.name, action: 'tx', bytes: frame });
+    this.node.tracer.frame('physical', 'tap', this.name, 'tx', frame);
     this.out(frame);
     return true;
   }
@@ -141,7 +141,7 @@ class TapPort implements PhyPort {
   deliver(frame: Uint8Array): void {
     this.stats.rxFrames++;
     this.stats.rxBytes += frame.length;
-    if (this.node.tracer.active) this.node.tracer.emit({ kind: 'frame', role: 'physical', protocol: 'tap', iface: this.name, action: 'rx', bytes: frame });
+    this.node.tracer.frame('physical', 'tap', this.name, 'rx', frame);
     this.receiver?.(frame);
   }
 }

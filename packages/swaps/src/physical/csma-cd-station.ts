@@ -254,12 +254,7 @@ export class CsmaCdStation implements PhyPort {
   }
 
   private traceFrame(action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string): void {
-    if (!this.node.tracer.active) return;
-    this.node.tracer.emit(
-      detail === undefined
-        ? { kind: 'frame', role: 'physical', protocol: 'phy', iface: this.iface, action, bytes }
-        : { kind: 'frame', role: 'physical', protocol: 'phy', iface: this.iface, action, bytes, detail },
-    );
+    this.node.tracer.frame('physical', 'phy', this.iface, action, bytes, detail);
   }
 
   private note(message: string): void {
