@@ -5,6 +5,8 @@
 // (Reno RFC 5681, NewReno RFC 6582, CUBIC RFC 9438). Prints goodput in virtual time, the
 // wall-clock time the run took, the connection's retransmission counters, a SHA-256 of what
 // arrived against what was sent, and cwnd/ssthresh over time from TCP's `metric` events.
+// With SACK on, loss recovery follows the SACK scoreboard (RFC 6675), so Reno and NewReno
+// behave alike; --no-sack shows NewReno's partial-ACK handling (RFC 6582) at work.
 // Run: npx tsx examples/bulk-transfer.ts [--cc cubic|newreno|reno] [--size 10MB] [--loss 0.01]
 //      [--reorder 0.01] [--bandwidth 100Mbps] [--delay 5ms] [--seed 7] [--no-sack]
 
