@@ -74,6 +74,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   /** Connections by (local address, local port) then (remote address, remote port), as numbers: no string per segment. */
   private readonly table = new ConnectionTable();
   private readonly listeners = new Map<string, TcpListener>();
+  /** How many listeners use each port (any address). */
+  private readonly listenerPorts = new Map<number, number>();
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
   private readonly tsRandom: Random;
@@ -135,6 +137,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     }
     const listener = new TcpListener(this, address, port, backlog);
     this.listeners.set(`${address}:${port}`, listener);
+    this.listenerPorts.set(port, (this.listenerPorts.get(port) ?? 0) + 1);
     return listener;
   }
 
@@ -189,7 +192,10 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   unlisten(listener: TcpListener): void {
     const key = `${listener.localAddress}:${listener.localPort}`;
-    if (this.listeners.get(key) === listener) this.listeners.delete(key);
+    if (this.listeners.get(key) === listener) {
+      this.listeners.delete(key);
+      this.listenerPorts.set(listener.localPort, (this.listenerPorts.get(listener.localPort) ?? 1) - 1);
+    }
     for (const tcb of [...this.table.all()]) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
     }
@@ -360,20 +366,26 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   }
 
   private anyListenerOnPort(port: number): boolean {
-    for (const listener of this.listeners.values()) if (listener.localPort === port) return true;
-    return false;
+    return (this.listenerPorts.get(port) ?? 0) > 0;
   }
 
-  /** RFC 6056 §3.3.1 (simple random selection with a seeded stream), skipping ports in use for this 4-tuple. */
+  /**
+   * RFC 6056 §3.3.1 (simple random selection, from a seeded stream): random probes first,
+   * then a linear scan, skipping ports in use for this 4-tuple and listening ports.
+   */
   private pickEphemeralPort(local: Ipv4Address, remote: Ipv4Address, remotePort: number): number {
     const [low, high] = this.config.ephemeralPorts;
     const count = high - low + 1;
+    const free = (port: number): boolean =>
+      !this.anyListenerOnPort(port) && (remotePort === 0 ? !this.portInUse(port) : this.table.get(local, port, remote, remotePort) === undefined);
+    for (let i = 0; i < 32; i++) {
+      const port = low + this.portRandom.int(0, count - 1);
+      if (free(port)) return port;
+    }
     const start = this.portRandom.int(0, count - 1);
     for (let i = 0; i < count; i++) {
       const port = low + ((start + i) % count);
-      if (this.anyListenerOnPort(port)) continue;
-      if (remotePort === 0 ? this.portInUse(port) : this.table.get(local, port, remote, remotePort) !== undefined) continue;
-      return port;
+      if (free(port)) return port;
     }
     throw new SocketError('EADDRNOTAVAIL', `no free ephemeral port in ${low}-${high} towards ${remote}:${remotePort}`);
   }
@@ -383,48 +395,51 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   }
 }
 
-/** A two-level map: (local address, port) -> (remote address, port) -> TCB. */
+/**
+ * Connections by local port, then remote port (small integers, fast Map keys), then a short
+ * list told apart by addresses: no string is built per segment.
+ */
 class ConnectionTable {
-  private readonly byLocal = new Map<number, Map<number, Tcb>>();
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
+  private readonly byLocalPort = new Map<number, Map<number, Tcb[]>>();
 
   get(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): Tcb | undefined {
-    return this.byLocal.get(local.value * 65536 + localPort)?.get(remote.value * 65536 + remotePort);
+    const list = this.byLocalPort.get(localPort)?.get(remotePort);
+    if (list === undefined) return undefined;
+    for (const tcb of list) {
+      if (tcb.localAddress.value === local.value && tcb.remoteAddress.value === remote.value) return tcb;
+    }
+    return undefined;
   }
 
   add(tcb: Tcb): void {
-    const localKey = tcb.localAddress.value * 65536 + tcb.localPort;
-    let inner = this.byLocal.get(localKey);
+    let inner = this.byLocalPort.get(tcb.localPort);
     if (inner === undefined) {
       inner = new Map();
-      this.byLocal.set(localKey, inner);
+      this.byLocalPort.set(tcb.localPort, inner);
     }
-    const remoteKey = tcb.remoteAddress.value * 65536 + tcb.remotePort;
-    if (!inner.has(remoteKey)) this.count++;
-    inner.set(remoteKey, tcb);
+    const list = inner.get(tcb.remotePort);
+    if (list === undefined) inner.set(tcb.remotePort, [tcb]);
+    else list.push(tcb);
   }
 
   remove(tcb: Tcb): void {
-    const localKey = tcb.localAddress.value * 65536 + tcb.localPort;
-    const inner = this.byLocal.get(localKey);
-    const remoteKey = tcb.remoteAddress.value * 65536 + tcb.remotePort;
-    if (inner === undefined || inner.get(remoteKey) !== tcb) return;
-    inner.delete(remoteKey);
-    this.count--;
-    if (inner.size === 0) this.byLocal.delete(localKey);
+    const inner = this.byLocalPort.get(tcb.localPort);
+    const list = inner?.get(tcb.remotePort);
+    if (inner === undefined || list === undefined) return;
+    const index = list.indexOf(tcb);
+    if (index < 0) return;
+    if (list.length === 1) {
+      inner.delete(tcb.remotePort);
+      if (inner.size === 0) this.byLocalPort.delete(tcb.localPort);
+    } else list.splice(index, 1);
   }
 
   localPortInUse(port: number): boolean {
-    for (const key of this.byLocal.keys()) if (key % 65536 === port) return true;
-    return false;
+    return this.byLocalPort.has(port);
   }
 
   *all(): IterableIterator<Tcb> {
-    for (const inner of this.byLocal.values()) yield* inner.values();
+    for (const inner of this.byLocalPort.values()) for (const list of inner.values()) yield* list;
   }
 }
 

@@ -1,15 +1,17 @@
 // The send buffer (RFC 9293 §3.8.6 "send sequence space"): bytes the user wrote that are
-// not yet acknowledged, from SND.UNA onwards. Stored in fixed blocks so a write is one copy,
-// an ACK drops bytes from the front in O(1), and any range can be copied into a segment.
+// not yet acknowledged, from SND.UNA onwards. Stored in blocks so a write is one copy and an
+// ACK drops bytes from the front cheaply; the first block is sized to the first write, so a
+// short connection that sends a few bytes does not pay for a large block.
 
 const BLOCK = 16 * 1024;
+const MIN_FIRST_BLOCK = 512;
 
 export class SendBuffer {
   private blocks: Uint8Array[] = [];
   /** Offset of the first unacknowledged byte in blocks[0]. */
   private head = 0;
   /** Bytes used in the last block. */
-  private tailFill = BLOCK;
+  private tailFill = 0;
   private size = 0;
 
   /** Bytes held (sent-but-unacknowledged plus not-yet-sent). */
@@ -21,13 +23,16 @@ export class SendBuffer {
   push(data: Uint8Array): void {
     let offset = 0;
     while (offset < data.length) {
-      if (this.tailFill === BLOCK) {
-        this.blocks.push(new Uint8Array(Math.max(BLOCK, 0)));
+      let last = this.blocks[this.blocks.length - 1];
+      if (last === undefined || this.tailFill === last.length) {
+        const remaining = data.length - offset;
+        const capacity = this.blocks.length === 0 ? Math.min(BLOCK, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK;
+        last = new Uint8Array(capacity);
+        this.blocks.push(last);
         this.tailFill = 0;
       }
-      const last = this.blocks[this.blocks.length - 1]!;
-      const n = Math.min(BLOCK - this.tailFill, data.length - offset);
-      last.set(data.subarray(offset, offset + n), this.tailFill);
+      const n = Math.min(last.length - this.tailFill, data.length - offset);
+      last.set(offset === 0 && n === data.length ? data : data.subarray(offset, offset + n), this.tailFill);
       this.tailFill += n;
       offset += n;
     }
@@ -37,32 +42,37 @@ export class SendBuffer {
   /** Drop `n` acknowledged bytes from the front. */
   consume(n: number): void {
     const take = Math.min(n, this.size);
+    if (take === 0) return;
     this.size -= take;
-    this.head += take;
-    while (this.blocks.length > 0 && (this.head >= BLOCK || (this.blocks.length === 1 && this.head >= this.tailFill))) {
-      if (this.blocks.length === 1) {
-        // Empty: reuse nothing, start afresh.
-        this.blocks.length = 0;
-        this.head = 0;
-        this.tailFill = BLOCK;
-        break;
-      }
-      this.blocks.shift();
-      this.head -= BLOCK;
+    if (this.size === 0) {
+      this.clear();
+      return;
     }
+    this.head += take;
+    let drop = 0;
+    while (drop < this.blocks.length - 1 && this.head >= this.blocks[drop]!.length) {
+      this.head -= this.blocks[drop]!.length;
+      drop++;
+    }
+    if (drop > 0) this.blocks.splice(0, drop);
   }
 
   /** Copy `length` bytes starting `offset` bytes after the front into `into` at `at`. */
   copyOut(offset: number, length: number, into: Uint8Array, at = 0): void {
     let index = this.head + offset;
+    let b = 0;
+    while (index >= this.blocks[b]!.length) {
+      index -= this.blocks[b]!.length;
+      b++;
+    }
     let written = 0;
     while (written < length) {
-      const block = this.blocks[Math.floor(index / BLOCK)]!;
-      const within = index % BLOCK;
-      const n = Math.min(BLOCK - within, length - written);
-      into.set(block.subarray(within, within + n), at + written);
+      const block = this.blocks[b]!;
+      const n = Math.min(block.length - index, length - written);
+      into.set(block.subarray(index, index + n), at + written);
       written += n;
-      index += n;
+      index = 0;
+      b++;
     }
   }
 
@@ -70,7 +80,7 @@ export class SendBuffer {
   clear(): void {
     this.blocks = [];
     this.head = 0;
-    this.tailFill = BLOCK;
+    this.tailFill = 0;
     this.size = 0;
   }
 }

@@ -111,8 +111,10 @@ export function stopTimer(tcb: Tcb, name: TcpTimerName): void {
 export function stopAllTimers(tcb: Tcb, except?: TcpTimerName): void {
   const all = timersOf(tcb);
   if (all === null) return;
-  for (const [name, t] of Object.entries(all) as [TcpTimerName, LazyTimer][]) {
-    if (name === except) continue;
+  for (const key in all) {
+    const name = key as TcpTimerName;
+    const t = all[name];
+    if (t === undefined || name === except) continue;
     if (t.running) traceTimer(tcb, 'cancelled', name);
     t.dispose();
   }

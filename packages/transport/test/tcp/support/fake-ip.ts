@@ -26,6 +26,8 @@ export class FakeIp implements IpService {
   /** Called for every datagram sent (the two-endpoint link hooks in here). */
   onSend: ((datagram: SentDatagram) => void) | undefined;
   unreachableSent = 0;
+  /** Record at most this many sent datagrams (a long end-to-end run would otherwise keep them all). */
+  keepLimit = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly address: Ipv4Address,
@@ -34,7 +36,7 @@ export class FakeIp implements IpService {
 
   send(payload: Packet, options: IpSendOptions): IpSendResult {
     const datagram = { bytes: payload.toBytes(), options };
-    this.sent.push(datagram);
+    if (this.sent.length < this.keepLimit) this.sent.push(datagram);
     this.onSend?.(datagram);
     return { ok: true };
   }

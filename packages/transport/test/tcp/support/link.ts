@@ -46,6 +46,8 @@ export function createPair(options: { seed?: number; impair?: Impairments; tcp?:
   const addressB = Ipv4Address.parse('10.0.0.2');
   const ipA = new FakeIp(addressA, options.mtu ?? 1500);
   const ipB = new FakeIp(addressB, options.mtu ?? 1500);
+  ipA.keepLimit = 16;
+  ipB.keepLimit = 16;
   const random = new Random(`link:${options.seed ?? 1}`);
   const link = { delivered: 0, lost: 0, duplicated: 0, corrupted: 0, reordered: 0 };
   const pair: Pair = {
