@@ -59,6 +59,7 @@ export class SendBuffer {
 
   /** Copy `length` bytes starting `offset` bytes after the front into `into` at `at`. */
   copyOut(offset: number, length: number, into: Uint8Array, at = 0): void {
+    if (length <= 0) return;
     let index = this.head + offset;
     let b = 0;
     while (index >= this.blocks[b]!.length) {
