@@ -225,6 +225,9 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       drop(tcb, DropReason.BadState, `SYN-RECEIVED: unacceptable ACK ${segment.ack}`, seg);
       return;
     }
+    // The handshake's RTT sample (RFC 6298 §3, Karn: only if the SYN,ACK was not resent).
+    const echo = segment.options.timestamps?.echo ?? 0;
+    if (!(tcb.tsOk && echo !== 0) && tcb.retries === 0 && tcb.synSentTime >= 0) tcb.rto.sample(tcb.now - tcb.synSentTime);
     tcb.sndWnd = segment.window * 2 ** tcb.sndWndScale;
     tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
     tcb.sndWl1 = segment.seq;

@@ -66,9 +66,13 @@ function windowField(tcb: Tcb, syn: boolean): number {
   return field;
 }
 
-/** Payload bytes that fit in one segment with the options this connection carries. */
+/**
+ * Payload bytes that fit in one segment with the options it will carry: SMSS (already less
+ * the timestamps option), less room for SACK blocks while we hold out-of-order data.
+ */
 export function maxPayload(tcb: Tcb): number {
-  return tcb.smss;
+  if (!(tcb.sackOk && tcb.receive.hasOutOfOrder)) return tcb.smss;
+  return Math.max(1, tcb.smss - (tcb.tsOk ? 4 + 8 * 3 : 4 + 8 * 4));
 }
 
 /**

@@ -703,3 +703,30 @@ describe('TIME-WAIT', () => {
     expect(socket.state).toBe('TIME-WAIT');
   });
 });
+
+describe('random segments', () => {
+  it('never throw, and leave the connection in an RFC state', async () => {
+    const { Random } = await import('@netlayers/core');
+    const random = new Random('tcp-input-fuzz');
+    const states = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'CLOSED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK', 'TIME-WAIT']);
+    for (let round = 0; round < 40; round++) {
+      const h = new Harness({ timestamps: round % 2 === 0, sack: round % 3 === 0 });
+      const { socket } = h.established();
+      if (round % 4 === 0) socket.write('outstanding data');
+      for (let i = 0; i < 250; i++) {
+        const near = random.chance(0.7);
+        h.send({
+          flags: random.int(0, 255),
+          seq: near ? (R + random.int(-100, 3000)) >>> 0 : random.nextUint32(),
+          ack: near ? (L + random.int(-100, 100)) >>> 0 : random.nextUint32(),
+          window: random.int(0, 65535),
+          payload: random.bytes(random.int(0, 40)),
+          ...(random.chance(0.3) ? { options: { timestamps: { value: random.nextUint32(), echo: random.nextUint32() }, sack: [[random.nextUint32(), random.nextUint32()]] } } : {}),
+        });
+        if (random.chance(0.05)) h.advance(random.int(0, 3) * NS_PER_S);
+      }
+      expect(states.has(socket.state)).toBe(true);
+      h.takeSent();
+    }
+  });
+});

@@ -76,10 +76,34 @@ describe('TCP over an impaired link (fast-check)', () => {
         expectBytes(concat(atClient), serverData);
         expect(client.state).toBe('CLOSED');
         expect(server?.state).toBe('CLOSED');
+        // Every segment fits the 1500-byte MTU with a 20-byte IP header, options included.
+        expect(p.link.largestSegment).toBeLessThanOrEqual(1480);
         expect(p.a.connections()).toEqual([]);
         expect(p.b.connections()).toEqual([]);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('bulk transfer under heavy loss (fast-check)', () => {
+  it('recovers every byte of a large transfer with SACK or NewReno', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(0.02, 0.1, 0.2), fc.boolean(), (seed, loss, sack) => {
+        const p = createPair({ seed, impair: { loss, reorder: 0.05 }, tcp: { sack, msl: '1s', rtoMin: '200ms' } });
+        const got: Uint8Array[] = [];
+        p.b.listen({ port: 80 }).on('connection', (s) => {
+          s.on('data', (d) => got.push(d));
+          s.on('end', () => s.end());
+        });
+        const data = pattern(300_000, seed);
+        const c = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+        c.on('connect', () => c.end(data));
+        p.run();
+        expectBytes(concat(got), data);
+        expect(c.state).toBe('CLOSED');
+      }),
+      { numRuns: 12 },
     );
   });
 });

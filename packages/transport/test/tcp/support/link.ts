@@ -32,7 +32,7 @@ export interface Pair {
   readonly addressA: Ipv4Address;
   readonly addressB: Ipv4Address;
   /** Counts of what the link did. */
-  readonly link: { delivered: number; lost: number; duplicated: number; corrupted: number; reordered: number };
+  readonly link: { delivered: number; lost: number; duplicated: number; corrupted: number; reordered: number; largestSegment: number };
   impairments: Impairments;
   /** Run for `duration` ns of virtual time, or until nothing is left to do. */
   run(duration?: number): void;
@@ -49,7 +49,7 @@ export function createPair(options: { seed?: number; impair?: Impairments; tcp?:
   ipA.keepLimit = 16;
   ipB.keepLimit = 16;
   const random = new Random(`link:${options.seed ?? 1}`);
-  const link = { delivered: 0, lost: 0, duplicated: 0, corrupted: 0, reordered: 0 };
+  const link = { delivered: 0, lost: 0, duplicated: 0, corrupted: 0, reordered: 0, largestSegment: 0 };
   const pair: Pair = {
     sim,
     nodeA,
@@ -71,6 +71,7 @@ export function createPair(options: { seed?: number; impair?: Impairments; tcp?:
   const wire = (from: 'a' | 'b', to: FakeIp, source: Ipv4Address) => (datagram: SentDatagram) => {
     const im = pair.impairments;
     const scheduler = sim.scheduler;
+    if (datagram.bytes.length > link.largestSegment) link.largestSegment = datagram.bytes.length;
     if (im.dropIf?.(datagram, from)) {
       link.lost++;
       return;
