@@ -39,6 +39,8 @@ export class StreamSocketDuplex extends Duplex {
   connecting: boolean;
   readonly remoteFamily = 'IPv4';
   private underlyingClosed = false;
+  /** Our FIN has been handed to the transport (end() called on it). */
+  private finSent = false;
   private pausedUnderlying = false;
   /** A write waiting for 'drain' (Writable has at most one _write outstanding). */
   private pendingWrite: Callback | undefined;
@@ -146,7 +148,10 @@ export class StreamSocketDuplex extends Duplex {
 
   /** Abort the connection with RST (net.Socket.resetAndDestroy). */
   resetAndDestroy(): this {
-    if (!this.underlyingClosed) this.socket.destroy();
+    if (!this.underlyingClosed) {
+      this.underlyingClosed = true;
+      this.socket.destroy();
+    }
     return this.destroy();
   }
 
@@ -177,6 +182,7 @@ export class StreamSocketDuplex extends Duplex {
       return;
     }
     try {
+      this.finSent = true;
       this.socket.end();
       callback();
     } catch (error) {
@@ -198,11 +204,18 @@ export class StreamSocketDuplex extends Duplex {
     const pending = [this.pendingWrite, this.heldWrite?.callback, this.heldFinal];
     this.pendingWrite = this.heldWrite = this.heldFinal = undefined;
     for (const callback of pending) callback?.(failure);
-    // ABORT (RST) unless our FIN is already queued and nothing went wrong: then the
-    // transport finishes the close on its own, as the kernel does after shutdown()+close().
-    if (!this.underlyingClosed && (error !== null || !this.writableFinished)) {
+    // What close(2) does in the kernel: with an error, or with received data the
+    // application never read, ABORT (RST, RFC 1122 §4.2.2.13); otherwise CLOSE, a FIN
+    // (RFC 9293 §3.10.4) after anything already queued, and the transport finishes the
+    // close on its own. Node's socket.destroy() behaves the same way over a real kernel.
+    if (!this.underlyingClosed) {
       this.underlyingClosed = true;
-      this.socket.destroy(error instanceof SocketError ? error : undefined);
+      if (error !== null || this.readableLength > 0) {
+        this.socket.destroy(error instanceof SocketError ? error : undefined);
+      } else if (!this.finSent) {
+        this.finSent = true;
+        this.socket.end();
+      }
     }
     callback(error);
   }

@@ -263,6 +263,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     }
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
     tcb.listener = listener;
+    // The connection is born of the listening socket: it leaves LISTEN, not CLOSED (§3.10.7.2).
+    tcb.state = 'LISTEN';
     listener.halfOpen++;
     this.table.add(tcb);
     tcb.stats.segmentsReceived++;

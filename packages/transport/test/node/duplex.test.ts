@@ -75,14 +75,40 @@ describe('toDuplex over an in-memory StreamTransport', () => {
     expect(serverRaw.closed).toBe(true);
   });
 
-  it('turns destroy() into a reset: the peer gets ECONNRESET', async () => {
+  it('turns resetAndDestroy() into a reset: the peer gets ECONNRESET', async () => {
     const { sim, accepted, client } = setup();
     const { duplex: server } = await runUntilSettled(sim.scheduler, accepted);
     await runUntilSettled(sim.scheduler, once(client, 'connect'));
     const serverError = once<[SocketError]>(server, 'error');
-    client.destroy();
+    client.resetAndDestroy();
     const [error] = await runUntilSettled(sim.scheduler, serverError);
     expect(error).toBeInstanceOf(SocketError);
+    expect(error.code).toBe('ECONNRESET');
+  });
+
+  it('closes with FIN on destroy() of an idle socket, as close(2) does: the peer sees end, no error', async () => {
+    const { sim, accepted, client } = setup();
+    const { duplex: server } = await runUntilSettled(sim.scheduler, accepted);
+    await runUntilSettled(sim.scheduler, once(client, 'connect'));
+    let serverError: unknown;
+    server.on('error', (e) => (serverError = e));
+    const ended = once(server, 'end');
+    server.resume();
+    client.destroy();
+    await runUntilSettled(sim.scheduler, ended);
+    expect(serverError).toBeUndefined();
+  });
+
+  it('resets on destroy() when received data was never read (RFC 1122 §4.2.2.13)', async () => {
+    const { sim, accepted, client } = setup();
+    const { duplex: server } = await runUntilSettled(sim.scheduler, accepted);
+    await runUntilSettled(sim.scheduler, once(client, 'connect'));
+    server.write('unread by the client');
+    const serverError = once<[SocketError]>(server, 'error');
+    sim.scheduler.runFor(50_000_000);
+    expect(client.readableLength).toBeGreaterThan(0);
+    client.destroy();
+    const [error] = await runUntilSettled(sim.scheduler, serverError);
     expect(error.code).toBe('ECONNRESET');
   });
 
