@@ -575,3 +575,70 @@ describe('keepalive', () => {
     expect(codes).toEqual(['ETIMEDOUT@24']);
   });
 });
+
+describe('congestion control contract', () => {
+  it('sends no more than the cwnd a custom CongestionControl factory allows, and reports loss to it', () => {
+    const calls: string[] = [];
+    const factory = () => {
+      let smss = 536;
+      return {
+        name: 'fixed-2',
+        get cwnd() {
+          return 2 * smss;
+        },
+        ssthresh: 1 << 30,
+        init(s: number) {
+          smss = s;
+          calls.push(`init ${s}`);
+        },
+        onAck() {},
+        onEnterRecovery() {
+          calls.push('enter recovery');
+        },
+        onDupAckInRecovery() {},
+        onPartialAck() {},
+        onExitRecovery() {
+          calls.push('exit recovery');
+        },
+        onRetransmitTimeout() {
+          calls.push('timeout');
+        },
+      };
+    };
+    const p = createPair({ tcp: { congestionControl: factory, timestamps: false, delayedAck: 0 } });
+    const { segs } = capture(p);
+    const { chunks } = sink(p);
+    const c = connect(p);
+    p.run(NS_PER_S);
+    // Without loss: never more than two full segments unacknowledged.
+    const data = pattern(40 * 1460);
+    c.write(data);
+    p.run(5 * NS_PER_S);
+    expectBytes(concat(chunks), data);
+    let una = 0;
+    let max = 0;
+    for (const s of segs.slice().sort((x, y) => x.time - y.time)) {
+      if (s.node === 'b') una = Math.max(una, s.ack);
+      else if (s.len > 0 && una > 0) max = Math.max(max, s.seq + s.len - una);
+    }
+    expect(max).toBe(2 * 1460);
+    expect(calls).toEqual(['init 1460', 'init 1460']);
+    // One loss: limited transmit (RFC 3042) turns two segments in flight into three duplicate
+    // ACKs, so the algorithm hears of fast recovery, then of its end.
+    let dropOnce = true;
+    p.impairments = {
+      dropIf: (d, from) => {
+        if (from === 'a' && d.bytes.length > 1000 && dropOnce) {
+          dropOnce = false;
+          return true;
+        }
+        return false;
+      },
+    };
+    c.write(data);
+    c.end();
+    p.run();
+    expectBytes(concat(chunks), concat([data, data]));
+    expect(calls.slice(2)).toEqual(['enter recovery', 'exit recovery']);
+  });
+});
