@@ -7,7 +7,7 @@
 // Run: npx tsx examples/csma-cd.ts
 
 import { Network } from '@netlayers/lab';
-import { CsmaCdBus } from '../packages/swaps/src/physical/index.ts'; // @netlayers/swaps once its index exports it
+import { CsmaCdBus } from '@netlayers/swaps';
 
 export interface BusReport {
   readonly received: number;

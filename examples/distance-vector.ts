@@ -8,7 +8,7 @@
 
 import { Network } from '@netlayers/lab';
 import { PointToPointLink } from '@netlayers/physical';
-import { DistanceVectorRouter } from '../packages/swaps/src/network/index.ts'; // @netlayers/swaps once its index exports it
+import { DistanceVectorRouter } from '@netlayers/swaps';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 5 });

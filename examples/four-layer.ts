@@ -7,7 +7,7 @@
 
 import { Network } from '@netlayers/lab';
 import type { Role } from '@netlayers/core';
-import { networkAccess } from '../packages/swaps/src/access/index.ts'; // @netlayers/swaps once its index exports it
+import { networkAccess } from '@netlayers/swaps';
 import { logLayers } from './support/layer-log.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {

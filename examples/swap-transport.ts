@@ -6,7 +6,7 @@
 
 import { Network, type StackSpec } from '@netlayers/lab';
 import type { PduEvent } from '@netlayers/core';
-import { GoBackNTransport, StopAndWaitTransport } from '../packages/swaps/src/transport/index.ts'; // @netlayers/swaps once its index exports them
+import { GoBackNTransport, StopAndWaitTransport } from '@netlayers/swaps';
 
 export interface TransferReport {
   readonly transport: string;

@@ -19,7 +19,7 @@ export function formatEvent(e: TraceEvent): string | null {
   const t = (e.time / 1e6).toFixed(3).padStart(9);
   const pad = '  '.repeat(INDENT[e.role]);
   const who = `${e.node}`.padEnd(8);
-  const role = e.role.padEnd(9);
+  const role = e.role.padEnd(14);
   switch (e.kind) {
     case 'pdu':
       return `${t} ms  ${who} ${role} ${pad}${ARROW[e.direction]} ${e.text}`;

@@ -147,8 +147,15 @@ export class Host {
     const m = getModel(model);
     const rows = describeStack(this.components(), m);
     const width = Math.max(...rows.map((r) => r.layer.name.length));
+    const hasAccess = rows.some((r) => r.components.some((c) => c.role === 'network-access'));
     const lines = rows.map((r) => {
-      const what = r.components.length ? r.components.map((c) => c.implementation).join(' | ') : '(inside the application in TCP/IP)';
+      const what = r.components.length
+        ? r.components.map((c) => c.implementation).join(' | ')
+        : r.layer.roles.length === 0
+          ? '(inside the application in TCP/IP)'
+          : hasAccess && r.layer.roles.includes('physical')
+            ? '(within the network-access module: it brings its own wire)'
+            : '(none)';
       return `  ${String(r.layer.number).padStart(1)}  ${r.layer.name.padEnd(width)}  ${what}`;
     });
     return `${this.name} (${this.kind}) in the ${m.title}:\n${lines.join('\n')}`;
