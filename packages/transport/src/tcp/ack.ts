@@ -6,7 +6,7 @@
 // (RFC 6675 IsLost) from the scoreboard, and RFC 3042 limited transmit.
 
 import { NS_PER_MS } from '@netlayers/core';
-import { inFlight, output, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
+import { inFlight, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
 import type { Tcb } from './tcb.ts';
 import { startTimer, stopTimer } from './timers.ts';
@@ -145,9 +145,4 @@ function enterRecovery(tcb: Tcb): void {
   if (sent > 0) tcb.stats.fastRetransmits++;
   tcb.highRxt = seqAdd(tcb.sndUna, sent);
   startTimer(tcb, 'RTO', tcb.rto.rto);
-}
-
-/** After the ACK is processed: send what the (possibly grown) windows allow. */
-export function afterAck(tcb: Tcb): void {
-  output(tcb);
 }
