@@ -14,13 +14,19 @@ async function output(run: (write: (line: string) => void) => Promise<void>): Pr
   return lines.join('\n');
 }
 
+/** Where `text` first appears in `out`, with any run of spaces in `text` matching any run in `out` (columns are padded). */
+function find(out: string, text: string): number {
+  const pattern = text.split(/ +/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(' +');
+  return out.search(new RegExp(pattern));
+}
+
 describe('examples/http-get.ts', () => {
   it('resolves server.lab, then GETs / across the router, then pipelines two requests', async () => {
     const out = await output((w) => httpGet(w, false));
-    const query = out.indexOf('client   application ↓ query id');
-    const get = out.indexOf('client   application ↓ GET / HTTP/1.1');
-    const served = out.indexOf('server   application ↑ GET / HTTP/1.1');
-    const answered = out.indexOf('client   application ↑ HTTP/1.1 200 OK');
+    const query = find(out, 'client   application ↓ query id');
+    const get = find(out, 'client   application ↓ GET / HTTP/1.1');
+    const served = find(out, 'server   application ↑ GET / HTTP/1.1');
+    const answered = find(out, 'client   application ↑ HTTP/1.1 200 OK');
     expect(query).toBeGreaterThan(0);
     expect(get).toBeGreaterThan(query);
     expect(served).toBeGreaterThan(get);
@@ -28,7 +34,7 @@ describe('examples/http-get.ts', () => {
     expect(out).toContain('<h1>Hello from server.lab</h1><p>You are 10.0.1.10:');
     expect(out).toMatch(/\/stream {2}-> 200, Transfer-Encoding: chunked, body "chunk one\\nchunk two\\n"/);
     expect(out).toContain('/missing -> 404 Not Found');
-    expect(out.indexOf('server   application ↑ GET /stream')).toBeLessThan(out.indexOf('server   application ↑ GET /missing'));
+    expect(find(out, 'server   application ↑ GET /stream')).toBeLessThan(find(out, 'server   application ↑ GET /missing'));
   });
 
   it('shows every layer with --trace', async () => {
@@ -58,7 +64,7 @@ describe('examples/dhcp-boot.ts', () => {
     expect(leases).toHaveLength(3);
     expect(new Set(leases).size).toBe(3);
     expect(out).toContain('laptop1 pings 10.0.2.10 through its new default route: reply');
-    expect(out).toMatch(/laptop1 +application ● eth0: BOUND → RENEWING \(T1 expired\)/);
+    expect(out).toMatch(/laptop1 +application +● eth0: BOUND → RENEWING \(T1 expired\)/);
     expect(out).toMatch(/laptop1 is BOUND with 10\.0\.1\.\d+\/24/);
   });
 });
