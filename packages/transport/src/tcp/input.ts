@@ -119,7 +119,16 @@ function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
     // Text or FIN on the SYN,ACK continue at the sixth step.
     const rest = { ...seg, seq: seqAdd(seg.seq, 1), flags: flags & ~TcpFlag.SYN };
     processTextAndFin(tcb, rest);
-    finishSegment(tcb, 'now');
+    // The third segment of the handshake: with nothing already waiting to go (no data
+    // written, no FIN queued during SYN-SENT) send a bare ACK at once, before the user hears
+    // of the connection, as Linux does; data written from 'connect' follows in its own
+    // segment. With data already waiting, the ACK rides on it.
+    if (tcb.sendBuffer.length === 0 && !tcb.finQueued && seg.payload.length === 0 && !(flags & TcpFlag.FIN)) {
+      sendAck(tcb);
+      finishSegment(tcb, 'none');
+    } else {
+      finishSegment(tcb, 'now');
+    }
     if (tcb.finQueued && tcb.state === 'ESTABLISHED') {
       setState(tcb, 'FIN-WAIT-1', 'close()');
       output(tcb);

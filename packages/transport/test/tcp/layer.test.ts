@@ -73,12 +73,22 @@ describe('handshake and teardown with fixed ISNs', () => {
     ]);
   });
 
-  it('piggybacks the handshake ACK on the FIN when the client ends at once', () => {
+  it('completes the handshake with a bare ACK before the user hears of it, then sends the FIN', () => {
     const p = createPair({ tcpA: { initialSequenceNumber: 0 }, tcpB: { initialSequenceNumber: 0 } });
     const { segs } = capture(p);
     sink(p);
     const c = connect(p);
     c.on('connect', () => c.end());
+    p.run();
+    expect(segs.map((s) => `${s.node} ${s.flags} ${s.seq} ${s.ack}`)).toEqual(['a SYN 0 0', 'b SYN,ACK 0 1', 'a ACK 1 1', 'a FIN,ACK 1 1', 'b FIN,ACK 1 2', 'a ACK 2 2']);
+  });
+
+  it('piggybacks the handshake ACK on a FIN already queued during SYN-SENT', () => {
+    const p = createPair({ tcpA: { initialSequenceNumber: 0 }, tcpB: { initialSequenceNumber: 0 } });
+    const { segs } = capture(p);
+    sink(p);
+    const c = connect(p);
+    c.end();
     p.run();
     expect(segs.map((s) => `${s.node} ${s.flags} ${s.seq} ${s.ack}`)).toEqual(['a SYN 0 0', 'b SYN,ACK 0 1', 'a FIN,ACK 1 1', 'b FIN,ACK 1 2', 'a ACK 2 2']);
   });
