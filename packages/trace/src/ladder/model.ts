@@ -138,6 +138,25 @@ function matchArrivals(
   });
 }
 
+/**
+ * Order rows as a reader follows the exchange: arrows by send time, and a state change or
+ * note that a segment's arrival caused right after that segment's arrow (not after arrows
+ * the other side sent meanwhile). Rows caused by a timer or a call keep their own place.
+ */
+function sortRows(rows: LadderRow[], arrows: readonly LadderArrow[]): void {
+  const key = new Map<LadderRow, number>();
+  for (const row of rows) {
+    if (row.kind === 'arrow') continue;
+    let cause: LadderArrow | undefined;
+    for (const a of arrows) {
+      if (a.from === row.side || a.arrivalIndex === undefined || a.arrivalIndex >= row.index || a.arrival !== row.time) continue;
+      if (cause === undefined || a.arrivalIndex > cause.arrivalIndex!) cause = a;
+    }
+    if (cause !== undefined) key.set(row, cause.index + 0.5);
+  }
+  rows.sort((a, b) => (key.get(a) ?? a.index) - (key.get(b) ?? b.index) || a.index - b.index);
+}
+
 function firstConnection(events: readonly TraceEvent[]): string | undefined {
   for (const e of events) if (e.kind === 'pdu' && e.protocol === 'tcp' && e.direction === 'down' && e.connection !== undefined) return e.connection;
   return undefined;
@@ -233,7 +252,7 @@ export function buildLadder(events: readonly TraceEvent[], options: LadderOption
     const relative = options.relative && own !== undefined ? { own, peer } : undefined;
     (arrow as { label: string }).label = tcpLabel(t, { ...(relative ? { relative } : {}), ...(options.details ? { details: true } : {}) });
   }
-  rows.sort((a, b) => a.index - b.index);
+  sortRows(rows, arrows.map((a) => a.arrow));
   const title = options.title ?? `TCP ${left.endpoint} <-> ${right.endpoint}${options.relative ? ' (relative sequence numbers)' : ''}`;
   return {
     title,
