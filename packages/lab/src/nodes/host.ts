@@ -20,7 +20,7 @@ import {
 import type { TcpOptions } from '@netlayers/transport';
 import type { PingOptions, PingResult, TracerouteOptions, TracerouteHop } from '@netlayers/network';
 import { resolveStack, type NetworkLayer, type ResolvedStack, type StackSpec } from '../stack.ts';
-import type { Network } from '../network.ts';
+import type { LabContext } from '../context.ts';
 
 export interface HostOptions {
   /** Default gateway, applied once an interface on its subnet is connected. */
@@ -52,7 +52,7 @@ export class Host {
   private interfaceCounter = 0;
 
   constructor(
-    readonly network: Network,
+    readonly network: LabContext,
     readonly name: string,
     readonly kind: 'host' | 'router',
     options: HostOptions = {},

@@ -3,7 +3,7 @@
 
 import { createNodeContext, type NodeContext, type PhyPort } from '@netlayers/core';
 import { LearningSwitch } from '@netlayers/link';
-import type { Network } from '../network.ts';
+import type { LabContext } from '../context.ts';
 
 export interface SwitchOptions {
   /** MAC table aging time ('300s' by default). */
@@ -16,7 +16,7 @@ export class Switch {
   readonly bridge: LearningSwitch;
   readonly ports: PhyPort[] = [];
 
-  constructor(readonly network: Network, readonly name: string, options: SwitchOptions = {}) {
+  constructor(readonly network: LabContext, readonly name: string, options: SwitchOptions = {}) {
     this.context = createNodeContext(network, name);
     this.bridge = new LearningSwitch(this.context, options.agingTime === undefined ? {} : { agingTime: options.agingTime });
   }
