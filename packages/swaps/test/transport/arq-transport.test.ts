@@ -8,15 +8,16 @@ import {
   NS_PER_MS,
   Random,
   SocketError,
+  createNodeContext,
   type IpService,
   type NodeContext,
   type PduEvent,
   type StateEvent,
 } from '@netlayers/core';
-import { ArqSocket, GoBackNTransport, StopAndWaitTransport, type ArqTransport } from '../../src/transport/index.ts';
+import { ArqSocket, GO_BACK_N_PROTOCOL, GoBackNTransport, STOP_AND_WAIT_PROTOCOL, StopAndWaitTransport, type ArqTransport } from '../../src/transport/index.ts';
 import { exchange, sha256, world } from './support/world.ts';
 
-const LOSSY = { delay: 5 * NS_PER_MS, lossRate: 0.05, reorderRate: 0.05, reorderDelay: 15 * NS_PER_MS, duplicateRate: 0.02 };
+const LOSSY = { delay: 5 * NS_PER_MS, loss: 0.05, reorder: 0.05, reorderDelay: 15 * NS_PER_MS, duplicate: 0.02 };
 
 const kinds: Array<[string, (node: NodeContext, ip: IpService) => ArqTransport]> = [
   ['stop-and-wait', (node, ip) => new StopAndWaitTransport(node, ip)],
@@ -90,8 +91,9 @@ for (const [name, make] of kinds) {
 
     it('gives up with ETIMEDOUT after maxRetries timeouts when the peer is silent', () => {
       const w = world((node, ip) => (name === 'go-back-n' ? new GoBackNTransport(node, ip, { timeout: '100ms', maxRetries: 3 }) : new StopAndWaitTransport(node, ip, { timeout: '100ms', maxRetries: 3 })));
-      const silent = w.net.host('10.0.0.3'); // no transport registered: segments vanish
-      void silent;
+      // A host that takes the segments in and never answers.
+      const silent = w.net.addNode(createNodeContext(w.sim, 'c'), '10.0.0.3');
+      silent.registerProtocol(name === 'go-back-n' ? GO_BACK_N_PROTOCOL : STOP_AND_WAIT_PROTOCOL, () => undefined);
       let failedAt = -1;
       let code = '';
       const socket = w.a.connect({ remoteAddress: '10.0.0.3', remotePort: 80 });
@@ -132,9 +134,11 @@ for (const [name, make] of kinds) {
     });
 
     it('traces pdu events with its protocol name and flags retransmissions', () => {
-      const w = world(make, { delay: NS_PER_MS, lossRate: 0.2 }, 5);
+      const w = world(make, { delay: NS_PER_MS, loss: 0.2 }, 5);
       const pdus: PduEvent[] = [];
-      w.sim.trace.on('pdu', (e) => pdus.push(e));
+      w.sim.trace.on('pdu', (e) => {
+        if (e.role !== 'network') pdus.push(e); // the fake IP network traces its own datagrams
+      });
       exchange(w, new Uint8Array(20_000), new Uint8Array(10));
       expect(pdus.length).toBeGreaterThan(20);
       for (const e of pdus) {

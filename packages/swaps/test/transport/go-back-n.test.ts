@@ -33,6 +33,7 @@ describe('GoBackNTransport', () => {
     const sent: PduEvent[] = [];
     const acks: number[] = [];
     w.sim.trace.on('pdu', (e) => {
+      if (e.role !== 'transport') return; // the fake IP network traces its own datagrams
       if (e.node === 'a' && e.direction === 'down' && (e.fields['len'] as number) > 0) sent.push(e);
       if (e.node === 'b' && e.direction === 'down' && e.fields['flags'] === '.') acks.push(e.fields['ack'] as number);
     });

@@ -38,7 +38,7 @@ describe('StopAndWaitTransport', () => {
 
   it('is slowed by a timeout for every lost segment', () => {
     const clean = world((node, ip) => new StopAndWaitTransport(node, ip, { timeout: '100ms' }), { delay: NS_PER_MS }, 3);
-    const lossy = world((node, ip) => new StopAndWaitTransport(node, ip, { timeout: '100ms' }), { delay: NS_PER_MS, lossRate: 0.1 }, 3);
+    const lossy = world((node, ip) => new StopAndWaitTransport(node, ip, { timeout: '100ms' }), { delay: NS_PER_MS, loss: 0.1 }, 3);
     const body = new Uint8Array(100_000);
     const fast = exchange(clean, new Uint8Array(1), body).duration;
     const slow = exchange(lossy, new Uint8Array(1), body).duration;

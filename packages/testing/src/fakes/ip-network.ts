@@ -3,6 +3,7 @@
 // delay, through the scheduler, with seeded loss, reordering and duplication. Datagrams
 // carry a real IPv4 header (RFC 791) and ICMP destination-unreachable (RFC 792) reports
 // reach the sender's onError handler, as RFC 1122 §4.1.3.3 / §4.2.3.9 ask of a host.
+// A test can rewrite or swallow payloads in flight through `tamper`.
 
 import {
   DropReason,
@@ -23,7 +24,7 @@ import {
   type Random,
   type SimulationContext,
 } from '@netlayers/core';
-import { buildDatagram, readQuotedHeader } from './ipv4-datagram.ts';
+import { buildDatagram, readQuotedHeader, type FakeDatagramHeader } from './ipv4-datagram.ts';
 
 export interface FakeIpNetworkOptions {
   /** One-way delay (default 1 ms). */
@@ -42,6 +43,9 @@ export interface FakeIpNetworkOptions {
   readonly randomLabel?: string;
 }
 
+/** Rewrites a payload in flight (what the sender handed to send()), or swallows it by returning null. */
+export type FakeIpTamper = (payload: Uint8Array, from: FakeIpService, to: FakeIpService) => Uint8Array | null;
+
 const MAX_PAYLOAD = 65535 - 20;
 
 export class FakeIpNetwork {
@@ -54,7 +58,9 @@ export class FakeIpNetwork {
   private readonly random: Random;
   private readonly members = new Map<number, FakeIpService>();
   private identification = 0;
-  /** Datagrams handed to the network, and how many the impairments lost, duplicated or reordered. */
+  /** Runs on every copy as it arrives, after the impairments; a swallowed copy counts as lost. */
+  tamper: FakeIpTamper | undefined;
+  /** Datagrams handed to the network, and how many the impairments (or `tamper`) lost, duplicated or reordered. */
   readonly stats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0 };
 
   constructor(private readonly sim: SimulationContext, options: FakeIpNetworkOptions = {}) {
@@ -84,17 +90,15 @@ export class FakeIpNetwork {
   /** @internal send a datagram from `from`: apply the impairments and schedule delivery. */
   carry(from: FakeIpService, payload: Uint8Array, options: IpSendOptions): void {
     const destinations = options.destination.isBroadcast ? [...this.members.values()].filter((m) => m !== from) : [this.members.get(options.destination.value)!];
-    const datagram = buildDatagram(
-      {
-        source: options.source ?? from.address,
-        destination: options.destination,
-        protocol: options.protocol,
-        ttl: options.ttl ?? 64,
-        tos: options.tos ?? 0,
-        identification: this.identification++ & 0xffff,
-      },
-      payload,
-    );
+    const header: FakeDatagramHeader = {
+      source: options.source ?? from.address,
+      destination: options.destination,
+      protocol: options.protocol,
+      ttl: options.ttl ?? 64,
+      tos: options.tos ?? 0,
+      identification: this.identification++ & 0xffff,
+    };
+    const datagram = buildDatagram(header, payload);
     for (const to of destinations) {
       this.stats.sent++;
       if (this.random.chance(this.loss)) {
@@ -112,11 +116,22 @@ export class FakeIpNetwork {
         }
         const copy = datagram.slice();
         this.sim.scheduler.schedule(delay, () => {
+          const arriving = this.tamper === undefined ? copy : this.tampered(header, copy, from, to);
+          if (arriving === null) {
+            this.stats.lost++;
+            from.node.tracer.drop('network', 'ipv4', DropReason.Impairment, `tamper swallowed a datagram to ${to.address}`, copy.length);
+            return;
+          }
           this.stats.delivered++;
-          to.deliver(copy);
+          to.deliver(arriving);
         });
       }
     }
+  }
+
+  private tampered(header: FakeDatagramHeader, datagram: Uint8Array, from: FakeIpService, to: FakeIpService): Uint8Array | null {
+    const payload = this.tamper!(datagram.slice(20), from, to);
+    return payload === null ? null : buildDatagram(header, payload);
   }
 
   /** @internal carry an ICMP error report to the node that sent the quoted datagram. */

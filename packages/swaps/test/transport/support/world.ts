@@ -1,4 +1,4 @@
-// Two hosts joined by a fake IP link, each running a StreamTransport made by `make`, and a
+// Two hosts joined by the shared fake IP network of @netlayers/testing, each running a StreamTransport made by `make`, and a
 // small application written only against StreamTransport: the client sends a body and
 // half-closes, the server answers with its own body once the client's has ended.
 
@@ -12,7 +12,7 @@ import {
   type StreamSocket,
   type StreamTransport,
 } from '@netlayers/core';
-import { FakeIpNetwork, type FakeIpService, type FakeLinkOptions } from './fake-ip.ts';
+import { FakeIpNetwork, type FakeIpNetworkOptions, type FakeIpService } from '@netlayers/testing';
 
 export interface World<T extends StreamTransport> {
   readonly sim: SimulationContext;
@@ -25,13 +25,13 @@ export interface World<T extends StreamTransport> {
   readonly b: T;
 }
 
-export function world<T extends StreamTransport>(make: (node: NodeContext, ip: IpService) => T, link: FakeLinkOptions = {}, seed = 1): World<T> {
+export function world<T extends StreamTransport>(make: (node: NodeContext, ip: IpService) => T, link: FakeIpNetworkOptions = {}, seed = 1): World<T> {
   const sim = createSimulationContext(seed);
-  const net = new FakeIpNetwork(sim.scheduler, { seed, ...link });
-  const ipA = net.host('10.0.0.1');
-  const ipB = net.host('10.0.0.2');
+  const net = new FakeIpNetwork(sim, link);
   const nodeA = createNodeContext(sim, 'a');
   const nodeB = createNodeContext(sim, 'b');
+  const ipA = net.addNode(nodeA, '10.0.0.1');
+  const ipB = net.addNode(nodeB, '10.0.0.2');
   return { sim, net, ipA, ipB, nodeA, nodeB, a: make(nodeA, ipA), b: make(nodeB, ipB) };
 }
 
