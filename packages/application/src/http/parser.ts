@@ -101,10 +101,7 @@ abstract class HttpParserBase<M> {
 
   /** The stream ended: completes a read-until-close body, or reports a truncated message. */
   finish(): M | HttpParseError | null {
-    if (this.state === 'until-close') {
-      this.state = 'start';
-      return this.complete();
-    }
+    if (this.state === 'until-close') return this.complete();
     if (this.state === 'error' || !this.inMessage) return null;
     return this.fail(400, `connection closed in the middle of a message (state ${this.state})`);
   }
@@ -158,10 +155,7 @@ abstract class HttpParserBase<M> {
           if (line === undefined || typeof line !== 'string') return line ?? null;
           this.headerBytes += line.length + 2;
           if (line === '') {
-            if (this.state === 'trailers') {
-              this.state = 'start';
-              return this.complete();
-            }
+            if (this.state === 'trailers') return this.complete();
             const framed = this.decideFraming();
             if (framed !== null) return framed;
             continue;
@@ -180,7 +174,6 @@ abstract class HttpParserBase<M> {
             this.remaining -= part.length;
             if (this.remaining > 0) return null;
           }
-          this.state = 'start';
           return this.complete();
         }
         case 'chunk-size': {
@@ -264,7 +257,9 @@ abstract class HttpParserBase<M> {
   protected abstract decideFraming(): M | HttpParseError | null;
   protected abstract build(start: StartLine, body: Uint8Array): M;
 
+  /** The message is whole: build it, and the next bytes start a new message. */
   protected complete(): M {
+    this.state = 'start';
     const body = this.bodyParts.length === 1 ? this.bodyParts[0]! : concatBytes(this.bodyParts);
     this.bodyParts = [];
     return this.build(this.start!, body);
@@ -279,6 +274,22 @@ abstract class HttpParserBase<M> {
       return this.fail(400, `invalid Content-Length ${JSON.stringify(values.join(', ').slice(0, 40))}`);
     }
     return Number(parts[0]);
+  }
+
+  /** Chunked framing (RFC 9112 §7.1), when chunked is the only coding; others are not implemented. */
+  protected startChunked(codings: readonly string[]): HttpParseError | null {
+    if (codings.length !== 1) return this.fail(501, `transfer codings ${codings.join(', ')} are not implemented`);
+    this.state = 'chunk-size';
+    return null;
+  }
+
+  /** Framing by Content-Length (RFC 9112 §6.3 item 5); `whenAbsent` decides a message that has none. */
+  protected frameByContentLength(whenAbsent: () => M | HttpParseError | null): M | HttpParseError | null {
+    const length = this.contentLength();
+    if (length !== null && typeof length !== 'number') return length;
+    if (length === null) return whenAbsent();
+    if (length === 0) return this.complete();
+    return this.startFixed(length);
   }
 
   protected startFixed(length: number): M | HttpParseError | null {
@@ -329,17 +340,10 @@ export class HttpRequestParser extends HttpParserBase<HttpRequest> {
       if (this.headers.has('content-length')) return this.fail(400, 'both Transfer-Encoding and Content-Length (RFC 9112 §6.1)');
       if (start.version === 'HTTP/1.0') return this.fail(400, 'Transfer-Encoding in an HTTP/1.0 request');
       if (codings[codings.length - 1] !== 'chunked') return this.fail(400, 'the final transfer coding of a request must be chunked (RFC 9112 §6.3)');
-      if (codings.length !== 1) return this.fail(501, `transfer codings ${codings.join(', ')} are not implemented`);
-      this.state = 'chunk-size';
-      return null;
+      return this.startChunked(codings);
     }
-    const length = this.contentLength();
-    if (length !== null && typeof length !== 'number') return length;
-    if (length === null || length === 0) {
-      this.state = 'start';
-      return this.complete();
-    }
-    return this.startFixed(length);
+    // RFC 9112 §6.3 item 7: a request with neither field has no body.
+    return this.frameByContentLength(() => this.complete());
   }
 
   protected build(start: StartLine, body: Uint8Array): HttpRequest {
@@ -394,33 +398,19 @@ export class HttpResponseParser extends HttpParserBase<HttpResponse> {
     this.readUntilClose = false;
     const interim = start.status >= 100 && start.status < 200;
     const method = interim ? (this.methods[0] ?? 'GET') : (this.methods.shift() ?? 'GET');
-    if (responseHasNoBody(method, start.status)) {
-      this.state = 'start';
-      return this.complete();
-    }
+    if (responseHasNoBody(method, start.status)) return this.complete();
     if (this.headers.has('transfer-encoding')) {
       const codings = this.headers.tokens('transfer-encoding');
-      if (codings[codings.length - 1] === 'chunked') {
-        if (codings.length !== 1) return this.fail(501, `transfer codings ${codings.join(', ')} are not implemented`);
-        this.state = 'chunk-size';
-      } else {
-        this.state = 'until-close';
-        this.readUntilClose = true;
-      }
-      return null;
+      return codings[codings.length - 1] === 'chunked' ? this.startChunked(codings) : this.startUntilClose();
     }
-    const length = this.contentLength();
-    if (length !== null && typeof length !== 'number') return length;
-    if (length === null) {
-      this.state = 'until-close';
-      this.readUntilClose = true;
-      return null;
-    }
-    if (length === 0) {
-      this.state = 'start';
-      return this.complete();
-    }
-    return this.startFixed(length);
+    // RFC 9112 §6.3 item 8: a response with neither field runs until the connection closes.
+    return this.frameByContentLength(() => this.startUntilClose());
+  }
+
+  private startUntilClose(): null {
+    this.state = 'until-close';
+    this.readUntilClose = true;
+    return null;
   }
 
   protected build(start: StartLine, body: Uint8Array): HttpResponse {
