@@ -7,11 +7,9 @@
 
 import { EventEmitter } from 'eventemitter3';
 import {
-  DropReason,
   InvalidArgumentError,
   Ipv4Address,
   Ipv4Cidr,
-  isWireError,
   MacAddress,
   NS_PER_S,
   type DatagramSocket,
@@ -31,12 +29,11 @@ import {
   DhcpOption,
   describeDhcpMessage,
   dhcpMessage,
-  emitDhcpMessage,
-  parseDhcpMessage,
   type DhcpMessage,
   type DhcpOptions,
 } from './message.ts';
-import { traceDrop, tracePdu, traceState, traceTimer } from '../util/trace.ts';
+import { openDhcpSocket, receiveDhcpMessage, sendDhcpMessage } from './endpoint.ts';
+import { traceState, traceTimer } from '../util/trace.ts';
 
 export type DhcpClientState = 'INIT' | 'SELECTING' | 'REQUESTING' | 'BOUND' | 'RENEWING' | 'REBINDING' | 'STOPPED';
 
@@ -117,16 +114,7 @@ export class DhcpClient extends EventEmitter<DhcpClientEvents> {
     if (this.currentState === 'STOPPED') return Promise.reject(new InvalidArgumentError('DhcpClient', 'stopped', 'cannot be restarted; create a new client'));
     const promise = this.currentLease !== null ? Promise.resolve(this.currentLease) : new Promise<DhcpLease>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (this.socket === null) {
-      const socket = this.udp.bind({ port: DHCP_CLIENT_PORT, iface: this.iface });
-      socket.setBroadcast(true);
-      socket.on('message', (data) => {
-        try {
-          this.onMessage(data);
-        } catch (error) {
-          traceDrop(this.node, 'dhcp', DropReason.Malformed, `client error: ${String(error)}`, data.length);
-        }
-      });
-      this.socket = socket;
+      this.socket = openDhcpSocket(this.udp, this.node, 'client', DHCP_CLIENT_PORT, this.iface, (data) => this.onMessage(data));
       this.init();
     }
     return promise;
@@ -201,16 +189,10 @@ export class DhcpClient extends EventEmitter<DhcpClientEvents> {
   }
 
   private onMessage(data: Uint8Array): void {
-    const message = parseDhcpMessage(data);
-    if (isWireError(message)) {
-      traceDrop(this.node, 'dhcp', message.reason, message.detail, data.length);
-      return;
-    }
-    if (message.op !== BOOTREPLY || message.xid !== this.xid || !message.chaddr.equals(this.mac)) {
-      traceDrop(this.node, 'dhcp', DropReason.NotForUs, `${describeDhcpMessage(message)} is not for this transaction`, data.length);
-      return;
-    }
-    tracePdu(this.node, 'dhcp', 'up', describeDhcpMessage(message), data.length, { xid: message.xid, type: message.options.messageType ?? 0 });
+    const message = receiveDhcpMessage(this.node, data, (m) =>
+      m.op !== BOOTREPLY || m.xid !== this.xid || !m.chaddr.equals(this.mac) ? `${describeDhcpMessage(m)} is not for this transaction` : null,
+    );
+    if (message === null) return;
     const type = message.options.messageType;
     if (this.currentState === 'SELECTING' && type === DhcpMessageType.DHCPOFFER) {
       if (message.yiaddr.isUnspecified || message.options.serverId === undefined) return;
@@ -312,14 +294,7 @@ export class DhcpClient extends EventEmitter<DhcpClientEvents> {
   }
 
   private send(message: DhcpMessage, destination: Ipv4Address): void {
-    if (this.socket === null) return;
-    const bytes = emitDhcpMessage(message);
-    tracePdu(this.node, 'dhcp', 'down', describeDhcpMessage(message), bytes.length, { xid: message.xid, type: message.options.messageType ?? 0 });
-    try {
-      this.socket.send(bytes, DHCP_SERVER_PORT, destination);
-    } catch (error) {
-      traceDrop(this.node, 'dhcp', DropReason.NoRoute, `could not send: ${String(error)}`, bytes.length);
-    }
+    if (this.socket !== null) sendDhcpMessage(this.node, this.socket, message, destination, DHCP_SERVER_PORT);
   }
 
   /** RFC 2131 §4.1: 4 s doubling to 64 s, randomised by ±1 s. */

@@ -11,7 +11,6 @@ import {
   InvalidArgumentError,
   Ipv4Address,
   Ipv4Cidr,
-  isWireError,
   NS_PER_S,
   parseDuration,
   type DatagramRemote,
@@ -28,14 +27,12 @@ import {
   DHCP_CLIENT_PORT,
   DHCP_SERVER_PORT,
   DhcpMessageType,
-  describeDhcpMessage,
   dhcpMessage,
-  emitDhcpMessage,
-  parseDhcpMessage,
   type DhcpMessage,
   type DhcpOptions,
 } from './message.ts';
-import { traceDrop, traceNote, tracePdu, traceTimer } from '../util/trace.ts';
+import { openDhcpSocket, receiveDhcpMessage, sendDhcpMessage } from './endpoint.ts';
+import { traceDrop, traceNote, traceTimer } from '../util/trace.ts';
 
 export interface DhcpServerOptions {
   /** Inclusive range of addresses to hand out. */
@@ -116,15 +113,7 @@ export class DhcpServer extends EventEmitter<DhcpServerEvents> {
     this.offerHold = parseDuration(options.offerHold ?? '60s');
     this.node = options.node;
     for (const a of [this.router, this.serverAddress, ...this.dnsServers, this.subnet.network, this.subnet.broadcast]) if (a !== undefined) this.reserved.add(a.value);
-    this.socket = udp.bind({ port: DHCP_SERVER_PORT, ...(options.iface !== undefined ? { iface: options.iface } : {}) });
-    this.socket.setBroadcast(true);
-    this.socket.on('message', (data, remote) => {
-      try {
-        this.onMessage(data, remote);
-      } catch (error) {
-        traceDrop(this.node, 'dhcp', DropReason.Malformed, `server error: ${String(error)}`, data.length);
-      }
-    });
+    this.socket = openDhcpSocket(udp, this.node, 'server', DHCP_SERVER_PORT, options.iface, (data, remote) => this.onMessage(data, remote));
   }
 
   /** Current bindings (offers and leases), lowest address first. */
@@ -143,16 +132,8 @@ export class DhcpServer extends EventEmitter<DhcpServerEvents> {
   }
 
   private onMessage(data: Uint8Array, remote: DatagramRemote): void {
-    const message = parseDhcpMessage(data);
-    if (isWireError(message)) {
-      traceDrop(this.node, 'dhcp', message.reason, message.detail, data.length);
-      return;
-    }
-    if (message.op !== BOOTREQUEST || message.options.messageType === undefined) {
-      traceDrop(this.node, 'dhcp', DropReason.NotForUs, 'not a DHCP request', data.length);
-      return;
-    }
-    tracePdu(this.node, 'dhcp', 'up', describeDhcpMessage(message), data.length, { xid: message.xid, type: message.options.messageType });
+    const message = receiveDhcpMessage(this.node, data, (m) => (m.op !== BOOTREQUEST || m.options.messageType === undefined ? 'not a DHCP request' : null));
+    if (message === null) return;
     switch (message.options.messageType) {
       case DhcpMessageType.DHCPDISCOVER: return this.onDiscover(message);
       case DhcpMessageType.DHCPREQUEST: return this.onRequest(message);
@@ -322,12 +303,6 @@ export class DhcpServer extends EventEmitter<DhcpServerEvents> {
   }
 
   private send(message: DhcpMessage, address: Ipv4Address, port: number): void {
-    const bytes = emitDhcpMessage(message);
-    tracePdu(this.node, 'dhcp', 'down', describeDhcpMessage(message), bytes.length, { xid: message.xid, type: message.options.messageType ?? 0 });
-    try {
-      this.socket.send(bytes, port, address);
-    } catch (error) {
-      traceDrop(this.node, 'dhcp', DropReason.NoRoute, `could not send to ${address}:${port}: ${String(error)}`, bytes.length);
-    }
+    sendDhcpMessage(this.node, this.socket, message, address, port);
   }
 }
