@@ -8,7 +8,7 @@ import { assertPort, InvalidArgumentError, Ipv4Address, type NodeContext, type S
 import { ProtocolReplyError, ReplyReader, replyText, whenConnected, type Reply } from '../util/replies.ts';
 import { concatBytes, fromUtf8, latin1, toBytes } from '../util/bytes.ts';
 import { connectionKey, tracePdu } from '../util/trace.ts';
-import type { HostResolver } from '../http/client.ts';
+import { resolveHost, type HostResolver } from '../util/host.ts';
 
 export interface FtpConnectOptions {
   readonly host: string | Ipv4Address;
@@ -43,7 +43,7 @@ export class FtpClient {
   static async connect(transport: StreamTransport, options: FtpConnectOptions): Promise<FtpClient> {
     const port = options.port ?? 21;
     assertPort(port);
-    const address = await hostAddress(options.host, options.resolver);
+    const address = await resolveHost(options.host, options.resolver);
     const control = transport.connect({ remoteAddress: address, remotePort: port });
     const transcript: string[] = [];
     const replies = new ReplyReader(control, (reply) => {
@@ -221,12 +221,4 @@ export class FtpClient {
 function checkArgument(path: string): string {
   if (typeof path !== 'string' || path === '' || /[\r\n]/.test(path)) throw new InvalidArgumentError('path', path, 'must be a non-empty path without CR or LF');
   return path;
-}
-
-async function hostAddress(host: string | Ipv4Address, resolver: HostResolver | undefined): Promise<Ipv4Address> {
-  if (host instanceof Ipv4Address) return host;
-  const literal = Ipv4Address.tryParse(host);
-  if (typeof literal !== 'string') return literal;
-  if (resolver === undefined) throw new InvalidArgumentError('host', host, 'is a name, not an address; pass a resolver');
-  return resolver.resolve(host);
 }

@@ -20,11 +20,9 @@ import { HttpResponseParser, isHttpParseError, type HttpLimits } from './parser.
 import { serializeHead, type HttpResponse } from './message.ts';
 import { concatBytes, latin1, toBytes } from '../util/bytes.ts';
 import { connectionKey, tracePdu } from '../util/trace.ts';
+import { resolveHost, type HostResolver } from '../util/host.ts';
 
-/** Anything that turns a host name into an address (DnsResolver does). */
-export interface HostResolver {
-  resolve(name: string): Promise<Ipv4Address>;
-}
+export type { HostResolver } from '../util/host.ts';
 
 /** An HTTP failure that is not a response: a protocol violation by the server. */
 export class HttpProtocolError extends Error {
@@ -262,12 +260,4 @@ export function parseHttpUrl(url: string): { host: string; port: number; path: s
   }
   if (parsed.protocol !== 'http:') throw new InvalidArgumentError('url', url, 'only http: URLs are supported (no TLS in this stack)');
   return { host: parsed.hostname, port: parsed.port === '' ? 80 : Number(parsed.port), path: `${parsed.pathname}${parsed.search}` };
-}
-
-async function resolveHost(host: string | Ipv4Address, resolver: HostResolver | undefined): Promise<Ipv4Address> {
-  if (host instanceof Ipv4Address) return host;
-  const literal = Ipv4Address.tryParse(host);
-  if (typeof literal !== 'string') return literal;
-  if (resolver === undefined) throw new InvalidArgumentError('host', host, 'is a name, not an address; pass a resolver (e.g. a DnsResolver)');
-  return resolver.resolve(host);
 }

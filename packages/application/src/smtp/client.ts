@@ -8,7 +8,7 @@ import { ProtocolReplyError, ReplyReader, whenConnected, type Reply } from '../u
 import { latin1, toBytes } from '../util/bytes.ts';
 import { connectionKey, firstLine, tracePdu } from '../util/trace.ts';
 import { dotStuff } from './dot-stuffing.ts';
-import type { HostResolver } from '../http/client.ts';
+import { resolveHost, type HostResolver } from '../util/host.ts';
 
 export interface SendMailOptions {
   readonly host: string | Ipv4Address;
@@ -39,7 +39,7 @@ export async function sendMail(transport: StreamTransport, options: SendMailOpti
   for (const address of [options.from, ...recipients]) {
     if (/[\r\n<>]/.test(address)) throw new InvalidArgumentError('address', address, 'must not contain CR, LF, < or >');
   }
-  const address = await hostAddress(options.host, options.resolver);
+  const address = await resolveHost(options.host, options.resolver);
   const socket = transport.connect({ remoteAddress: address, remotePort: port });
   const transcript: string[] = [];
   const node = options.node;
@@ -95,12 +95,4 @@ export async function sendMail(transport: StreamTransport, options: SendMailOpti
     socket.destroy();
     throw error;
   }
-}
-
-async function hostAddress(host: string | Ipv4Address, resolver: HostResolver | undefined): Promise<Ipv4Address> {
-  if (host instanceof Ipv4Address) return host;
-  const literal = Ipv4Address.tryParse(host);
-  if (typeof literal !== 'string') return literal;
-  if (resolver === undefined) throw new InvalidArgumentError('host', host, 'is a name, not an address; pass a resolver');
-  return resolver.resolve(host);
 }
