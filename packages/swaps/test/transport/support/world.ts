@@ -12,7 +12,7 @@ import {
   type StreamSocket,
   type StreamTransport,
 } from '@netlayers/core';
-import { FakeIpNetwork, type FakeIpNetworkOptions, type FakeIpService } from '@netlayers/testing';
+import { FakeIpNetwork, concat, type FakeIpNetworkOptions, type FakeIpService } from '@netlayers/testing';
 
 export interface World<T extends StreamTransport> {
   readonly sim: SimulationContext;
@@ -43,16 +43,6 @@ export interface ExchangeResult {
   readonly events: string[];
   /** Virtual time from connect() until the client's 'end'. */
   readonly duration: number;
-}
-
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
