@@ -166,14 +166,7 @@ abstract class HttpParserBase<M> {
           continue;
         }
         case 'fixed': {
-          if (this.remaining > 0) {
-            if (this.queue.length === 0) return null;
-            const part = this.queue.take(this.remaining);
-            this.bodyParts.push(part);
-            this.bodyLength += part.length;
-            this.remaining -= part.length;
-            if (this.remaining > 0) return null;
-          }
+          if (!this.takeBody()) return null;
           return this.complete();
         }
         case 'chunk-size': {
@@ -195,12 +188,7 @@ abstract class HttpParserBase<M> {
           continue;
         }
         case 'chunk-data': {
-          if (this.queue.length === 0) return null;
-          const part = this.queue.take(this.remaining);
-          this.bodyParts.push(part);
-          this.bodyLength += part.length;
-          this.remaining -= part.length;
-          if (this.remaining > 0) return null;
+          if (!this.takeBody()) return null;
           this.state = 'chunk-data-end';
           continue;
         }
@@ -229,6 +217,17 @@ abstract class HttpParserBase<M> {
         }
       }
     }
+  }
+
+  /** Move up to `remaining` queued bytes into the body; true once the fixed body or chunk is whole. */
+  private takeBody(): boolean {
+    if (this.remaining === 0) return true;
+    if (this.queue.length === 0) return false;
+    const part = this.queue.take(this.remaining);
+    this.bodyParts.push(part);
+    this.bodyLength += part.length;
+    this.remaining -= part.length;
+    return this.remaining === 0;
   }
 
   private parseFieldLine(line: string, target: HttpHeaders): HttpParseError | null {
