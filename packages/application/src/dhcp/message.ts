@@ -7,6 +7,7 @@
 // option is concatenated before decoding (RFC 3396 §5). `parseDhcpMessage` never throws.
 
 import { DropReason, InvalidArgumentError, Ipv4Address, MacAddress, wireError, type WireError } from '@netlayers/core';
+import { concatBytes } from '../util/bytes.ts';
 
 export const BOOTREQUEST = 1;
 export const BOOTREPLY = 2;
@@ -177,22 +178,11 @@ export function parseDhcpMessage(bytes: Uint8Array): DhcpMessage | WireError {
   };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function decodeOptions(raw: Map<number, Uint8Array[]>, order: number[]): DhcpOptions | WireError {
   const result: Record<string, unknown> = {};
   const other: { code: number; data: Uint8Array }[] = [];
   for (const code of order) {
-    const data = concat(raw.get(code)!);
+    const data = concatBytes(raw.get(code)!);
     const bad = (why: string): WireError => wireError(DropReason.BadOption, `option ${code}: ${why}`);
     const address = (): Ipv4Address | WireError => (data.length === 4 ? Ipv4Address.fromBytes(data) : bad(`length ${data.length}, expected 4`));
     const addresses = (): Ipv4Address[] | WireError => {
