@@ -1,8 +1,12 @@
 // 48-bit IEEE 802 MAC addresses. `key` is the address as a number (exact below 2^53), so
-// switch tables and ARP caches can use plain Map<number, ...>.
+// switch tables and ARP caches can use plain Map<number, ...>. Values are immutable, so
+// `fromBytes` hands back a recently seen instance for the same address: parsing a frame
+// then allocates nothing for its two addresses.
 
 import { InvalidAddressError } from '../errors.ts';
 import type { Random } from '../random.ts';
+
+const RECENT_SLOTS = 256;
 
 export class MacAddress {
   static readonly BROADCAST = new MacAddress(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
@@ -33,7 +37,14 @@ export class MacAddress {
 
   /** Copy six bytes at `offset`. The caller checks bounds. */
   static fromBytes(bytes: Uint8Array, offset = 0): MacAddress {
-    return new MacAddress(bytes.slice(offset, offset + 6));
+    if (!(offset >= 0 && offset + 6 <= bytes.length)) return new MacAddress(bytes.slice(offset, offset + 6));
+    const key = MacAddress.keyAt(bytes, offset);
+    const slot = (bytes[offset + 5]! ^ (bytes[offset + 4]! << 2) ^ (bytes[offset + 3]! << 4)) & (RECENT_SLOTS - 1);
+    const recent = RECENT[slot];
+    if (recent !== undefined && recent.key === key) return recent;
+    const mac = new MacAddress(bytes.slice(offset, offset + 6));
+    RECENT[slot] = mac;
+    return mac;
   }
 
   /** From a 48-bit integer. */
@@ -93,3 +104,6 @@ export class MacAddress {
     return this.toString();
   }
 }
+
+/** A direct-mapped cache of addresses `fromBytes` made recently (deterministic, bounded). */
+const RECENT: (MacAddress | undefined)[] = new Array<MacAddress | undefined>(RECENT_SLOTS).fill(undefined);
