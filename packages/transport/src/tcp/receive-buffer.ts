@@ -4,6 +4,7 @@
 // It also produces the SACK blocks of RFC 2018 §4: the block holding the most recently
 // received segment first, then the others by recency.
 
+import { copyBytes } from '@netlayers/core';
 import { seqAdd, seqDiff, seqGt, seqLeq, seqLt } from './seq.ts';
 import type { SackBlock } from './options.ts';
 
@@ -48,13 +49,13 @@ export class ReceiveBuffer {
     while (bytes.length > 0) {
       const next = this.ooo[i];
       if (next === undefined || seqLeq(seqAdd(start, bytes.length), next.seq)) {
-        this.ooo.splice(i, 0, { seq: start, data: bytes.slice() });
+        this.ooo.splice(i, 0, { seq: start, data: copyBytes(bytes) });
         this.oooBytes += bytes.length;
         break;
       }
       if (seqLt(start, next.seq)) {
         const n = seqDiff(next.seq, start);
-        this.ooo.splice(i, 0, { seq: start, data: bytes.slice(0, n) });
+        this.ooo.splice(i, 0, { seq: start, data: copyBytes(bytes.subarray(0, n)) });
         this.oooBytes += n;
         i++;
         bytes = bytes.subarray(n);

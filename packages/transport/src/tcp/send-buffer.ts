@@ -1,9 +1,11 @@
 // The send buffer (RFC 9293 §3.8.6 "send sequence space"): bytes the user wrote that are
 // not yet acknowledged, from SND.UNA onwards. Stored in blocks so a write is one copy and an
 // ACK drops bytes from the front cheaply; the first block is sized to the first write, so a
-// short connection that sends a few bytes does not pay for a large block.
+// short connection that sends a few bytes does not pay for a large block. Later blocks are
+// large: each ArrayBuffer costs microseconds to allocate whatever its size.
 
-const BLOCK = 16 * 1024;
+const FIRST_BLOCK_MAX = 16 * 1024;
+const BLOCK = 64 * 1024;
 const MIN_FIRST_BLOCK = 512;
 
 export class SendBuffer {
@@ -26,7 +28,7 @@ export class SendBuffer {
       let last = this.blocks[this.blocks.length - 1];
       if (last === undefined || this.tailFill === last.length) {
         const remaining = data.length - offset;
-        const capacity = this.blocks.length === 0 ? Math.min(BLOCK, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK;
+        const capacity = this.blocks.length === 0 ? Math.min(FIRST_BLOCK_MAX, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK;
         last = new Uint8Array(capacity);
         this.blocks.push(last);
         this.tailFill = 0;

@@ -5,6 +5,7 @@
 // maps ICMP errors about sent datagrams to socket errors (RFC 1122 §4.1.3.3).
 
 import {
+  copyBytes,
   DropReason,
   InvalidArgumentError,
   IpProtocol,
@@ -199,7 +200,7 @@ export class UdpLayer implements DatagramTransport, UdpSocketOwner {
       return;
     }
     // The packet's buffer belongs to the layers below; hand the application its own copy.
-    socket.deliver(parsed.payload.slice(), info.source, parsed.sourcePort);
+    socket.deliver(copyBytes(parsed.payload), info.source, parsed.sourcePort);
   }
 
   /** The most specific socket for a datagram: exact address before wildcard. */
