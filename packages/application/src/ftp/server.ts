@@ -15,7 +15,7 @@ import {
   type StreamTransport,
 } from '@netlayers/core';
 import { LineReader } from '../util/lines.ts';
-import { formatReply } from '../util/replies.ts';
+import { sendReply } from '../util/replies.ts';
 import { concatBytes, latin1 } from '../util/bytes.ts';
 import { connectionKey, firstLine, traceDrop, tracePdu } from '../util/trace.ts';
 import { MemoryFileSystem, parentOf } from './filesystem.ts';
@@ -331,13 +331,7 @@ class FtpSession {
 
   private reply(code: number, text: string | readonly string[]): void {
     if (this.closed) return;
-    const wire = formatReply(code, text);
-    tracePdu(this.server.node, 'ftp', 'down', firstLine(wire), wire.length, { code }, this.key);
-    try {
-      this.control.write(latin1(wire));
-    } catch {
-      this.closed = true;
-    }
+    if (!sendReply(this.server.node, 'ftp', this.control, this.key, code, text)) this.closed = true;
   }
 
   private closePassive(): void {

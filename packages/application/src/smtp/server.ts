@@ -8,8 +8,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { assertPort, DropReason, type Ipv4Address, type NodeContext, type StreamListener, type StreamSocket, type StreamTransport } from '@netlayers/core';
 import { LineReader } from '../util/lines.ts';
-import { formatReply } from '../util/replies.ts';
-import { latin1 } from '../util/bytes.ts';
+import { sendReply } from '../util/replies.ts';
 import { connectionKey, firstLine, traceDrop, tracePdu } from '../util/trace.ts';
 import { joinLines, unstuffLine } from './dot-stuffing.ts';
 
@@ -239,13 +238,7 @@ class SmtpSession {
 
   private reply(code: number, text: string | readonly string[]): void {
     if (this.closed) return;
-    const wire = formatReply(code, text);
-    tracePdu(this.server.node, 'smtp', 'down', firstLine(wire), wire.length, { code }, this.key);
-    try {
-      this.socket.write(latin1(wire));
-    } catch {
-      this.closed = true;
-    }
+    if (!sendReply(this.server.node, 'smtp', this.socket, this.key, code, text)) this.closed = true;
   }
 
   private close(): void {

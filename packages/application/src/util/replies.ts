@@ -1,10 +1,13 @@
 // Numbered replies of the text protocols (SMTP RFC 5321 §4.2, FTP RFC 959 §4.2): a
 // three-digit code, then SP and text on the last line; "ddd-" starts a multi-line reply
 // that ends at the first line beginning with the same code and a space. `ReplyReader`
-// turns a client's control connection into a queue of replies to await.
+// turns a client's control connection into a queue of replies to await; `sendReply` is a
+// server's side of the same dialogue.
 
-import { SocketError, type StreamSocket } from '@netlayers/core';
+import { SocketError, type NodeContext, type StreamSocket } from '@netlayers/core';
 import { LineReader } from './lines.ts';
+import { latin1 } from './bytes.ts';
+import { firstLine, tracePdu } from './trace.ts';
 
 export interface Reply {
   readonly code: number;
@@ -28,6 +31,28 @@ export class ProtocolReplyError extends Error {
 export function formatReply(code: number, text: string | readonly string[]): string {
   const lines = typeof text === 'string' ? [text] : text;
   return lines.map((line, i) => `${code}${i === lines.length - 1 ? ' ' : '-'}${line}\r\n`).join('');
+}
+
+/**
+ * Write a reply on a server's control connection, traced as a `pdu` on `connection`.
+ * Returns false when the socket refused the write (it is closed): the session should stop.
+ */
+export function sendReply(
+  node: NodeContext | undefined,
+  protocol: 'smtp' | 'ftp',
+  socket: StreamSocket,
+  connection: string,
+  code: number,
+  text: string | readonly string[],
+): boolean {
+  const wire = formatReply(code, text);
+  tracePdu(node, protocol, 'down', firstLine(wire), wire.length, { code }, connection);
+  try {
+    socket.write(latin1(wire));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class ReplyReader {
