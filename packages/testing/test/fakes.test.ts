@@ -1,6 +1,6 @@
 // The reference fakes: they stand beside implementations under test, so they must behave.
 import { describe, expect, it } from 'vitest';
-import { EtherType, Ipv4Address, Packet, UnreachableCode, type IcmpErrorReport } from '@netlayers/core';
+import { EtherType, Ipv4Address, Packet, UnreachableCode, internetChecksum, type IcmpErrorReport } from '@netlayers/core';
 import { FakeIpNetwork, FakeLinkSegment, FakeMedium, createWorld, physicalMediumSuite, runUntil } from '../src/index.ts';
 
 physicalMediumSuite('FakeMedium point-to-point', (sim) => new FakeMedium(sim.scheduler, { bandwidth: '10Mbps', delay: '5us' }));
@@ -49,6 +49,31 @@ describe('FakeIpNetwork', () => {
     a.send(Packet.from('x'), { destination: b.address, protocol: 99 });
     runUntil(world.sim, () => errors.length > 1);
     expect(errors[1]).toMatchObject({ icmpCode: UnreachableCode.Protocol, originalProtocol: 99 });
+  });
+});
+
+describe('FakeIpNetwork tamper', () => {
+  it('rewrites or swallows payloads on arrival, with a correct header, and counts a swallowed one as lost', () => {
+    const world = createWorld();
+    const net = new FakeIpNetwork(world.sim);
+    const a = net.addNode(world.node('a'), '10.0.0.1');
+    const b = net.addNode(world.node('b'), '10.0.0.2');
+    const received: { text: string; totalLength: number; checksumOk: boolean }[] = [];
+    b.registerProtocol(200, (p, info) =>
+      received.push({ text: new TextDecoder().decode(p.bytes), totalLength: (info.datagram[2]! << 8) | info.datagram[3]!, checksumOk: internetChecksum(info.datagram, 0, 20) === 0 }),
+    );
+    net.tamper = (payload, from, to) => {
+      expect([from.address.toString(), to.address.toString()]).toEqual(['10.0.0.1', '10.0.0.2']);
+      const text = new TextDecoder().decode(payload);
+      return text === 'drop' ? null : new TextEncoder().encode(text.toUpperCase() + '!');
+    };
+    for (const text of ['one', 'drop', 'three']) a.send(Packet.from(text), { destination: b.address, protocol: 200 });
+    world.sim.scheduler.runUntilIdle();
+    expect(received).toEqual([
+      { text: 'ONE!', totalLength: 24, checksumOk: true },
+      { text: 'THREE!', totalLength: 26, checksumOk: true },
+    ]);
+    expect(net.stats).toMatchObject({ sent: 3, delivered: 2, lost: 1 });
   });
 });
 
