@@ -95,17 +95,3 @@ describe('Network composition', () => {
   });
 });
 
-describe('describeStack with a swapped-in four-layer access module', () => {
-  it('shows the network-access module once, and physical as part of it', async () => {
-    const { networkAccess } = await import('@netlayers/swaps');
-    const net = new Network();
-    const a = net.addHost('a');
-    const b = net.addHost('b');
-    net.connect([a, '10.9.0.1/30'], [b, '10.9.0.2/30'], { access: networkAccess({}) , label: 'PPP (RFC 1661) over a serial line' });
-    const five = a.describeStack('tcpip-5');
-    expect(five).toMatch(/Link\s+PPP \(RFC 1661\) over a serial line/);
-    expect(five).toMatch(/Physical\s+\(within the network-access module/);
-    expect(a.describeStack('tcpip-4')).toMatch(/Link \(network access\)\s+PPP/);
-    expect((await a.ping('10.9.0.2')).ok).toBe(true);
-  });
-});

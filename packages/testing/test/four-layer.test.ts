@@ -90,4 +90,11 @@ describe('the two builds side by side', () => {
     expect(lines.find((l) => l.includes('Link (network access)'))).toContain('PPP in HDLC-like framing');
     expect(client.components().map((c) => c.role)).toEqual(['application', 'transport', 'network', 'network-access']);
   });
+
+  it('describeStack in the five-layer model shows physical as part of the access module', () => {
+    const { client } = build('four-layer');
+    const five = client.describeStack('tcpip-5');
+    expect(five).toMatch(/Link\s+PPP in HDLC-like framing/);
+    expect(five).toMatch(/Physical\s+\(within the network-access module/);
+  });
 });
