@@ -42,11 +42,14 @@ export class Packet {
   private buffer: Uint8Array;
   private head: number;
   private tail: number;
+  /** The view `bytes` last returned, while head and tail have not moved (one subarray, not one per call). */
+  private view: Uint8Array | null;
 
   private constructor(buffer: Uint8Array, head: number, tail: number) {
     this.buffer = buffer;
     this.head = head;
     this.tail = tail;
+    this.view = null;
   }
 
   /** A packet holding a copy of `payload`, with room for headers in front. */
@@ -74,7 +77,7 @@ export class Packet {
 
   /** A view of the packet's bytes (no copy; valid until the next prepend/append). */
   get bytes(): Uint8Array {
-    return this.buffer.subarray(this.head, this.tail);
+    return (this.view ??= this.buffer.subarray(this.head, this.tail));
   }
 
   get headroom(): number {
@@ -85,6 +88,7 @@ export class Packet {
   prepend(n: number): Uint8Array {
     if (n > this.head) this.grow(n - this.head + DEFAULT_HEADROOM, 0);
     this.head -= n;
+    this.view = null;
     return this.buffer.subarray(this.head, this.head + n);
   }
 
@@ -93,6 +97,7 @@ export class Packet {
     if (this.tail + n > this.buffer.length) this.grow(0, n + DEFAULT_TAILROOM);
     const view = this.buffer.subarray(this.tail, this.tail + n);
     this.tail += n;
+    this.view = null;
     return view;
   }
 
@@ -101,12 +106,16 @@ export class Packet {
     const take = Math.min(n, this.length);
     const view = this.buffer.subarray(this.head, this.head + take);
     this.head += take;
+    this.view = null;
     return view;
   }
 
   /** Keep only the first `length` bytes (drop padding or a trailer). */
   truncate(length: number): void {
-    if (length < this.length) this.tail = this.head + Math.max(0, length);
+    if (length < this.length) {
+      this.tail = this.head + Math.max(0, length);
+      this.view = null;
+    }
   }
 
   /** An independent deep copy with the same headroom. */
@@ -125,5 +134,6 @@ export class Packet {
     this.buffer = next;
     this.head += front;
     this.tail += front;
+    this.view = null;
   }
 }

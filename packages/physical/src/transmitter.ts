@@ -1,6 +1,8 @@
 // One transmitter on a medium: a drop-tail FIFO in front of a serializer. A frame starts
 // when the line is free, occupies it for (bytes + framing overhead) * 8 / rate, and reaches
 // the far end when its last bit has propagated (end of serialization + propagation delay).
+// Frames on one line arrive in the order they started, so the in-flight frames are a FIFO
+// and the two scheduler callbacks are bound once per transmitter, not made per frame.
 
 import type { Scheduler, TimerHandle } from '@netlayers/core';
 import { FifoQueue } from './frame-queue.ts';
@@ -13,14 +15,11 @@ export interface TransmitterEvents {
   arrived(frame: Uint8Array): void;
 }
 
-interface InFlight {
-  readonly frame: Uint8Array;
-  readonly arrival: TimerHandle;
-}
-
 export class SerialTransmitter {
   private readonly waiting = new FifoQueue<Uint8Array>();
-  private readonly inFlight = new FifoQueue<InFlight>();
+  /** Frames serialized (or being serialized) whose last bit has not arrived, oldest first, and their arrival events. */
+  private readonly inFlight = new FifoQueue<Uint8Array>();
+  private readonly arrivals = new FifoQueue<TimerHandle>();
   private lineFree: TimerHandle | null = null;
 
   constructor(
@@ -55,11 +54,8 @@ export class SerialTransmitter {
   flush(): { inFlight: Uint8Array[]; queued: Uint8Array[] } {
     this.lineFree?.cancel();
     this.lineFree = null;
-    const inFlight = this.inFlight.drain().map((f) => {
-      f.arrival.cancel();
-      return f.frame;
-    });
-    return { inFlight, queued: this.waiting.drain() };
+    for (const arrival of this.arrivals.drain()) arrival.cancel();
+    return { inFlight: this.inFlight.drain(), queued: this.waiting.drain() };
   }
 
   private start(frame: Uint8Array): void {
@@ -67,15 +63,20 @@ export class SerialTransmitter {
     const duration = serializationTime(frame.length, framingOverhead, bitsPerSecond);
     this.events.started(frame);
     // The arrival is scheduled before the line frees, so with zero delay it still runs first.
-    const arrival = this.scheduler.schedule(duration + propagationDelay, () => {
-      this.inFlight.shift();
-      this.events.arrived(frame);
-    });
-    this.inFlight.push({ frame, arrival });
-    this.lineFree = this.scheduler.schedule(duration, () => {
-      this.lineFree = null;
-      const next = this.waiting.shift();
-      if (next !== undefined) this.start(next);
-    });
+    this.arrivals.push(this.scheduler.schedule(duration + propagationDelay, this.onArrival));
+    this.inFlight.push(frame);
+    this.lineFree = this.scheduler.schedule(duration, this.onLineFree);
   }
+
+  private readonly onArrival = (): void => {
+    this.arrivals.shift();
+    const frame = this.inFlight.shift();
+    if (frame !== undefined) this.events.arrived(frame);
+  };
+
+  private readonly onLineFree = (): void => {
+    this.lineFree = null;
+    const next = this.waiting.shift();
+    if (next !== undefined) this.start(next);
+  };
 }

@@ -232,7 +232,7 @@ export class Scheduler implements Timers {
 
   private compactNowQueue(): void {
     if (this.nowHead >= this.nowQueue.length) {
-      this.nowQueue.length = 0;
+      if (this.nowHead !== 0) this.nowQueue.length = 0;
       this.nowHead = 0;
     } else if (this.nowHead > 4096) {
       this.nowQueue = this.nowQueue.slice(this.nowHead);
