@@ -17,41 +17,46 @@ function rotl(x: number, b: number): number {
   return ((x << b) | (x >>> (32 - b))) >>> 0;
 }
 
+/** The four state words of HalfSipHash (Uint32 arithmetic wraps like the reference code). */
+const v = new Uint32Array(4);
+
+function sipRound(): void {
+  v[0] = v[0]! + v[1]!;
+  v[1] = rotl(v[1]!, 5) ^ v[0]!;
+  v[0] = rotl(v[0]!, 16);
+  v[2] = v[2]! + v[3]!;
+  v[3] = rotl(v[3]!, 8) ^ v[2]!;
+  v[0] = v[0]! + v[3]!;
+  v[3] = rotl(v[3]!, 7) ^ v[0]!;
+  v[2] = v[2]! + v[1]!;
+  v[1] = rotl(v[1]!, 13) ^ v[2]!;
+  v[2] = rotl(v[2]!, 16);
+}
+
 /** HalfSipHash-2-4 of 32-bit words with a 64-bit key, giving a 32-bit value. */
 export function halfSipHash(k0: number, k1: number, words: readonly number[]): number {
-  let v0 = k0 >>> 0;
-  let v1 = k1 >>> 0;
-  let v2 = (0x6c796765 ^ k0) >>> 0;
-  let v3 = (0x74656462 ^ k1) >>> 0;
-  const round = (): void => {
-    v0 = (v0 + v1) >>> 0;
-    v1 = rotl(v1, 5) ^ v0;
-    v0 = rotl(v0, 16);
-    v2 = (v2 + v3) >>> 0;
-    v3 = rotl(v3, 8) ^ v2;
-    v0 = (v0 + v3) >>> 0;
-    v3 = rotl(v3, 7) ^ v0;
-    v2 = (v2 + v1) >>> 0;
-    v1 = rotl(v1, 13) ^ v2;
-    v2 = rotl(v2, 16);
-  };
-  for (const word of words) {
-    v3 = (v3 ^ word) >>> 0;
-    round();
-    round();
-    v0 = (v0 ^ word) >>> 0;
+  v[0] = k0;
+  v[1] = k1;
+  v[2] = 0x6c796765 ^ k0;
+  v[3] = 0x74656462 ^ k1;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    v[3] = v[3]! ^ word;
+    sipRound();
+    sipRound();
+    v[0] = v[0]! ^ word;
   }
-  const last = ((words.length * 4) << 24) >>> 0;
-  v3 = (v3 ^ last) >>> 0;
-  round();
-  round();
-  v0 = (v0 ^ last) >>> 0;
-  v2 = (v2 ^ 0xff) >>> 0;
-  round();
-  round();
-  round();
-  round();
-  return (v1 ^ v3) >>> 0;
+  const last = (words.length * 4) << 24;
+  v[3] = v[3]! ^ last;
+  sipRound();
+  sipRound();
+  v[0] = v[0]! ^ last;
+  v[2] = v[2]! ^ 0xff;
+  sipRound();
+  sipRound();
+  sipRound();
+  sipRound();
+  return (v[1]! ^ v[3]!) >>> 0;
 }
 
 /** Generates RFC 6528 initial sequence numbers for one node. */

@@ -4,6 +4,8 @@
 // short connection that sends a few bytes does not pay for a large block. Later blocks are
 // large: each ArrayBuffer costs microseconds to allocate whatever its size.
 
+import { allocBytes } from '@netlayers/core';
+
 const FIRST_BLOCK_MAX = 16 * 1024;
 const BLOCK = 64 * 1024;
 const MIN_FIRST_BLOCK = 512;
@@ -29,7 +31,7 @@ export class SendBuffer {
       if (last === undefined || this.tailFill === last.length) {
         const remaining = data.length - offset;
         const capacity = this.blocks.length === 0 ? Math.min(FIRST_BLOCK_MAX, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK;
-        last = new Uint8Array(capacity);
+        last = allocBytes(capacity);
         this.blocks.push(last);
         this.tailFill = 0;
       }

@@ -11,8 +11,13 @@ import { userAbort, userClose, userPause, userResume, userSend, userSetKeepAlive
 
 const encoder = new TextEncoder();
 
+/** Strings are encoded into this scratch array: write() copies them into the send buffer at once. */
+const scratch = new Uint8Array(16 * 1024);
+
 function toBytes(data: Uint8Array | string): Uint8Array {
-  return typeof data === 'string' ? encoder.encode(data) : data;
+  if (typeof data !== 'string') return data;
+  if (data.length * 3 > scratch.length) return encoder.encode(data);
+  return scratch.subarray(0, encoder.encodeInto(data, scratch).written);
 }
 
 export class TcpSocket extends EventEmitter<StreamSocketEvents> implements StreamSocket, TcbEvents {

@@ -88,10 +88,8 @@ export interface TcbListener {
 
 export class Tcb {
   state: TcpState = 'CLOSED';
-  /** "10.0.0.1:49152-10.0.0.2:80" from this side's view. */
-  readonly key: string;
-  /** The same connection from the peer's view (for received PDUs). */
-  readonly peerKey: string;
+  private keyText: string | null = null;
+  private peerKeyText: string | null = null;
   user: TcbEvents | null = null;
   /** Set for connections created by a SYN to a listener (passive OPEN). */
   listener: TcbListener | null = null;
@@ -216,8 +214,6 @@ export class Tcb {
     readonly remotePort: number,
     cc: CongestionControl,
   ) {
-    this.key = `${localAddress}:${localPort}-${remoteAddress}:${remotePort}`;
-    this.peerKey = `${remoteAddress}:${remotePort}-${localAddress}:${localPort}`;
     const config = host.config;
     this.receiveBufferSize = config.receiveBufferSize;
     this.sendBufferLimit = config.sendBufferSize;
@@ -225,6 +221,16 @@ export class Tcb {
     this.keepAliveIdle = config.keepAliveIdle;
     this.rto = new RtoEstimator({ initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity });
     this.cc = cc;
+  }
+
+  /** "10.0.0.1:49152-10.0.0.2:80" from this side's view (built on first use). */
+  get key(): string {
+    return (this.keyText ??= `${this.localAddress}:${this.localPort}-${this.remoteAddress}:${this.remotePort}`);
+  }
+
+  /** The same connection from the peer's view (for received PDUs). */
+  get peerKey(): string {
+    return (this.peerKeyText ??= `${this.remoteAddress}:${this.remotePort}-${this.localAddress}:${this.localPort}`);
   }
 
   /** Sequence number of the first byte in the send buffer. */
