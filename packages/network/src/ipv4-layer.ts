@@ -322,7 +322,7 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
       return { ok: false, reason: 'interface-down', detail };
     }
     const cidr = iface.cidr;
-    const directedBroadcast = cidr !== null && cidr.prefixLength < 31 && cidr.broadcast.value === destination.value;
+    const directedBroadcast = cidr !== null && cidr.prefixLength < 31 && ((cidr.address.value | ~cidr.mask) >>> 0) === destination.value;
     const header = this.originHeader(payload.length, options, ttl, options.source ?? cidr?.address ?? Ipv4Address.ANY);
     return this.transmit(payload, header, iface, directedBroadcast ? LINK_BROADCAST : { kind: 'ipv4', nextHop });
   }

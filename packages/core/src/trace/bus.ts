@@ -122,7 +122,7 @@ export class Tracer {
    * decrementing TTL), and a capture must not see that. Costs nothing when nobody listens.
    */
   frame(role: TraceInput['role'], protocol: string, iface: string, action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string): void {
-    if (!this.bus.wants('frame')) return;
+    if (!this.bus.active || !this.bus.wants('frame')) return;
     const event = { kind: 'frame' as const, role, protocol, iface, action, bytes: bytes.slice(), time: this.clock.now(), node: this.node };
     this.bus.publish(detail === undefined ? event : { ...event, detail });
   }

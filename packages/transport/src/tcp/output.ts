@@ -33,14 +33,13 @@ function synOptions(tcb: Tcb): TcpHeaderOptions {
 
 function segmentOptions(tcb: Tcb, flags: number): TcpHeaderOptions | undefined {
   if (flags & TcpFlag.SYN) return synOptions(tcb);
-  const ts = tcb.tsOk && !(flags & TcpFlag.RST);
-  const sack = tcb.sackOk && tcb.receive.hasOutOfOrder && !(flags & TcpFlag.RST);
-  if (!ts && !sack) return undefined;
-  const blocks = sack ? tcb.receive.sackBlocks(ts ? 3 : 4) : undefined;
-  const o: { timestamps?: { value: number; echo: number }; sack?: readonly (readonly [number, number])[] } = {};
-  if (ts) o.timestamps = { value: tsNow(tcb), echo: tcb.tsRecent };
-  if (blocks !== undefined && blocks.length > 0) o.sack = blocks;
-  return o;
+  if (flags & TcpFlag.RST) return undefined;
+  const timestamps = tcb.tsOk ? { value: tsNow(tcb), echo: tcb.tsRecent } : undefined;
+  if (tcb.sackOk && tcb.receive.hasOutOfOrder) {
+    const blocks = tcb.receive.sackBlocks(timestamps !== undefined ? 3 : 4);
+    if (blocks.length > 0) return timestamps !== undefined ? { timestamps, sack: blocks } : { sack: blocks };
+  }
+  return timestamps !== undefined ? { timestamps } : undefined;
 }
 
 /**
@@ -89,7 +88,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
     ack: flags & TcpFlag.ACK ? tcb.rcvNxt : 0,
     flags,
     window: flags & TcpFlag.RST ? 0 : windowField(tcb, syn),
-    ...(options === undefined ? {} : { options }),
+    options,
   };
   const packet = Packet.alloc(length, HEADROOM);
   if (length > 0) tcb.sendBuffer.copyOut(bufferOffset, length, packet.bytes);

@@ -2,7 +2,10 @@
 // not yet acknowledged, from SND.UNA onwards. Stored in blocks so a write is one copy and an
 // ACK drops bytes from the front cheaply; the first block is sized to the first write, so a
 // short connection that sends a few bytes does not pay for a large block. Later blocks are
-// large: each ArrayBuffer costs microseconds to allocate whatever its size.
+// large: each ArrayBuffer costs microseconds to allocate whatever its size, and a block the
+// ACKs have emptied is kept for the next one (the buffer never lends its blocks out:
+// copyOut copies), so a bulk transfer cycles through the same memory. Once everything is
+// acknowledged the buffer holds nothing.
 
 import { allocBytes } from '@netlayers/core';
 
@@ -17,6 +20,8 @@ export class SendBuffer {
   /** Bytes used in the last block. */
   private tailFill = 0;
   private size = 0;
+  /** An emptied full-size block, reused by the next push that needs one. */
+  private spare: Uint8Array | null = null;
 
   /** Bytes held (sent-but-unacknowledged plus not-yet-sent). */
   get length(): number {
@@ -30,8 +35,12 @@ export class SendBuffer {
       let last = this.blocks[this.blocks.length - 1];
       if (last === undefined || this.tailFill === last.length) {
         const remaining = data.length - offset;
-        const capacity = this.blocks.length === 0 ? Math.min(FIRST_BLOCK_MAX, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK;
-        last = allocBytes(capacity);
+        if (this.blocks.length > 0 && this.spare !== null) {
+          last = this.spare;
+          this.spare = null;
+        } else {
+          last = allocBytes(this.blocks.length === 0 ? Math.min(FIRST_BLOCK_MAX, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK);
+        }
         this.blocks.push(last);
         this.tailFill = 0;
       }
@@ -58,7 +67,11 @@ export class SendBuffer {
       this.head -= this.blocks[drop]!.length;
       drop++;
     }
-    if (drop > 0) this.blocks.splice(0, drop);
+    if (drop > 0) {
+      const last = this.blocks[drop - 1]!;
+      if (last.length === BLOCK) this.spare = last;
+      this.blocks.splice(0, drop);
+    }
   }
 
   /** Copy `length` bytes starting `offset` bytes after the front into `into` at `at`. */
@@ -81,8 +94,9 @@ export class SendBuffer {
     }
   }
 
-  /** Discard everything (abort). */
+  /** Discard everything (abort, or all acknowledged: an idle connection holds no block). */
   clear(): void {
+    this.spare = null;
     this.blocks = [];
     this.head = 0;
     this.tailFill = 0;
