@@ -3,7 +3,7 @@
 import { Network } from '@netlayers/lab';
 const net = new Network({ seed: 1 });
 const sw = net.addSwitch('sw');
-const tcp = { sendBufferSize: '4MiB', receiveBufferSize: '4MiB' };
+const tcp = { sendBufferSize: '1MiB', receiveBufferSize: '1MiB' }; // as tcp.bench.ts (windows that fit the port's queue)
 const a = net.addHost('a', { tcp }); const b = net.addHost('b', { tcp });
 net.connect([a, '10.0.0.1/24'], sw, { bandwidth: '10Gbps', delay: '10us', queueLimit: 1000 });
 net.connect([b, '10.0.0.2/24'], sw, { bandwidth: '10Gbps', delay: '10us', queueLimit: 1000 });

@@ -26,8 +26,19 @@ function lan(tcp: Record<string, unknown>, clients = 1): { net: Network; server:
   return { net, server, clients: list };
 }
 
-function bulk(totalBytes: number): number {
-  const { net, server, clients } = lan({ sendBufferSize: '4MiB', receiveBufferSize: '4MiB' });
+/**
+ * Socket buffers for the bulk transfer. 1 MiB windows (at most ~720 full segments in flight)
+ * fit the 1000-frame transmit queue of the sender's own port. With 4 MiB windows the sender
+ * overran that queue and dropped its own frames (the emulator has no TCP Small Queues
+ * backpressure from NIC to socket), so the headline number measured SACK recovery from
+ * self-inflicted loss rather than the stack's steady state; `bulkWithOverrun` keeps that
+ * case as a separate, labelled line.
+ */
+const BULK_BUFFERS = { sendBufferSize: '1MiB', receiveBufferSize: '1MiB' };
+const OVERRUN_BUFFERS = { sendBufferSize: '4MiB', receiveBufferSize: '4MiB' };
+
+function bulk(totalBytes: number, buffers: Record<string, unknown> = BULK_BUFFERS): number {
+  const { net, server, clients } = lan(buffers);
   let received = 0;
   server.tcp.listen({ port: 5001 }).on('connection', (s) => s.on('data', (chunk) => (received += chunk.length)));
   const socket = clients[0]!.tcp.connect({ remoteAddress: '10.0.0.1', remotePort: 5001 });
@@ -99,12 +110,14 @@ function establish(n: number, clientsCount: number): { bytesPerConnection: numbe
 }
 
 export function tcpBenchmarks(): BenchResult[] {
-  const goodput = measure('TCP bulk transfer, 100 MB through a switch (full stack)', 'MB/s', () => bulk(100e6), { runs: 3, target: 250 });
+  const goodput = measure('TCP bulk transfer, 100 MB through a switch (full stack, 1 MiB windows)', 'MB/s', () => bulk(100e6), { runs: 3, target: 250 });
+  const overrun = measure('TCP bulk, 100 MB, 4 MiB windows: the sender overruns its own 1000-frame queue (SACK recovery)', 'MB/s', () => bulk(100e6, OVERRUN_BUFFERS), { runs: 3 });
   const conns = measure('TCP connections: open, 1 request/response, close', 'conn/s', () => shortConnections(20_000, 200), { runs: 3, target: 10_000 });
   const small = establish(10_000, 1);
   const big = establish(100_000, 2);
   return [
     goodput,
+    overrun,
     conns,
     {
       name: 'memory per established idle TCP endpoint (10,000 connections)',
