@@ -11,7 +11,7 @@ export const DEFAULT_TAILROOM = 8;
 
 const SLAB_BYTES = 64 * 1024;
 /** Larger requests get an ArrayBuffer of their own (a slab would waste too much). */
-const MAX_CARVED = 8 * 1024;
+const MAX_CARVED = 16 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabUsed = 0;
 
