@@ -159,6 +159,11 @@ function checkHeader(header: EthernetHeader): void {
 /** Write the header at the start of `into` (which must hold ethernetHeaderLength bytes). */
 export function emitEthernetHeader(header: EthernetHeader, into: Uint8Array): void {
   checkHeader(header);
+  writeEthernetHeader(header, into);
+}
+
+/** emitEthernetHeader once the header is known to be valid. */
+function writeEthernetHeader(header: EthernetHeader, into: Uint8Array): void {
   header.destination.writeTo(into, 0);
   header.source.writeTo(into, 6);
   let typeOffset = 12;
@@ -185,7 +190,7 @@ export function encapsulate(packet: Packet, header: EthernetHeader): Packet {
   const headerLength = ethernetHeaderLength(header);
   const minPayload = MIN_FRAME_LENGTH - headerLength - FCS_LENGTH;
   if (packet.length < minPayload) packet.append(minPayload - packet.length).fill(0);
-  emitEthernetHeader(header, packet.prepend(headerLength));
+  writeEthernetHeader(header, packet.prepend(headerLength));
   const fcs = computeFcs(packet.bytes);
   const trailer = packet.append(FCS_LENGTH);
   trailer[0] = fcs & 0xff;

@@ -76,7 +76,13 @@ export class MacAddress {
   }
 
   writeTo(bytes: Uint8Array, offset = 0): void {
-    bytes.set(this.octets, offset);
+    const o = this.octets;
+    bytes[offset] = o[0]!;
+    bytes[offset + 1] = o[1]!;
+    bytes[offset + 2] = o[2]!;
+    bytes[offset + 3] = o[3]!;
+    bytes[offset + 4] = o[4]!;
+    bytes[offset + 5] = o[5]!;
   }
 
   bytes(): Uint8Array {
