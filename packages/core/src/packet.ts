@@ -4,36 +4,53 @@
 // `pull`s its header off the front. The payload is never copied between layers.
 // Packet buffers are carved from shared 64 KiB slabs (as Node's Buffer pool and the kernel's
 // page-fragment allocator do): a fresh ArrayBuffer costs microseconds, a view of a slab a
-// tenth of that. A carved region is never handed out twice, so it starts zeroed.
+// tenth of that. A carved region is never handed out twice, so it starts zeroed. Copies an
+// application may keep (received data) come from separate 16 KiB slabs: a kept copy pins at
+// most 16 KiB, and never the memory of packets long gone.
 
 export const DEFAULT_HEADROOM = 128;
 export const DEFAULT_TAILROOM = 8;
 
-const SLAB_BYTES = 64 * 1024;
-/** Larger requests get an ArrayBuffer of their own (a slab would waste too much). */
-const MAX_CARVED = 16 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
+/** A bump allocator over fresh ArrayBuffers; requests above `maxCarved` get their own. */
+class Slabs {
+  private slab: ArrayBuffer;
+  private used = 0;
 
-/**
- * `length` zero bytes. Small arrays are views of a shared slab (`byteOffset` is not 0 and
- * `buffer` is larger than the array: use `byteOffset`/`byteLength` with `buffer`).
- */
-export function allocBytes(length: number): Uint8Array {
-  if (length > MAX_CARVED) return new Uint8Array(length);
-  const rounded = (length + 7) & ~7;
-  if (slabUsed + rounded > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
+  constructor(
+    private readonly slabBytes: number,
+    private readonly maxCarved: number,
+  ) {
+    this.slab = new ArrayBuffer(slabBytes);
   }
-  const bytes = new Uint8Array(slab, slabUsed, length);
-  slabUsed += rounded;
-  return bytes;
+
+  alloc(length: number): Uint8Array {
+    if (length > this.maxCarved) return new Uint8Array(length);
+    const rounded = (length + 7) & ~7;
+    if (this.used + rounded > this.slabBytes) {
+      this.slab = new ArrayBuffer(this.slabBytes);
+      this.used = 0;
+    }
+    const bytes = new Uint8Array(this.slab, this.used, length);
+    this.used += rounded;
+    return bytes;
+  }
 }
 
-/** An independent copy of `bytes` (like `slice()`, from the slab allocator). */
+const packetSlabs = new Slabs(64 * 1024, 16 * 1024);
+const keptSlabs = new Slabs(16 * 1024, 4 * 1024);
+
+/**
+ * `length` zero bytes for a packet or another short-lived buffer. Small arrays are views of
+ * a shared slab (`byteOffset` is not 0 and `buffer` is larger than the array: use
+ * `byteOffset`/`byteLength` with `buffer`).
+ */
+export function allocBytes(length: number): Uint8Array {
+  return packetSlabs.alloc(length);
+}
+
+/** An independent copy of `bytes` (like `slice()`), for data the receiver may keep. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  const copy = allocBytes(bytes.length);
+  const copy = keptSlabs.alloc(bytes.length);
   copy.set(bytes);
   return copy;
 }
@@ -120,7 +137,9 @@ export class Packet {
 
   /** An independent deep copy with the same headroom. */
   clone(): Packet {
-    return new Packet(copyBytes(this.buffer), this.head, this.tail);
+    const copy = allocBytes(this.buffer.length);
+    copy.set(this.buffer);
+    return new Packet(copy, this.head, this.tail);
   }
 
   /** A copy of the bytes (for storage beyond the packet's life, e.g. a capture). */
