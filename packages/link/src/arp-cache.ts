@@ -126,20 +126,7 @@ export class ArpCache implements ArpCacheView {
 
   /** @internal A new INCOMPLETE entry for an address being resolved. */
   createIncomplete(address: Ipv4Address, cause: string): ArpSlot {
-    const slot: ArpSlot = {
-      address,
-      mac: null,
-      state: 'INCOMPLETE',
-      expiresAt: null,
-      queue: [],
-      requestsSent: 0,
-      retryTimer: null,
-      expiryTimer: null,
-      removed: false,
-    };
-    this.slots.set(address.value, slot);
-    this.traceState(address, 'NONE', 'INCOMPLETE', cause);
-    return slot;
+    return this.createSlot(address, 'INCOMPLETE', cause);
   }
 
   /**
@@ -176,10 +163,14 @@ export class ArpCache implements ArpCacheView {
   }
 
   private createReachable(address: Ipv4Address, cause: string): ArpSlot {
+    return this.createSlot(address, 'REACHABLE', cause);
+  }
+
+  private createSlot(address: Ipv4Address, state: ArpSlot['state'], cause: string): ArpSlot {
     const slot: ArpSlot = {
       address,
       mac: null,
-      state: 'REACHABLE',
+      state,
       expiresAt: null,
       queue: [],
       requestsSent: 0,
@@ -188,7 +179,7 @@ export class ArpCache implements ArpCacheView {
       removed: false,
     };
     this.slots.set(address.value, slot);
-    this.traceState(address, 'NONE', 'REACHABLE', cause);
+    this.traceState(address, 'NONE', state, cause);
     return slot;
   }
 

@@ -24,7 +24,7 @@ export interface ToDuplexOptions {
   readonly allowHalfOpen?: boolean;
   /** The socket is an active open still connecting: hold writes until 'connect'. */
   readonly connecting?: boolean;
-  /** Virtual-time timers for setTimeout()'s idle 'timeout' event; without them setTimeout never fires. */
+  /** Virtual-time timers for the idle 'timeout' event (net.Socket's setTimeout method); without them it never fires. */
   readonly timers?: Timers;
   readonly readableHighWaterMark?: number;
   readonly writableHighWaterMark?: number;
