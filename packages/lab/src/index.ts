@@ -7,3 +7,4 @@ export { Host, type HostOptions, type HostInterface } from './nodes/host.ts';
 export { Switch, type SwitchOptions } from './nodes/switch.ts';
 export { Segment } from './nodes/segment.ts';
 export { resolveStack, type StackSpec, type NetworkLayer, type LinkFactoryOptions } from './stack.ts';
+export { setRunOverrides, currentRunOverrides, type RunOverrides } from './overrides.ts';
