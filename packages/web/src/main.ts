@@ -119,15 +119,19 @@ function renderFlags(scenario: Scenario): void {
   }
 }
 
+/** The script's argv: the form's flags, then the free-form args; a flag typed in args wins over the form's. */
 function scriptArgs(): string[] {
+  const extra = argsInput.value.split(/\s+/).filter((a) => a !== '');
+  const typed = new Set(extra.filter((a) => a.startsWith('--')));
   const args: string[] = [];
   flagsBox.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-flag]').forEach((el) => {
     const flag = el.dataset['flag']!;
+    if (typed.has(flag)) return;
     if (el instanceof HTMLInputElement && el.type === 'checkbox') {
       if (el.checked) args.push(flag);
     } else if (el.value.trim() !== '') args.push(flag, el.value.trim());
   });
-  return [...args, ...argsInput.value.split(/\s+/).filter((a) => a !== '')];
+  return [...args, ...extra];
 }
 
 function runOptions(): RunOptions {
@@ -192,6 +196,7 @@ function onWorkerMessage(message: WorkerMessage): void {
   if (message.type !== 'done') return;
   state.running = false;
   document.body.dataset['run'] = `${state.runId}:done`;
+  document.body.dataset['wallMs'] = String(message.wallMs);
   state.files = [...message.files];
   const network = message.networks[0];
   if (message.error !== undefined) {

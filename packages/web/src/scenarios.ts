@@ -36,7 +36,7 @@ const TITLES: Readonly<Record<string, { title: string; flags?: readonly Scenario
     title: 'Bulk transfer under loss (cwnd)',
     flags: [
       { kind: 'choice', flag: '--cc', label: 'congestion control', choices: ['newreno', 'reno', 'cubic'], initial: 'newreno' },
-      { kind: 'text', flag: '--size', label: 'size', initial: '1MB' },
+      { kind: 'text', flag: '--size', label: 'size', initial: '' },
     ],
   },
   'main-demo': { title: 'Main demo: client, switch, router, server' },

@@ -170,11 +170,9 @@ describe.skipIf(!haveChromium)('the page in Chromium', () => {
       document.getElementById('tab-output')!.click();
       return new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now() - t0)));
     });
-    console.log(`longest main-thread gap ${longestGap.toFixed(0)} ms, click to next frame ${clicked.toFixed(0)} ms`);
-    expect(longestGap).toBeLessThan(200);
-    expect(clicked).toBeLessThan(200);
+    expect(longestGap, 'longest gap between timer ticks on the page while the worker runs (ms)').toBeLessThan(200);
+    expect(clicked, 'click to the next frame (ms)').toBeLessThan(200);
     expect(await page.getAttribute('body', 'data-run')).toMatch(/:running$/);
-    expect(Math.max(...delays)).toBeLessThan(200);
     await page.close();
   }, 120_000);
 });

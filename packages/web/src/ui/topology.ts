@@ -67,7 +67,9 @@ export function renderTopology(run: RecordedNetwork, placed: Map<string, Placed>
     const b = placed.get(l.b);
     if (a === undefined || b === undefined) continue;
     root.appendChild(svg('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: 'link' }));
-    root.appendChild(svg('text', { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 6, class: 'link-label', 'text-anchor': 'middle' }, l.label));
+    // The label's medium details ("100 Mbit/s, 1 ms"), under the line, so it fits between nodes.
+    const details = l.label.includes(',') ? l.label.slice(l.label.indexOf(',') + 1).trim() : l.label;
+    root.appendChild(svg('text', { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 + 16, class: 'link-label', 'text-anchor': 'middle' }, details));
   }
   for (const p of placed.values()) {
     const g = svg('g', { class: `node node-${p.node.kind}`, 'data-node': p.node.name });
