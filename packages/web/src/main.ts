@@ -5,7 +5,7 @@
 
 import { LAYER_MODELS, getModel, type LayerModel } from '@netlayers/core';
 import { writePcapng, type CapturedFrame } from '@netlayers/trace';
-import { h, formatTime, download } from './ui/dom.ts';
+import { h, formatTime, download, scrollWithin } from './ui/dom.ts';
 import { createEditor } from './ui/editor.ts';
 import { renderTopology, layout } from './ui/topology.ts';
 import { renderEventList } from './ui/event-list.ts';
@@ -300,7 +300,7 @@ function render(): void {
   const selected = run.transmissions.find((t) => t.step === state.cursor) ?? run.transmissions.find((t) => t.arrived !== undefined && run.steps[state.cursor]?.event.kind === 'frame' && t.arrived === state.time);
   topologyBox.replaceChildren(renderTopology(run.network, run.placed, state.time, run.transmissions, selected));
   listBox.replaceChildren(renderEventList(run.steps, visibleSteps(), state.cursor, model(), (i) => setCursor(i)));
-  listBox.querySelector('tr.current')?.scrollIntoView({ block: 'nearest' });
+  scrollWithin(listBox, listBox.querySelector('tr.current'));
   renderDetail();
   history.replaceState(null, '', encodeShared(sharedState()));
 }
@@ -325,6 +325,7 @@ function frameForCursor(): Uint8Array | undefined {
   const step = run?.steps[state.cursor];
   if (run === undefined || step === undefined) return undefined;
   if (step.event.kind === 'frame') return step.event.bytes;
+  if (step.event.kind !== 'pdu') return undefined;
   const down = step.event.kind === 'pdu' && step.event.direction === 'down';
   const node = step.event.node;
   const range = down ? run.steps.slice(state.cursor + 1, state.cursor + 400) : run.steps.slice(Math.max(0, state.cursor - 400), state.cursor).reverse();
@@ -382,7 +383,7 @@ function renderDetail(): void {
     const svgButton = h('button', { id: 'download-svg' }, '⬇ ladder.svg');
     svgButton.addEventListener('click', () => download('ladder.svg', new XMLSerializer().serializeToString(picture), 'image/svg+xml'));
     detailBox.replaceChildren(h('div', { class: 'detail-bar' }, connectionPicker(), svgButton), h('div', { class: 'ladder-box' }, picture));
-    detailBox.querySelector('g.selected')?.scrollIntoView({ block: 'nearest' });
+    scrollWithin(detailBox, detailBox.querySelector('g.selected'));
     return;
   }
   detailBox.replaceChildren(connectionPicker(), renderStateTimeline(run.network.events, state.connection, run.network.endTime, state.time), renderMetricCharts(run.network.events, state.connection, run.network.endTime, state.time));
@@ -457,9 +458,13 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     move(-1);
   } else if (event.key === 'Home') {
-    setCursor(0);
+    event.preventDefault();
+    const visible = visibleSteps();
+    if (visible.length > 0) setCursor(visible[0]!);
   } else if (event.key === 'End' && state.run) {
-    setCursor(state.run.steps.length - 1);
+    event.preventDefault();
+    const visible = visibleSteps();
+    if (visible.length > 0) setCursor(visible[visible.length - 1]!);
   } else if (event.key === 'Enter' && !state.running && target === document.body) {
     startRun();
   }

@@ -44,3 +44,12 @@ export function download(name: string, bytes: Uint8Array | string, type: string)
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Scroll `container` (not the page) so that `element` is visible in it. */
+export function scrollWithin(container: HTMLElement, element: Element | null): void {
+  if (element === null) return;
+  const box = container.getBoundingClientRect();
+  const target = element.getBoundingClientRect();
+  if (target.top < box.top + 30) container.scrollTop -= box.top + 30 - target.top;
+  else if (target.bottom > box.bottom) container.scrollTop += target.bottom - box.bottom;
+}

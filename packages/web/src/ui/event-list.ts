@@ -10,7 +10,9 @@ const BEFORE = 60;
 const AFTER = 140;
 
 export function renderEventList(steps: readonly Step[], visible: readonly number[], cursor: number, model: LayerModel, onSelect: (position: number) => void): HTMLElement {
-  const at = Math.max(0, visible.indexOf(cursor));
+  // The window is centred on the cursor, or on the first visible event after it when a filter hides it.
+  const found = visible.findIndex((i) => i >= cursor);
+  const at = found < 0 ? Math.max(0, visible.length - 1) : found;
   const from = Math.max(0, at - BEFORE);
   const to = Math.min(visible.length, at + AFTER);
   const body = h('tbody');

@@ -68,8 +68,11 @@ export function renderTopology(run: RecordedNetwork, placed: Map<string, Placed>
     if (a === undefined || b === undefined) continue;
     root.appendChild(svg('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: 'link' }));
     // The label's medium details ("100 Mbit/s, 1 ms"), under the line, so it fits between nodes.
-    const details = l.label.includes(',') ? l.label.slice(l.label.indexOf(',') + 1).trim() : l.label;
-    root.appendChild(svg('text', { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 + 16, class: 'link-label', 'text-anchor': 'middle' }, details));
+    const parts = l.label.split(',').map((p) => p.trim());
+    const details = parts.length > 1 ? parts.slice(1, 3).join(', ') : l.label;
+    const label = svg('text', { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 + 16, class: 'link-label', 'text-anchor': 'middle' }, details);
+    label.appendChild(svg('title', {}, l.label));
+    root.appendChild(label);
   }
   for (const p of placed.values()) {
     const g = svg('g', { class: `node node-${p.node.kind}`, 'data-node': p.node.name });
