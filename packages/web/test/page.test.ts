@@ -140,6 +140,37 @@ describe.skipIf(!haveChromium)('the page in Chromium', () => {
     await page.close();
   });
 
+  it('runs every shipped example as a scenario, without an error', async () => {
+    const page = await site.newPage('#scenario=ping');
+    await waitForRun(page);
+    const ids = await page.$$eval('#scenario option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(ids.length).toBeGreaterThanOrEqual(16);
+    let run = 1;
+    const failures: string[] = [];
+    for (const id of ids.filter((i) => i !== 'bulk-transfer')) {
+      await page.selectOption('#scenario', id);
+      const status = await waitForRun(page, ++run, 60_000);
+      if (!status.startsWith('✓')) failures.push(`${id}: ${status} ${await page.textContent('#editor-error')}`);
+    }
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('opens a shared link at the same step of the same run', async () => {
+    const page = await site.newPage('#scenario=three-way-handshake&model=tcpip-4&seed=5&step=42');
+    await waitForRun(page);
+    expect(await page.textContent('.event-list tr.current td.num')).toBe('43');
+    expect(await page.inputValue('#model')).toBe('tcpip-4');
+    expect(await page.inputValue('#seed')).toBe('5');
+    const first = await page.textContent('.event-list tr.current td.what');
+    // The same link opened again shows the same event: the run is deterministic.
+    const again = await site.newPage('#scenario=three-way-handshake&model=tcpip-4&seed=5&step=42');
+    await waitForRun(again);
+    expect(await again.textContent('.event-list tr.current td.what')).toBe(first);
+    await again.close();
+    await page.close();
+  });
+
   it('stays responsive while a 10 MB transfer runs in the worker', async () => {
     const page = await site.newPage('#scenario=ping');
     await waitForRun(page);
