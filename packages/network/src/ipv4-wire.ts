@@ -10,7 +10,8 @@ import {
   internetChecksum,
   ipProtocolName,
   wireError,
-  type SummaryFields,
+  type Ipv4Fields,
+  type Ipv4HeaderInfo,
   type WireError,
 } from '@netlayers/core';
 
@@ -314,16 +315,23 @@ export function ipv4Summary(header: Ipv4Header): string {
 }
 
 /** The flattened header fields every network-layer pdu trace event carries. */
-export function ipv4TraceFields(header: Ipv4Header): Record<string, string | number | boolean> {
+/** The fixed header fields as a trace payload carries them (RFC 791 §3.1). */
+export function ipv4Fields(header: Ipv4Header): Ipv4Fields {
   return {
-    src: header.source.toString(),
-    dst: header.destination.toString(),
-    proto: header.protocol,
+    source: header.source.toString(),
+    destination: header.destination.toString(),
+    ipProtocol: header.protocol,
     ttl: header.ttl,
-    id: header.identification,
-    len: header.totalLength,
-    df: header.dontFragment,
-    mf: header.moreFragments,
-    offset: header.fragmentOffset,
-  } satisfies SummaryFields;
+    identification: header.identification,
+    totalLength: header.totalLength,
+    headerLength: header.headerLength,
+    dontFragment: header.dontFragment,
+    moreFragments: header.moreFragments,
+    fragmentOffset: header.fragmentOffset,
+  };
+}
+
+/** The typed trace payload of an IPv4 header. */
+export function ipv4HeaderInfo(header: Ipv4Header): Ipv4HeaderInfo {
+  return { protocol: 'ipv4', ...ipv4Fields(header) };
 }

@@ -2,7 +2,7 @@
 // publishes: sport, dport, seq, ack, flags "SYN,ACK", win, len and the RFC 7323 / RFC 2018
 // options) and spelling flags the way tcpdump does ("S.", "P.", "F.").
 
-import type { PduEvent, SummaryFields } from '@netlayers/core';
+import type { PduEvent } from '@netlayers/core';
 import { parseConnectionKey } from './connection.ts';
 
 export interface TcpSegmentSummary {
@@ -24,13 +24,6 @@ export interface TcpSegmentSummary {
   readonly sack?: string;
 }
 
-function num(fields: SummaryFields, name: string): number | undefined {
-  const v = fields[name];
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
 /** Split "SYN,ACK" / "SYN ACK" / "S." style flag text into RFC names. */
 export function parseFlagText(text: string): string[] {
   const trimmed = text.trim();
@@ -42,47 +35,35 @@ export function parseFlagText(text: string): string[] {
   return trimmed.split(/[\s,|+]+/).filter(Boolean).map((f) => f.toUpperCase());
 }
 
-/** The TCP summary of a tcp pdu event, or undefined when its fields are not a TCP segment's. */
+/** The TCP summary of a tcp pdu event, or undefined when it carries no TCP header. */
 export function tcpSummaryOf(event: PduEvent): TcpSegmentSummary | undefined {
-  if (event.protocol !== 'tcp') return undefined;
-  const f = event.fields;
-  const sport = num(f, 'sport');
-  const dport = num(f, 'dport');
-  const seq = num(f, 'seq');
-  if (sport === undefined || dport === undefined || seq === undefined) return undefined;
-  const flagsValue = f['flags'];
-  const flags = typeof flagsValue === 'string' ? parseFlagText(flagsValue) : [];
+  const t = event.header;
+  if (t.protocol !== 'tcp') return undefined;
   const key = parseConnectionKey(event.connection);
   let source = '?';
   let destination = '?';
   if (key !== undefined) {
     // The key is written from the sender's view; the ports decide when both readings exist.
-    const reversed = key.remote.port === sport && key.local.port === dport && key.local.port !== key.remote.port;
+    const reversed = key.remote.port === t.sourcePort && key.local.port === t.destinationPort && key.local.port !== key.remote.port;
     source = reversed ? key.remote.address : key.local.address;
     destination = reversed ? key.local.address : key.remote.address;
   }
-  const optional = (name: string): number | undefined => num(f, name);
-  const mss = optional('mss');
-  const wscale = optional('wscale');
-  const tsval = optional('tsval');
-  const tsecr = optional('tsecr');
-  const sack = f['sack'];
+  const o = t.options;
   return {
     source,
-    sourcePort: sport,
+    sourcePort: t.sourcePort,
     destination,
-    destinationPort: dport,
-    seq,
-    ack: num(f, 'ack') ?? 0,
-    flags,
-    window: num(f, 'win') ?? num(f, 'window') ?? 0,
-    length: num(f, 'len') ?? Math.max(0, event.length - event.headerLength),
-    ...(mss !== undefined ? { mss } : {}),
-    ...(wscale !== undefined ? { wscale } : {}),
-    ...(f['sackOK'] === true ? { sackOK: true } : {}),
-    ...(tsval !== undefined ? { tsval } : {}),
-    ...(tsecr !== undefined ? { tsecr } : {}),
-    ...(typeof sack === 'string' && sack !== '' ? { sack } : {}),
+    destinationPort: t.destinationPort,
+    seq: t.seq,
+    ack: t.ack,
+    flags: t.flags,
+    window: t.window,
+    length: t.payloadLength,
+    ...(o.mss !== undefined ? { mss: o.mss } : {}),
+    ...(o.windowScale !== undefined ? { wscale: o.windowScale } : {}),
+    ...(o.sackPermitted ? { sackOK: true } : {}),
+    ...(o.timestamps !== undefined ? { tsval: o.timestamps.value, tsecr: o.timestamps.echo } : {}),
+    ...(o.sack !== undefined ? { sack: o.sack.map(([l, r]) => `${l}-${r}`).join(' ') } : {}),
   };
 }
 

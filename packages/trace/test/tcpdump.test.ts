@@ -46,7 +46,7 @@ describe('tcpdump lines', () => {
   });
 
   it('falls back to the layer\'s own text for PDUs it does not decode', () => {
-    const line = tcpdumpLineFromPdu({ kind: 'pdu', time: 1_500_000, node: 'h1', role: 'network', protocol: 'icmp', iface: 'eth0', direction: 'down', length: 64, headerLength: 8, text: '10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 1, length 64', fields: {} });
+    const line = tcpdumpLineFromPdu({ kind: 'pdu', time: 1_500_000, node: 'h1', role: 'network', protocol: 'icmp', iface: 'eth0', direction: 'down', length: 64, headerLength: 8, text: '10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 1, length 64', header: { protocol: 'generic', name: 'icmp', values: [] } });
     expect(line).toBe('0.001500 h1 eth0 10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 1, length 64');
   });
 });

@@ -21,6 +21,7 @@ import {
   type Ipv4Address,
   type WireError,
 } from '@netlayers/core';
+import type { ArqFlagName, ArqHeaderInfo } from '../trace-headers.ts';
 
 export const ARQ_HEADER_LENGTH = 16;
 export const ARQ_VERSION = 1;
@@ -97,6 +98,30 @@ export function flagText(flags: number): string {
   if (flags & ArqFlag.RST) text += 'R';
   if (flags & ArqFlag.ACK) text += '.';
   return text;
+}
+
+/** The flag names of a segment, SYN, ACK, FIN, RST order. */
+export function arqFlagNames(flags: number): ArqFlagName[] {
+  const names: ArqFlagName[] = [];
+  if (flags & ArqFlag.SYN) names.push('SYN');
+  if (flags & ArqFlag.FIN) names.push('FIN');
+  if (flags & ArqFlag.RST) names.push('RST');
+  if (flags & ArqFlag.ACK) names.push('ACK');
+  return names;
+}
+
+/** The typed trace payload of a segment of `variant` ('stop-and-wait', 'go-back-n'). */
+export function arqHeaderInfo(segment: ArqSegment, variant: string): ArqHeaderInfo {
+  return {
+    protocol: 'arq',
+    variant,
+    sourcePort: segment.sourcePort,
+    destinationPort: segment.destinationPort,
+    seq: segment.seq,
+    ack: segment.ack,
+    flags: arqFlagNames(segment.flags),
+    payloadLength: segment.payload.length,
+  };
 }
 
 /** "10.0.0.1.49152 > 10.0.0.2.80: Flags [.], seq 1, ack 0, length 1464". */

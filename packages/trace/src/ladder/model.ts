@@ -110,8 +110,7 @@ function sameSegment(a: PduEvent, b: PduEvent): boolean {
     return x.seq === y.seq && x.ack === y.ack && x.length === y.length && x.flags.join() === y.flags.join() && x.sourcePort === y.sourcePort;
   }
   if (a.text === b.text) return true;
-  const keys = Object.keys(a.fields).filter((k) => k !== 'ttl' && k !== 'checksum');
-  return keys.length > 0 && keys.every((k) => a.fields[k] === b.fields[k]);
+  return JSON.stringify(a.header, (k, v: unknown) => (k === 'ttl' ? undefined : v)) === JSON.stringify(b.header, (k, v: unknown) => (k === 'ttl' ? undefined : v));
 }
 
 /**
