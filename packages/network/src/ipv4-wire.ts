@@ -103,7 +103,12 @@ export function ipv4OptionName(type: number): string {
  * and the bytes available, the header checksum, the options' bounds, and that the fragment
  * ends at or before byte 65535 of the original datagram.
  */
-export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
+export interface ParseIpv4Options {
+  /** Check the header checksum (default true); a dissector reads a damaged header too. */
+  readonly verifyChecksum?: boolean;
+}
+
+export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): ParsedIpv4 | WireError {
   const available = bytes.length;
   if (available < IPV4_MIN_HEADER_LENGTH) {
     return wireError(DropReason.Truncated, `IPv4 header needs 20 bytes, got ${available}`);
@@ -124,7 +129,7 @@ export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
   if (totalLength > available) {
     return wireError(DropReason.Truncated, `total length ${totalLength} exceeds the ${available} bytes received`);
   }
-  if (internetChecksum(bytes, 0, headerLength) !== 0) {
+  if (settings.verifyChecksum !== false && internetChecksum(bytes, 0, headerLength) !== 0) {
     const got = (bytes[10]! << 8) | bytes[11]!;
     return wireError(DropReason.BadChecksum, `header checksum 0x${got.toString(16).padStart(4, '0')} is wrong`);
   }

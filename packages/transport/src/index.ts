@@ -5,3 +5,4 @@ export * from './tcp/index.ts';
 export * from './tcp/congestion/index.ts';
 export * from './udp/index.ts';
 export * from './node/index.ts';
+export { registerDissectors, tcpDissector, udpDissector, tcpLadderLabel } from './dissectors.ts';

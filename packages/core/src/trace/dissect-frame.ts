@@ -24,11 +24,18 @@ export interface DissectedFrame {
 export class DissectorRegistry implements DissectorTable {
   private readonly tables = new Map<string, Map<string, Dissector>>();
   private readonly heuristics = new Map<string, Dissector[]>();
+  private changes = 0;
+
+  /** Counts registrations, so a cache of dissected frames knows when to start over. */
+  get version(): number {
+    return this.changes;
+  }
 
   register(table: DissectorTableName, key: number | string, dissector: Dissector): this {
     let entries = this.tables.get(table);
     if (entries === undefined) this.tables.set(table, (entries = new Map()));
     entries.set(String(key), dissector);
+    this.changes++;
     return this;
   }
 
@@ -36,6 +43,7 @@ export class DissectorRegistry implements DissectorTable {
     const list = this.heuristics.get(table) ?? [];
     if (!list.includes(dissector)) list.push(dissector);
     this.heuristics.set(table, list);
+    this.changes++;
     return this;
   }
 

@@ -67,6 +67,10 @@ export interface LayerDissection {
   readonly fields: readonly DissectedField[];
   /** One line, tcpdump style, with addresses when this layer knows them ("10.0.0.1.49152 > 10.0.0.2.80: Flags [S], seq 0, ..."). */
   readonly summary: string;
+  /** A shorter summary for narrow terminals (without options, say). Default: the summary. */
+  readonly brief?: string;
+  /** More for a detailed ladder label ("win=65535 mss=1460"). */
+  readonly detail?: string;
   /** The typed header, as a pdu event of this protocol would carry it. */
   readonly header?: PduHeader;
   /** Source and destination in this layer's terms: MACs, IP addresses, "ip:port". */
