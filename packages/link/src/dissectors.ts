@@ -62,6 +62,7 @@ function ethernetDissector(hasFcs: boolean): Dissector {
         trailerLength: trailer,
         fields,
         summary: ethernetSummary(frame),
+        label: `${frame.source} > ${frame.destination}`,
         header: ethernetHeaderInfo(frame),
         endpoints: { source: frame.source.toString(), destination: frame.destination.toString() },
         next: { table: 'ethertype', keys: [frame.etherType] },

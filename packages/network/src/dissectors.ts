@@ -59,6 +59,7 @@ export const ipv4Dissector: Dissector = {
       payloadLength: h.totalLength - h.headerLength,
       fields,
       summary: ipv4Summary(h),
+      label: `${h.source} > ${h.destination}, TTL ${h.ttl}, id ${h.identification}`,
       header: ipv4HeaderInfo(h),
       endpoints: { source: h.source.toString(), destination: h.destination.toString() },
       // What a router does not change: no TTL, no checksum.

@@ -59,6 +59,9 @@ describe('buildLadder', () => {
     const { events } = textbookEvents();
     const ladder = buildLadder(events, { nodes: ['server', 'client'], protocols: ['tcp'] });
     const first = arrows(ladder.rows)[0]!;
-    expect([first.from, first.label, first.lost]).toEqual([1, 'TCP SYN seq=0 len=0', false]);
+    expect([first.from, first.label, first.lost]).toEqual([1, '[4 Transport] TCP SYN seq=0 len=0', false]);
+    // The layer tag is the chosen model's.
+    const osi = arrows(buildLadder(events, { nodes: ['server', 'client'], protocols: ['tcp'], model: 'tcpip-4' }).rows)[0]!;
+    expect(osi.label).toBe('[3 Transport] TCP SYN seq=0 len=0');
   });
 });
