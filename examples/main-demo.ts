@@ -8,7 +8,7 @@
 
 import { resolve } from 'node:path';
 import { Network } from '@netlayers/lab';
-import { TraceRecorder, capture, dissectFrame, encapsulation, ladder, layerWalk, tcpdump } from '@netlayers/trace';
+import { TraceRecorder, capture, dissect, encapsulation, ladder, layerWalk, tcpdump } from '@netlayers/trace';
 
 export interface DemoResult {
   /** Everything the demo prints. */
@@ -74,7 +74,7 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
     .query()
     .kind('frame')
     .node('client')
-    .where((e) => e.action === 'tx' && (dissectFrame(e.bytes).tcp?.payloadLength ?? 0) > 0)
+    .where((e) => e.action === 'tx' && dissect(e).layers.some((l) => l.role === 'application'))
     .first();
   if (requestFrame !== undefined) {
     heading('One data frame, layer by layer (TCP/IP five-layer model)');
@@ -90,7 +90,7 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
   out.push(layerWalk(recorder.events).trimEnd());
 
   heading('tcpdump-style lines: what client sent and received (first ten)');
-  out.push(...tcpdump(recorder.events, { node: 'client', tcpOptions: false }).slice(0, 10));
+  out.push(...tcpdump(recorder.events, { node: 'client', tcpOptions: false, interfaces: false }).slice(0, 10));
 
   let pcapPath: string | undefined;
   if (options.pcapPath !== null) {

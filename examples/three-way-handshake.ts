@@ -76,16 +76,16 @@ export function segmentRows(events: readonly TraceEvent[], clientKey: string, cl
     if (match >= 0) waiting.splice(match, 1)[0]!.arrival = index;
   });
   return sends.map(({ event, arrival }) => {
-    const f = event.fields;
-    const flags = String(f['flags']);
+    const f = event.header.protocol === 'tcp' ? event.header : undefined;
+    const flags = f?.flags.join(',') ?? '';
     const boundary = arrival === undefined ? nextInstant(events, sends.find((s) => s.event === event)!.index) : endOfArrival(events, arrival, isSegment);
     return {
       from: event.node,
       to: event.node === client ? server : client,
       flags,
-      seq: Number(f['seq']),
-      ack: flags.split(',').includes('ACK') ? Number(f['ack']) : undefined,
-      len: Number(f['len']),
+      seq: f?.seq ?? 0,
+      ack: f?.flags.includes('ACK') ? f.ack : undefined,
+      len: f?.payloadLength ?? 0,
       sent: event.time,
       arrived: arrival === undefined ? undefined : events[arrival]!.time,
       retransmission: event.retransmission === true,
@@ -95,7 +95,10 @@ export function segmentRows(events: readonly TraceEvent[], clientKey: string, cl
 }
 
 function sameFields(a: PduEvent, b: PduEvent): boolean {
-  return ['seq', 'ack', 'len', 'flags', 'sport'].every((k) => a.fields[k] === b.fields[k]);
+  const x = a.header;
+  const y = b.header;
+  if (x.protocol !== 'tcp' || y.protocol !== 'tcp') return false;
+  return x.seq === y.seq && x.ack === y.ack && x.payloadLength === y.payloadLength && x.flags.join() === y.flags.join() && x.sourcePort === y.sourcePort;
 }
 
 /** Index of the first event after `index` at a later instant. */

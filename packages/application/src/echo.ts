@@ -29,7 +29,7 @@ export class EchoServer {
       this.listener.on('connection', (socket) => {
         const key = connectionKey(socket);
         socket.on('data', (chunk) => {
-          tracePdu(node, 'echo', 'up', `echo ${chunk.length} bytes`, chunk.length, {}, key);
+          tracePdu(node, 'echo', 'up', `echo ${chunk.length} bytes`, chunk.length, undefined, key);
           try {
             socket.write(chunk);
             this.bytesEchoed += chunk.length;

@@ -68,3 +68,5 @@ export { MemoryFileSystem } from './ftp/filesystem.ts';
 
 export { ProtocolReplyError, type Reply } from './util/replies.ts';
 export type { AppProtocol } from './util/trace.ts';
+export type { HttpMessageInfo, DnsMessageInfo, DhcpMessageInfo, AppLineInfo } from './util/trace-headers.ts';
+export { registerDissectors, dnsDissector, dhcpDissector, httpDissector } from './dissectors.ts';

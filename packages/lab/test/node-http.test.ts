@@ -159,7 +159,7 @@ describe('Node http over the emulated five-layer stack', () => {
     const clientFlags: string[] = [];
     const serverStates: string[] = [];
     net.trace.on('pdu', (e) => {
-      if (e.node === 'client' && e.protocol === 'tcp' && e.direction === 'down') clientFlags.push(String(e.fields['flags']));
+      if (e.node === 'client' && e.protocol === 'tcp' && e.direction === 'down') clientFlags.push(e.header.protocol === 'tcp' ? e.header.flags.join(',') : '');
     });
     net.trace.on('state', (e) => {
       if (e.node === 'server' && e.protocol === 'tcp') serverStates.push(e.to);

@@ -231,7 +231,7 @@ describe('TIME-WAIT through the whole stack (RFC 9293 §3.4.2, §3.10.7.4)', () 
       if (e.node === 'server') serverStates.push(e.to);
     });
     net.trace.on('pdu', (e) => {
-      if (e.node === 'client' && e.protocol === 'tcp' && e.direction === 'up' && String(e.fields['flags']).includes('FIN')) finArrivals.push(e.time);
+      if (e.node === 'client' && e.protocol === 'tcp' && e.direction === 'up' && e.header.protocol === 'tcp' && e.header.flags.includes('FIN')) finArrivals.push(e.time);
     });
     startTransfer(topo, new Uint8Array(0));
     net.runUntilIdle();
@@ -255,7 +255,7 @@ describe('failing connects through the whole stack', () => {
     const { net, client } = topology(1, undefined, { initialSequenceNumber: 0 });
     const resets: string[] = [];
     net.trace.on('pdu', (e) => {
-      if (e.node === 'server' && e.protocol === 'tcp' && e.direction === 'down') resets.push(`${e.fields['flags']} seq=${e.fields['seq']} ack=${e.fields['ack']}`);
+      if (e.node === 'server' && e.header.protocol === 'tcp' && e.direction === 'down') resets.push(`${e.header.flags.join(',')} seq=${e.header.seq} ack=${e.header.ack}`);
     });
     const started = net.now();
     const socket = client.tcp.connect({ remoteAddress: SERVER, remotePort: 81 });

@@ -2,7 +2,7 @@
 // type 1, protocol type 0x0800, address lengths 6 and 4, so a packet is 28 bytes. Parsed
 // with `parseArpPacket` (validates, never throws) and written with `emitArpPacket`.
 
-import { DropReason, InvalidArgumentError, Ipv4Address, MacAddress, wireError, type WireError } from '@netlayers/core';
+import { DropReason, InvalidArgumentError, Ipv4Address, MacAddress, wireError, type ArpHeaderInfo, type WireError } from '@netlayers/core';
 
 export const ArpOperation = {
   Request: 1,
@@ -99,8 +99,9 @@ export function arpSummary(packet: ArpPacket): string {
 }
 
 /** The fields a trace event carries for an ARP packet. */
-export function arpFields(packet: ArpPacket): Record<string, string | number> {
+export function arpHeaderInfo(packet: ArpPacket): ArpHeaderInfo {
   return {
+    protocol: 'arp',
     operation: packet.operation === ArpOperation.Request ? 'request' : 'reply',
     senderHardware: packet.senderHardware.toString(),
     senderProtocol: packet.senderProtocol.toString(),

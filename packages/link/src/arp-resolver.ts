@@ -17,7 +17,7 @@ import {
   type NodeContext,
 } from '@netlayers/core';
 import { ArpCache, type ArpSlot, type ResolvedArpOptions } from './arp-cache.ts';
-import { ARP_PACKET_LENGTH, ArpOperation, arpFields, arpSummary, emitArpPacket, isGratuitousArp, parseArpPacket, type ArpPacket } from './arp-packet.ts';
+import { ARP_PACKET_LENGTH, ArpOperation, arpHeaderInfo, arpSummary, emitArpPacket, isGratuitousArp, parseArpPacket, type ArpPacket } from './arp-packet.ts';
 
 /** What the resolver needs from the interface it serves. */
 export interface ArpHost {
@@ -229,7 +229,7 @@ export class ArpResolver {
       length: ARP_PACKET_LENGTH,
       headerLength: ARP_PACKET_LENGTH,
       text: arpSummary(arp),
-      fields: arpFields(arp),
+      header: arpHeaderInfo(arp),
     });
   }
 

@@ -31,6 +31,7 @@ import {
   VLAN_TAG_LENGTH,
   describeEtherType,
   encapsulate,
+  ethernetHeaderInfo,
   ethernetSummary,
   parseEthernetFrame,
   type EthernetFrame,
@@ -263,13 +264,6 @@ export class EthernetInterface implements LinkInterface {
   }
 
   private tracePdu(direction: 'up' | 'down', frame: EthernetFrame): void {
-    const fields: Record<string, string | number> = {
-      src: frame.source.toString(),
-      dst: frame.destination.toString(),
-      ethertype: frame.etherType,
-      length: frame.length - FCS_LENGTH,
-    };
-    if (frame.vlan !== undefined) fields['vlan'] = frame.vlan.vid;
     this.node.tracer.emit({
       kind: 'pdu',
       role: 'link',
@@ -279,7 +273,7 @@ export class EthernetInterface implements LinkInterface {
       length: frame.length,
       headerLength: frame.headerLength,
       text: ethernetSummary(frame),
-      fields,
+      header: ethernetHeaderInfo(frame),
     });
   }
 }

@@ -15,6 +15,7 @@ import {
   etherTypeName,
   wireError,
   type WireError,
+  type EthernetHeaderInfo,
 } from '@netlayers/core';
 
 /** Destination, source and EtherType. */
@@ -223,4 +224,16 @@ export function ethernetSummary(frame: EthernetFrame): string {
   if (frame.vlan === undefined) return `${addresses}, ${inner}, length ${length}`;
   const v = frame.vlan;
   return `${addresses}, ethertype 802.1Q (0x8100), length ${length}: vlan ${v.vid}, p ${v.pcp}${v.dei ? ', DEI' : ''}, ${inner}`;
+}
+
+/** The typed trace payload of a parsed frame (length without the FCS). */
+export function ethernetHeaderInfo(frame: EthernetFrame): EthernetHeaderInfo {
+  const info = {
+    protocol: 'ethernet' as const,
+    source: frame.source.toString(),
+    destination: frame.destination.toString(),
+    etherType: frame.etherType,
+    length: frame.length - (frame.fcs === null ? 0 : FCS_LENGTH),
+  };
+  return frame.vlan === undefined ? info : { ...info, vlan: frame.vlan.vid };
 }

@@ -213,13 +213,14 @@ export class LearningSwitch {
       length: frame.length,
       headerLength: isWireError(parsed) ? 14 : parsed.headerLength,
       text: `port ${ingress} > ${flooded ? `flood [${egress}]` : `port ${egress}`}: ${summary}`,
-      fields: {
+      header: {
+        protocol: 'switch',
         ingress,
         egress,
         flooded,
-        src: MacAddress.fromKey(MacAddress.keyAt(frame, 6)).toString(),
-        dst: MacAddress.fromKey(MacAddress.keyAt(frame, 0)).toString(),
-        ethertype: isWireError(parsed) ? 0 : parsed.etherType,
+        source: MacAddress.fromKey(MacAddress.keyAt(frame, 6)).toString(),
+        destination: MacAddress.fromKey(MacAddress.keyAt(frame, 0)).toString(),
+        etherType: isWireError(parsed) ? 0 : parsed.etherType,
         length: frame.length,
       },
     });

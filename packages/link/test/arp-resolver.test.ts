@@ -100,7 +100,7 @@ describe('ARP resolution between two interfaces', () => {
       ['h1', 'up', 'ARP, Reply 10.0.0.2 is-at 02:00:00:00:00:02'],
     ]);
     expect(arpPdus.every((e) => e.role === 'link' && e.length === 28 && e.iface === 'eth0')).toBe(true);
-    expect(arpPdus[0]!.fields).toMatchObject({ operation: 'request', senderProtocol: '10.0.0.1', targetProtocol: '10.0.0.2' });
+    expect(arpPdus[0]!.header).toMatchObject({ protocol: 'arp', operation: 'request', senderProtocol: '10.0.0.1', targetProtocol: '10.0.0.2' });
 
     const states = ofKind(h.events, 'state').filter((e) => e.protocol === 'arp');
     expect(states.map((e) => [e.node, e.entity, e.from, e.to, e.time - h.t0])).toEqual([

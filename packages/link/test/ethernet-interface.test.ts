@@ -202,8 +202,8 @@ describe('Ethernet trace events', () => {
       ['down', 'link', 'eth0', '02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 60', 64, 14],
       ['up', 'link', 'eth0', '02:00:00:00:00:02 > 02:00:00:00:00:01, ethertype 802.1Q (0x8100), length 60: vlan 7, p 0, ethertype IPv4 (0x0800)', 64, 18],
     ]);
-    expect(pdus[0]!.fields).toEqual({ src: '02:00:00:00:00:01', dst: 'ff:ff:ff:ff:ff:ff', ethertype: 0x0806, length: 60 });
-    expect(pdus[1]!.fields).toEqual({ src: '02:00:00:00:00:02', dst: '02:00:00:00:00:01', ethertype: 0x0800, length: 60, vlan: 7 });
+    expect(pdus[0]!.header).toEqual({ protocol: 'ethernet', source: '02:00:00:00:00:01', destination: 'ff:ff:ff:ff:ff:ff', etherType: 0x0806, length: 60 });
+    expect(pdus[1]!.header).toEqual({ protocol: 'ethernet', source: '02:00:00:00:00:02', destination: '02:00:00:00:00:01', etherType: 0x0800, length: 60, vlan: 7 });
   });
 });
 

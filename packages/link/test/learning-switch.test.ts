@@ -151,7 +151,7 @@ describe('LearningSwitch trace', () => {
     b.send(0, MAC_A, MacAddress.BROADCAST);
     b.send(1, MAC_B, MAC_A);
     const pdus = ofKind(b.events, 'pdu');
-    expect(pdus.map((e) => [e.direction, e.role, e.protocol, e.iface, e.fields['ingress'], e.fields['egress'], e.fields['flooded']])).toEqual([
+    expect(pdus.map((e) => [e.direction, e.role, e.protocol, e.iface, ...(e.header.protocol === 'switch' ? [e.header.ingress, e.header.egress, e.header.flooded] : [])])).toEqual([
       ['forward', 'link', 'switch', 'sw1:p0', 0, '1,2', true],
       ['forward', 'link', 'switch', 'sw1:p1', 1, '0', false],
     ]);

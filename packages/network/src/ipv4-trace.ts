@@ -5,21 +5,15 @@
 
 import { IpProtocol, isWireError, type Direction, type Tracer } from '@netlayers/core';
 import { icmpSummary, icmpTypeOf, parseIcmp } from './icmp-wire.ts';
-import { ipv4Summary, ipv4TraceFields, type Ipv4Header } from './ipv4-wire.ts';
+import { ipv4Fields, ipv4HeaderInfo, ipv4Summary, type Ipv4Header } from './ipv4-wire.ts';
 
 /** Emit the pdu event for `header` + `payload` (the datagram's data, or this fragment's). */
 export function traceDatagram(tracer: Tracer, direction: Direction, header: Ipv4Header, payload: Uint8Array, iface: string): void {
-  const fields = ipv4TraceFields(header);
   if (header.protocol === IpProtocol.ICMP && header.fragmentOffset === 0) {
     // A first fragment carries only part of the message, so its checksum cannot be checked here.
     const message = parseIcmp(payload, { checksum: false });
     if (!isWireError(message)) {
-      fields['icmpType'] = icmpTypeOf(message);
-      fields['icmpCode'] = message.code;
-      if (message.kind === 'echo-request' || message.kind === 'echo-reply') {
-        fields['icmpId'] = message.identifier;
-        fields['icmpSeq'] = message.sequence;
-      }
+      const echo = message.kind === 'echo-request' || message.kind === 'echo-reply' ? { identifier: message.identifier, sequence: message.sequence } : {};
       tracer.emit({
         kind: 'pdu',
         role: 'network',
@@ -29,7 +23,7 @@ export function traceDatagram(tracer: Tracer, direction: Direction, header: Ipv4
         length: header.totalLength,
         headerLength: header.headerLength,
         text: `${header.source} > ${header.destination}: ${icmpSummary(message, payload.length)}`,
-        fields,
+        header: { protocol: 'icmp', ip: ipv4Fields(header), type: icmpTypeOf(message), code: message.code, ...echo },
       });
       return;
     }
@@ -43,7 +37,7 @@ export function traceDatagram(tracer: Tracer, direction: Direction, header: Ipv4
     length: header.totalLength,
     headerLength: header.headerLength,
     text: ipv4Summary(header),
-    fields,
+    header: ipv4HeaderInfo(header),
   });
 }
 

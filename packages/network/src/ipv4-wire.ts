@@ -10,7 +10,8 @@ import {
   internetChecksum,
   ipProtocolName,
   wireError,
-  type SummaryFields,
+  type Ipv4Fields,
+  type Ipv4HeaderInfo,
   type WireError,
 } from '@netlayers/core';
 
@@ -102,7 +103,12 @@ export function ipv4OptionName(type: number): string {
  * and the bytes available, the header checksum, the options' bounds, and that the fragment
  * ends at or before byte 65535 of the original datagram.
  */
-export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
+export interface ParseIpv4Options {
+  /** Check the header checksum (default true); a dissector reads a damaged header too. */
+  readonly verifyChecksum?: boolean;
+}
+
+export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): ParsedIpv4 | WireError {
   const available = bytes.length;
   if (available < IPV4_MIN_HEADER_LENGTH) {
     return wireError(DropReason.Truncated, `IPv4 header needs 20 bytes, got ${available}`);
@@ -123,7 +129,7 @@ export function parseIpv4(bytes: Uint8Array): ParsedIpv4 | WireError {
   if (totalLength > available) {
     return wireError(DropReason.Truncated, `total length ${totalLength} exceeds the ${available} bytes received`);
   }
-  if (internetChecksum(bytes, 0, headerLength) !== 0) {
+  if (settings.verifyChecksum !== false && internetChecksum(bytes, 0, headerLength) !== 0) {
     const got = (bytes[10]! << 8) | bytes[11]!;
     return wireError(DropReason.BadChecksum, `header checksum 0x${got.toString(16).padStart(4, '0')} is wrong`);
   }
@@ -314,16 +320,23 @@ export function ipv4Summary(header: Ipv4Header): string {
 }
 
 /** The flattened header fields every network-layer pdu trace event carries. */
-export function ipv4TraceFields(header: Ipv4Header): Record<string, string | number | boolean> {
+/** The fixed header fields as a trace payload carries them (RFC 791 §3.1). */
+export function ipv4Fields(header: Ipv4Header): Ipv4Fields {
   return {
-    src: header.source.toString(),
-    dst: header.destination.toString(),
-    proto: header.protocol,
+    source: header.source.toString(),
+    destination: header.destination.toString(),
+    ipProtocol: header.protocol,
     ttl: header.ttl,
-    id: header.identification,
-    len: header.totalLength,
-    df: header.dontFragment,
-    mf: header.moreFragments,
-    offset: header.fragmentOffset,
-  } satisfies SummaryFields;
+    identification: header.identification,
+    totalLength: header.totalLength,
+    headerLength: header.headerLength,
+    dontFragment: header.dontFragment,
+    moreFragments: header.moreFragments,
+    fragmentOffset: header.fragmentOffset,
+  };
+}
+
+/** The typed trace payload of an IPv4 header. */
+export function ipv4HeaderInfo(header: Ipv4Header): Ipv4HeaderInfo {
+  return { protocol: 'ipv4', ...ipv4Fields(header) };
 }

@@ -543,8 +543,8 @@ describe('tracing', () => {
       ['b', 'up', 'icmp', 'eth0'],
     ]);
     expect(request[0]!.text).toBe('10.0.1.1 > 10.0.2.2: ICMP echo request, id 1, seq 1, length 64');
-    expect(request[0]!.fields).toMatchObject({ src: '10.0.1.1', dst: '10.0.2.2', proto: 1, ttl: 64, id: 1, len: 84, df: false, mf: false, offset: 0 });
-    expect(request[1]!.fields['ttl']).toBe(63);
+    expect(request[0]!.header).toMatchObject({ protocol: 'icmp', type: 8, code: 0, identifier: 1, sequence: 1, ip: { source: '10.0.1.1', destination: '10.0.2.2', ipProtocol: 1, ttl: 64, identification: 1, totalLength: 84, dontFragment: false, moreFragments: false, fragmentOffset: 0 } });
+    expect(request[1]!.header.protocol === 'icmp' ? request[1]!.header.ip.ttl : undefined).toBe(63);
     expect(request[0]).toMatchObject({ role: 'network', length: 84, headerLength: 20 });
     const notes = events.filter((e): e is NoteEvent => e.kind === 'note').map((e) => `${e.node}: ${e.message}`);
     expect(notes).toContain('r1: 10.0.2.2 via 10.0.12.2 on eth1');

@@ -8,7 +8,7 @@ import {
   emitIpv4Header,
   ipv4HeaderLengthFor,
   ipv4Summary,
-  ipv4TraceFields,
+  ipv4HeaderInfo,
   makeIpv4Header,
   parseIpv4,
   type Ipv4Header,
@@ -104,7 +104,7 @@ describe('parseIpv4 on the textbook header', () => {
   it('summarises like tcpdump -v and flattens the trace fields', () => {
     const { header } = parsed(bytes);
     expect(ipv4Summary(header)).toBe('192.168.0.1 > 192.168.0.199: UDP (17), ttl 64, id 0, flags [DF], length 115');
-    expect(ipv4TraceFields(header)).toEqual({ src: '192.168.0.1', dst: '192.168.0.199', proto: 17, ttl: 64, id: 0, len: 115, df: true, mf: false, offset: 0 });
+    expect(ipv4HeaderInfo(header)).toEqual({ protocol: 'ipv4', source: '192.168.0.1', destination: '192.168.0.199', ipProtocol: 17, ttl: 64, identification: 0, totalLength: 115, headerLength: 20, dontFragment: true, moreFragments: false, fragmentOffset: 0 });
     expect(ipv4Summary({ ...header, dontFragment: false, moreFragments: true, fragmentOffset: 1480 })).toBe(
       '192.168.0.1 > 192.168.0.199: UDP (17), ttl 64, id 0, frag 95@1480+, length 115',
     );

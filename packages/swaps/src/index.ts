@@ -7,3 +7,5 @@ export * from './access/index.ts';
 export * from './network/index.ts';
 export * from './physical/index.ts';
 export * from './transport/index.ts';
+export type { ArqHeaderInfo, ArqFlagName, PppHeaderInfo, RipHeaderInfo } from './trace-headers.ts';
+export { registerDissectors, arqDissector, pppDissector, ripDissector } from './dissectors.ts';

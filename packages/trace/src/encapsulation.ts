@@ -1,12 +1,12 @@
-// The encapsulation view of one frame: application data inside the TCP/UDP/ICMP header
-// inside the IPv4 header inside the Ethernet header and FCS, inside the physical preamble
-// and SFD (IEEE 802.3 §3.1), drawn as a staircase with one row per layer of the chosen
-// model (TCP/IP five-layer, four-layer per RFC 1122, or OSI seven-layer), then every header
-// field with its offset, size and value, and the total overhead. Offsets and sizes come
-// from the dissector over the real bytes.
+// The encapsulation view of one frame: the application data inside each header the
+// registered dissectors found (Ethernet, IPv4, TCP, ... or a student's own), inside the
+// physical preamble and SFD (IEEE 802.3 §3.1), drawn as a staircase with one row per layer
+// of the chosen model (TCP/IP five-layer, four-layer per RFC 1122, the four lower layers,
+// or OSI seven-layer), then every header field with its offset, size and value, and the
+// total overhead. Offsets and sizes are the dissectors' own, over the real bytes.
 
-import { getModel, OSI_UPPER_LAYERS_NOTE, type FrameEvent, type LayerModel, type ModelId, type ModelLayer, type Role } from '@netlayers/core';
-import { dissectFrame, type DissectedFrame, type DissectedHeader } from './dissect.ts';
+import { OSI_UPPER_LAYERS_NOTE, layerLabel, resolveModel, type DissectedFrame, type DissectedLayer, type FrameEvent, type LayerModel, type ModelId, type ModelLayer, type Role } from '@netlayers/core';
+import { dissect, type DissectorOptions } from './dissectors.ts';
 import { fit, previewBytes } from './format.ts';
 
 /** IEEE 802.3: seven bytes of preamble and the start frame delimiter before every frame. */
@@ -14,10 +14,10 @@ export const PREAMBLE_AND_SFD_BYTES = 8;
 /** IEEE 802.3 minimum gap between frames, in byte times (not part of any frame). */
 export const INTERFRAME_GAP_BYTES = 12;
 
-export interface EncapsulationOptions {
+export interface EncapsulationOptions extends DissectorOptions {
   /** The model whose layers label the rows (default 'tcpip-5'). */
   readonly model?: ModelId | LayerModel;
-  /** Show the preamble and SFD (default true). */
+  /** Show the preamble and SFD (default true; only for a frame with an Ethernet-style preamble, i.e. link type 'ethernet'). */
   readonly physical?: boolean;
   /** List every header field (default true). */
   readonly fields?: boolean;
@@ -25,84 +25,98 @@ export interface EncapsulationOptions {
   readonly hasFcs?: boolean;
 }
 
-/** One column of the staircase, in frame order. */
 interface Column {
-  readonly id: 'pre' | 'eth' | 'arp' | 'ip' | 'l4' | 'data' | 'pad' | 'fcs';
+  readonly label: string;
+}
+
+interface Cell {
+  readonly from: number;
+  readonly to: number;
   readonly label: string;
 }
 
 interface Row {
   readonly layer: ModelLayer;
-  /** Columns this row covers, and how they group into cells (a header, a payload span, trailers). */
-  readonly cells: readonly { readonly from: number; readonly to: number; readonly label: string }[];
+  readonly cells: readonly Cell[];
   /** Shown after the layer name ("ICMP" rides in IPv4 but belongs to the network layer). */
   readonly suffix?: string;
 }
 
-function roleLayer(model: LayerModel, role: Role): ModelLayer | undefined {
+function layerOf(model: LayerModel, role: Role): ModelLayer | undefined {
   if (model.id === 'osi-7' && role === 'physical') return model.layers.find((l) => l.number === 1);
   return model.layers.find((l) => l.roles.includes(role));
 }
 
-function headerName(h: DissectedHeader): string {
-  return h.protocol === 'ethernet' ? 'Ethernet' : h.title;
+function headerName(l: DissectedLayer): string {
+  return l.title.replace(/ II.*$/, '');
+}
+
+/** The application data of a dissected frame: the application layers and whatever no dissector claimed after a transport. */
+function applicationSpan(d: DissectedFrame): { offset: number; length: number } | undefined {
+  const first = d.layers.find((l) => l.role === 'application');
+  if (first !== undefined) return { offset: first.offset, length: d.payload.offset + d.payload.length - first.offset };
+  if (d.payload.role === 'application' && d.payload.length > 0) return { offset: d.payload.offset, length: d.payload.length };
+  return undefined;
 }
 
 /** The encapsulation picture of one frame in the chosen model, as text. */
 export function encapsulation(frame: Uint8Array | FrameEvent, options: EncapsulationOptions = {}): string {
   const bytes = frame instanceof Uint8Array ? frame : frame.bytes;
-  const model = typeof options.model === 'object' ? options.model : getModel(options.model ?? 'tcpip-5');
-  const d = dissectFrame(bytes, { hasFcs: options.hasFcs ?? true });
-  const showPhysical = options.physical ?? true;
+  const linkType = frame instanceof Uint8Array ? (options.hasFcs === false ? 'ethernet-nofcs' : 'ethernet') : (frame.linkType ?? 'ethernet');
+  const model = resolveModel(options.model);
+  const decoded = frame instanceof Uint8Array ? dissectAs(bytes, linkType, options) : dissect(frame, options.dissectors);
+  const showPhysical = (options.physical ?? true) && linkType.startsWith('ethernet');
   const lines: string[] = [];
-  const data = bytes.subarray(d.payload.offset, d.payload.offset + d.payload.length);
-  const fcsBytes = d.fcs ? 4 : 0;
+  const app = applicationSpan(decoded);
   const onWire = bytes.length + (showPhysical ? PREAMBLE_AND_SFD_BYTES : 0);
 
   lines.push(`Encapsulation of one ${bytes.length}-byte frame — ${model.title}`);
-  if (d.problems.length) lines.push(`  ! ${d.problems.join('; ')}`);
+  if (decoded.problems.length) lines.push(`  ! ${decoded.problems.join('; ')}`);
   lines.push('');
-  lines.push(...staircase(d, model, data, showPhysical));
+  lines.push(...staircase(decoded, bytes, model, app, showPhysical));
   lines.push('');
 
-  // Overhead: every byte that is not application data.
+  const carriers = decoded.layers.filter((l) => l.role !== 'application');
   const parts: string[] = [];
   if (showPhysical) parts.push(`preamble+SFD ${PREAMBLE_AND_SFD_BYTES}`);
-  for (const h of d.headers) parts.push(`${headerName(h)} ${h.length}`);
-  if (d.padding) parts.push(`padding ${d.padding}`);
-  if (fcsBytes) parts.push(`FCS ${fcsBytes}`);
-  const appBytes = d.payload.role === 'application' ? d.payload.length : 0;
+  for (const l of carriers) parts.push(`${headerName(l)} ${l.headerLength}`);
+  const padding = carriers.reduce((sum, l) => sum + l.padding, 0);
+  if (padding) parts.push(`padding ${padding}`);
+  for (const l of [...carriers].reverse()) if (l.trailerLength) parts.push(`${trailerName(l)} ${l.trailerLength}`);
+  const appBytes = app?.length ?? 0;
   const overhead = onWire - appBytes;
   lines.push(`Overhead: ${parts.join(' + ')} = ${overhead} bytes`);
   lines.push(`          around ${appBytes} bytes of application data: ${onWire} bytes on the wire, ${Math.round((overhead / onWire) * 100)}% overhead`);
   if (showPhysical) lines.push(`          (and at least a ${INTERFRAME_GAP_BYTES}-byte interframe gap before the next frame)`);
-  if (model.id === 'osi-7') {
-    lines.push('');
-    lines.push(...wrap(`Note: ${OSI_UPPER_LAYERS_NOTE}`, 96));
-  }
+  lines.push('');
+  lines.push(...wrap(model.id === 'osi-7' ? `Note: ${OSI_UPPER_LAYERS_NOTE}` : `${model.title}: ${model.note}`, 96));
   if (options.fields ?? true) {
-    for (const h of d.headers) {
-      const layer = roleLayer(model, h.role);
+    for (const l of decoded.layers) {
+      const layer = layerOf(model, l.role);
       lines.push('');
-      lines.push(`${h.title} header, ${h.length} bytes at frame offset ${h.offset} — ${layer ? `${layer.name} layer (${layer.number})` : h.role}`);
+      lines.push(`${l.title} header, ${l.headerLength} bytes at frame offset ${l.offset} — ${layer ? `${layerLabel(layer)} layer` : l.role}`);
       lines.push(`  ${fit('offset', 7, 'right')}  ${fit('size', 7, 'right')}  ${fit('field', 22)}  value`);
-      for (const f of h.fields) {
-        const rel = f.bitOffset - h.offset * 8;
+      for (const f of l.fields) {
+        const rel = f.bitOffset - l.offset * 8;
         const offset = rel % 8 === 0 ? String(rel / 8) : `${Math.floor(rel / 8)}.${rel % 8}`;
         const size = f.bitLength % 8 === 0 ? `${f.bitLength / 8} B` : `${f.bitLength} bit`;
         lines.push(`  ${fit(offset, 7, 'right')}  ${fit(size, 7, 'right')}  ${fit(f.name, 22)}  ${f.value}`);
       }
     }
-    if (d.fcs) {
-      lines.push('');
-      lines.push(`Ethernet trailer: FCS (CRC-32) 0x${d.fcs.value.toString(16).padStart(8, '0')} at frame offset ${d.fcs.offset} [${d.fcs.valid ? 'correct' : 'WRONG'}]`);
-    }
-    if (d.payload.length > 0) {
-      lines.push(`Data: ${d.payload.length} bytes at frame offset ${d.payload.offset}: "${previewBytes(data, 60)}"`);
+    if (app !== undefined && app.length > 0) {
+      lines.push(`Data: ${app.length} bytes at frame offset ${app.offset}: "${previewBytes(bytes.subarray(app.offset, app.offset + app.length), 60)}"`);
     }
     lines.push('  (offsets are from the start of each header; "14.4" is byte 14, bit 4)');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function dissectAs(bytes: Uint8Array, linkType: string, options: EncapsulationOptions): DissectedFrame {
+  return dissect({ kind: 'frame', time: 0, node: '', role: 'physical', protocol: 'phy', action: 'tx', bytes, linkType }, options.dissectors);
+}
+
+function trailerName(l: DissectedLayer): string {
+  return l.fields.find((f) => f.bitOffset >= (l.offset + l.headerLength + l.payloadLength) * 8)?.name ?? `${headerName(l)} trailer`;
 }
 
 function wrap(text: string, width: number): string[] {
@@ -118,75 +132,60 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-function staircase(d: DissectedFrame, model: LayerModel, data: Uint8Array, showPhysical: boolean): string[] {
-  const eth = d.headers.find((h) => h.protocol === 'ethernet');
-  const net = d.headers.find((h) => h.protocol === 'ipv4' || h.protocol === 'arp');
-  const l4 = d.headers.find((h) => h.protocol === 'tcp' || h.protocol === 'udp' || h.protocol === 'icmp');
+function staircase(d: DissectedFrame, bytes: Uint8Array, model: LayerModel, app: { offset: number; length: number } | undefined, showPhysical: boolean): string[] {
+  const carriers = d.layers.filter((l) => l.role !== 'application');
+  // Columns in frame order: preamble, each header, the data, then inner-to-outer trailers and padding.
   const cols: Column[] = [];
-  if (showPhysical) cols.push({ id: 'pre', label: `pre+SFD ${PREAMBLE_AND_SFD_BYTES}` });
-  if (eth) cols.push({ id: 'eth', label: `Ethernet ${eth.length}` });
-  if (net) cols.push({ id: net.protocol === 'arp' ? 'arp' : 'ip', label: `${net.title} ${net.length}` });
-  if (l4) cols.push({ id: 'l4', label: `${l4.title} ${l4.length}` });
-  const appRole = d.payload.role === 'application';
-  if (d.payload.length > 0) cols.push({ id: 'data', label: `${appRole ? 'data' : 'payload'} ${d.payload.length}` });
-  if (d.padding) cols.push({ id: 'pad', label: `pad ${d.padding}` });
-  if (d.fcs) cols.push({ id: 'fcs', label: `FCS ${4}` });
-  const at = (id: Column['id']): number => cols.findIndex((c) => c.id === id);
+  if (showPhysical) cols.push({ label: `pre+SFD ${PREAMBLE_AND_SFD_BYTES}` });
+  const headerCol = carriers.map((l) => cols.push({ label: `${headerName(l)} ${l.headerLength}` }) - 1);
+  const innermost = carriers[carriers.length - 1];
+  const dataLength = innermost === undefined ? bytes.length : innermost.payloadLength;
+  const dataCol = dataLength > 0 ? cols.push({ label: `${app !== undefined ? 'data' : 'payload'} ${dataLength}` }) - 1 : -1;
+  const trailerCol = new Map<DissectedLayer, number>();
+  const padCol = new Map<DissectedLayer, number>();
+  for (const l of [...carriers].reverse()) {
+    if (l.trailerLength) trailerCol.set(l, cols.push({ label: `${trailerName(l)} ${l.trailerLength}` }) - 1);
+    if (l.padding) padCol.set(l, cols.push({ label: `pad ${l.padding}` }) - 1);
+  }
   const last = cols.length - 1;
-  const innerEnd = d.fcs || d.padding ? cols.findIndex((c) => c.id === 'pad' || c.id === 'fcs') - 1 : last;
 
-  // Rows per role, bottom-up spans: each role owns its header column and carries the rest.
-  const roleRows = new Map<Role, Row['cells']>();
-  let icmpCells: Row['cells'] | undefined;
-  let arpCells: Row['cells'] | undefined;
-  if (showPhysical && eth) roleRows.set('physical', [{ from: 0, to: 0, label: cols[0]!.label }, { from: 1, to: last, label: `frame ${d.length} B` }]);
-  if (eth) {
-    const e = at('eth');
-    const cells: { from: number; to: number; label: string }[] = [{ from: e, to: e, label: cols[e]!.label }];
-    if (innerEnd > e) cells.push({ from: e + 1, to: innerEnd, label: `payload ${d.length - eth.length - d.padding - (d.fcs ? 4 : 0)}` });
-    for (let i = innerEnd + 1; i <= last; i++) cells.push({ from: i, to: i, label: cols[i]!.label });
-    roleRows.set('link', cells);
-  }
-  if (net) {
-    const n = at(net.protocol === 'arp' ? 'arp' : 'ip');
-    const cells: { from: number; to: number; label: string }[] = [{ from: n, to: n, label: cols[n]!.label }];
-    if (innerEnd > n) cells.push({ from: n + 1, to: innerEnd, label: `payload ${d.ipv4 ? d.ipv4.totalLength - d.ipv4.headerLength : 0}` });
-    if (net.protocol === 'arp') arpCells = [{ from: n, to: n, label: cols[n]!.label }];
-    else roleRows.set('network', cells);
-  }
-  if (l4) {
-    const t = at('l4');
-    const cells: { from: number; to: number; label: string }[] = [{ from: t, to: t, label: cols[t]!.label }];
-    if (innerEnd > t) cells.push({ from: t + 1, to: innerEnd, label: cols[t + 1]!.label });
-    if (l4.protocol === 'icmp') icmpCells = cells;
-    else roleRows.set('transport', cells);
-  }
-  if (appRole && d.payload.length > 0) {
-    const a = at('data');
-    roleRows.set('application', [{ from: a, to: a, label: `"${previewBytes(data, 14)}"` }]);
-  }
+  const layerRows: { layer: DissectedLayer; cells: Cell[] }[] = carriers.map((l, i) => {
+    const h = headerCol[i]!;
+    const cells: Cell[] = [{ from: h, to: h, label: cols[h]!.label }];
+    // This layer's payload ends where its own trailer (or an outer layer's trailer or padding) begins.
+    const outerColumns = carriers.slice(0, i + 1).flatMap((o) => [trailerCol.get(o), padCol.get(o)]).filter((c): c is number => c !== undefined);
+    const spanEnd = outerColumns.length ? Math.min(...outerColumns) - 1 : last;
+    const inner = i === carriers.length - 1 ? (dataCol >= 0 ? dataCol : -1) : headerCol[i + 1]!;
+    if (inner >= 0 && spanEnd >= inner) {
+      const label = i === carriers.length - 1 ? cols[dataCol]!.label : `${l.payloadRole === 'application' ? 'data' : 'payload'} ${l.payloadLength}`;
+      cells.push({ from: inner, to: spanEnd, label });
+    }
+    const t = trailerCol.get(l);
+    if (t !== undefined) cells.push({ from: t, to: t, label: cols[t]!.label });
+    return { layer: l, cells };
+  });
 
-  // One row per model layer, top first; a layer that spans several roles takes the widest.
   const rows: Row[] = [];
+  const outerLink = carriers.find((l) => l.role === 'link' || l.role === 'network-access');
+  const physicalCells: Cell[] | undefined = showPhysical ? [{ from: 0, to: 0, label: cols[0]!.label }, { from: 1, to: last, label: `frame ${d.length} B` }] : undefined;
   for (const layer of model.layers) {
-    const roles = layer.roles.filter((r) => roleRows.has(r));
-    if (model.id === 'osi-7' && (layer.number === 5 || layer.number === 6)) {
-      const app = roleRows.get('application');
-      if (app) rows.push({ layer, cells: app.map((c) => ({ ...c, label: '(in the application)' })) });
+    if (layer.roles.length === 0) {
+      if (app !== undefined && dataCol >= 0) rows.push({ layer, cells: [{ from: dataCol, to: dataCol, label: '(in the application)' }] });
       continue;
     }
-    if (roles.length === 0) continue;
-    if (icmpCells && roles.includes('network')) rows.push({ layer, cells: icmpCells, suffix: 'ICMP' });
-    if (arpCells && roles.includes('link')) rows.push({ layer, cells: arpCells, suffix: 'ARP' });
-    if (roles.length === 1) {
-      rows.push({ layer, cells: roleRows.get(roles[0]!)! });
+    if (layer.roles.includes('application')) {
+      if (app !== undefined && dataCol >= 0) rows.push({ layer, cells: [{ from: dataCol, to: dataCol, label: `"${previewBytes(bytes.subarray(app.offset, app.offset + app.length), 14)}"` }] });
       continue;
     }
-    // Network access: the physical framing around the link frame, as one layer.
-    const link = roleRows.get('link');
-    const phy = roleRows.get('physical');
-    if (link && phy) rows.push({ layer, cells: [phy[0]!, ...link] });
-    else rows.push({ layer, cells: (link ?? phy)! });
+    const mine = layerRows.filter((r) => layerOf(model, r.layer.role) === layer).reverse();
+    mine.forEach((r, i) => {
+      const merged = physicalCells !== undefined && layer.roles.includes('physical') && r.layer === outerLink ? [physicalCells[0]!, ...r.cells] : r.cells;
+      rows.push({ layer, cells: merged, ...(i < mine.length - 1 ? { suffix: r.layer.title } : {}) });
+    });
+    const physicalHere = layerOf(model, 'physical') === layer;
+    if (physicalCells !== undefined && physicalHere && !(outerLink !== undefined && mine.some((r) => r.layer === outerLink) && layer.roles.includes('physical'))) {
+      rows.push({ layer, cells: physicalCells });
+    }
   }
 
   // Column widths: fit every single-column cell, then widen the last column of a span to fit.
@@ -237,7 +236,7 @@ function staircase(d: DissectedFrame, model: LayerModel, data: Uint8Array, showP
 }
 
 function rowLabel(layer: ModelLayer, suffix?: string): string {
-  return `${layer.number} ${layer.name}${suffix ? `: ${suffix}` : ''}`;
+  return `${layerLabel(layer)}${suffix ? `: ${suffix}` : ''}`;
 }
 
 function mergeBorders(a: string, b: string): string {

@@ -1,13 +1,13 @@
-// @netlayers/trace: seeing the stack. A recorder with composable queries, tcpdump-style
-// lines, ladder diagrams (text, Mermaid, SVG), encapsulation views in any layer model, a
-// layer walk of one message, pcap/pcapng captures and a stepper. Renderers are pure
+// @netlayers/trace: seeing the stack. A recorder with composable queries, the default
+// dissector registry (every package's codecs), tcpdump-style lines, ladder diagrams (text,
+// Mermaid, SVG), encapsulation views in any layer model, a layer walk of one message,
+// pcap/pcapng captures and a stepper. Renderers are pure
 // functions of recorded trace events; layers never print.
 
 export * from './recorder.ts';
 export * from './connection.ts';
-export * from './dissect.ts';
-export { formatTcpOptions, icmpTypeName, TCP_FLAG_NAMES } from './dissect-transport.ts';
-export * from './tcp-fields.ts';
+export * from './dissectors.ts';
+export * from './frames.ts';
 export * from './tcpdump.ts';
 export * from './ladder/index.ts';
 export * from './encapsulation.ts';

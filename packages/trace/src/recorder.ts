@@ -3,9 +3,10 @@
 // direction, connection in either direction, time range) and composes, so scripts and
 // tests can ask "every TCP segment client sent on this connection in the first second".
 
-import { parseDuration, type Nanoseconds, type Role, type TraceBus, type TraceEvent, type TraceEventKind, type Direction } from '@netlayers/core';
+import { parseDuration, type FrameEvent, type Nanoseconds, type Role, type TraceBus, type TraceEvent, type TraceEventKind, type Direction } from '@netlayers/core';
 import { canonicalConnectionKey, parseConnectionKey, formatConnectionKey, requireConnectionKey } from './connection.ts';
-import { dissectFrame } from './dissect.ts';
+import { dissect } from './dissectors.ts';
+import { conversationKey, conversationOf } from './frames.ts';
 
 type EventOfKind<K extends TraceEventKind> = Extract<TraceEvent, { kind: K }>;
 
@@ -29,30 +30,16 @@ export function connectionOf(event: TraceEvent): string | undefined {
     case 'note':
       return event.entity !== undefined && parseConnectionKey(event.entity) !== undefined ? canonicalConnectionKey(event.entity) : undefined;
     case 'frame':
-      return frameConnection(event.bytes);
+      return frameConnection(event);
   }
   return undefined;
 }
 
-const frameConnections = new WeakMap<Uint8Array, string | null>();
-
-/** The TCP/UDP 4-tuple carried in a frame (canonical), decoded once per frame. */
-function frameConnection(bytes: Uint8Array): string | undefined {
-  const cached = frameConnections.get(bytes);
-  if (cached !== undefined) return cached ?? undefined;
-  const d = dissectFrame(bytes);
-  const t = d.tcp ?? d.udp;
-  const key =
-    d.ipv4 !== undefined && t !== undefined
-      ? canonicalConnectionKey(
-          formatConnectionKey({
-            local: { address: d.ipv4.source, port: t.sourcePort },
-            remote: { address: d.ipv4.destination, port: t.destinationPort },
-          }),
-        )
-      : null;
-  frameConnections.set(bytes, key);
-  return key ?? undefined;
+/** The conversation a frame carries (canonical), from the registered dissectors. */
+function frameConnection(event: FrameEvent): string | undefined {
+  const layer = conversationOf(dissect(event));
+  const key = layer === undefined ? undefined : conversationKey(layer);
+  return key !== undefined && parseConnectionKey(key) !== undefined ? canonicalConnectionKey(key) : undefined;
 }
 
 /**
@@ -229,13 +216,22 @@ export class TraceRecorder {
     return [...new Set(this.recorded.map((e) => e.node))];
   }
 
-  /** Connection keys seen in transport PDUs (as first sent), in first-seen order. */
+  /**
+   * Conversation keys (as first sent), in first-seen order: from transport PDUs, and from
+   * frames whose dissector names a conversation (a transport that traces no PDUs of its own).
+   */
   connections(): string[] {
     const seen = new Map<string, string>();
+    const add = (key: string | undefined): void => {
+      if (key === undefined || parseConnectionKey(key) === undefined) return;
+      const canonical = canonicalConnectionKey(key);
+      if (!seen.has(canonical)) seen.set(canonical, key);
+    };
     for (const e of this.recorded) {
-      if (e.kind === 'pdu' && e.connection !== undefined) {
-        const canonical = canonicalConnectionKey(e.connection);
-        if (!seen.has(canonical)) seen.set(canonical, e.connection);
+      if (e.kind === 'pdu' && e.connection !== undefined) add(e.connection);
+      else if (e.kind === 'frame' && e.action === 'tx') {
+        const layer = conversationOf(dissect(e));
+        if (layer !== undefined) add(conversationKey(layer));
       }
     }
     return [...seen.values()];

@@ -3,10 +3,10 @@
 // published during that step. `recordSteps` does the same grouping for a run that someone
 // else drives (the CLI), using the scheduler's count of events run.
 
-import { formatDuration, getModel, layerForRole, type LayerModel, type ModelId, type Scheduler, type TraceBus, type TraceEvent } from '@netlayers/core';
+import { formatDuration, getModel, layerForRole, layerLabel, type DissectorRegistry, type LayerModel, type ModelId, type Scheduler, type TraceBus, type TraceEvent } from '@netlayers/core';
+import { dissect } from './dissectors.ts';
 import { formatSeconds } from './format.ts';
-import { tcpLabel } from './ladder/model.ts';
-import { tcpSummaryOf } from './tcp-fields.ts';
+import { frameBody } from './frames.ts';
 
 export interface StepReport {
   /** 1-based number of the scheduler event (0: what happened before the first event). */
@@ -25,39 +25,42 @@ export interface SimulationLike {
 export interface StepperOptions {
   /** The model that names layers (default 'tcpip-5'). */
   readonly model?: ModelId | LayerModel;
+  /** The registry that decodes frames (default: defaultDissectors()). */
+  readonly dissectors?: DissectorRegistry;
 }
 
 function layerName(model: LayerModel, event: TraceEvent): string {
   try {
     const layer = layerForRole(model, event.role);
-    return `${layer.name} layer`;
+    return layer.aboveStack ? layerLabel(layer) : `${layer.name} layer`;
   } catch {
     return event.role;
   }
 }
 
 /** One sentence for one trace event: what a layer on a node did. */
-export function describeEvent(event: TraceEvent, model: ModelId | LayerModel = 'tcpip-5'): string {
+export function describeEvent(event: TraceEvent, model: ModelId | LayerModel = 'tcpip-5', dissectors?: DissectorRegistry): string {
   const m = typeof model === 'object' ? model : getModel(model);
   const who = `${layerName(m, event)} (${event.protocol.toUpperCase()})`;
   const on = event.iface ? ` on ${event.iface}` : '';
   let what: string;
   switch (event.kind) {
     case 'pdu': {
-      const tcp = tcpSummaryOf(event);
-      const summary = tcp ? `${tcp.source}:${tcp.sourcePort} > ${tcp.destination}:${tcp.destinationPort} ${tcpLabel(tcp)}` : event.text;
+      const summary = event.text;
       const verb = event.direction === 'down' ? 'sent' : event.direction === 'up' ? 'received' : 'forwarded';
       what = `${who} ${verb} ${summary}${on}${event.retransmission ? ' (retransmission)' : ''}`;
       break;
     }
-    case 'frame':
+    case 'frame': {
+      const body = frameBody(dissect(event, dissectors), { brief: true });
       what =
         event.action === 'tx'
-          ? `${who} put a ${event.bytes.length}-byte frame on the wire${on}`
+          ? `${who} put a ${event.bytes.length}-byte frame on the wire${on}: ${body}`
           : event.action === 'rx'
-            ? `${who} took a ${event.bytes.length}-byte frame off the wire${on}`
-            : `the medium lost a ${event.bytes.length}-byte frame${on}${event.detail ? ` (${event.detail})` : ''}`;
+            ? `${who} took a ${event.bytes.length}-byte frame off the wire${on}: ${body}`
+            : `the medium lost a ${event.bytes.length}-byte frame${on}${event.detail ? ` (${event.detail})` : ''}: ${body}`;
       break;
+    }
     case 'drop':
       what = `${who} dropped ${event.length} bytes${on}: ${event.reason}${event.detail ? ` (${event.detail})` : ''}`;
       break;
@@ -85,6 +88,7 @@ export function describeEvent(event: TraceEvent, model: ModelId | LayerModel = '
  */
 export class Stepper {
   private readonly model: LayerModel;
+  private readonly dissectors: DissectorRegistry | undefined;
   private readonly buffer: TraceEvent[] = [];
   private readonly listener = (event: TraceEvent): void => {
     this.buffer.push(event);
@@ -97,6 +101,7 @@ export class Stepper {
     options: StepperOptions = {},
   ) {
     this.model = typeof options.model === 'object' ? options.model : getModel(options.model ?? 'tcpip-5');
+    this.dissectors = options.dissectors;
     sim.trace.on('event', this.listener);
   }
 
@@ -117,7 +122,7 @@ export class Stepper {
     this.count++;
     const events = [...this.buffer];
     this.buffer.length = 0;
-    return { step: this.count, time: this.sim.scheduler.now(), events, lines: events.map((e) => describeEvent(e, this.model)) };
+    return { step: this.count, time: this.sim.scheduler.now(), events, lines: events.map((e) => describeEvent(e, this.model, this.dissectors)) };
   }
 
   /** Run scheduler events until one publishes a trace event (quiet ones are skipped); undefined when idle. */
@@ -166,9 +171,9 @@ export function recordSteps(sim: SimulationLike, options: StepperOptions = {}): 
         const last = out[out.length - 1];
         if (last !== undefined && last.step === step) {
           (last.events as TraceEvent[]).push(event);
-          (last.lines as string[]).push(describeEvent(event, model));
+          (last.lines as string[]).push(describeEvent(event, model, options.dissectors));
         } else {
-          out.push({ step, time: event.time, events: [event], lines: [describeEvent(event, model)] });
+          out.push({ step, time: event.time, events: [event], lines: [describeEvent(event, model, options.dissectors)] });
         }
       }
       return out;

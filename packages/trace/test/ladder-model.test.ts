@@ -46,16 +46,9 @@ describe('buildLadder', () => {
   });
 
   it('gives sequence numbers relative to each side\'s ISN on request', () => {
-    const { world, recorder } = textbookEvents();
-    void world;
-    // Shift every absolute number: relative labels must not change.
-    const shifted = recorder.events.map((e) => {
-      if (e.kind !== 'pdu' || e.protocol !== 'tcp') return e;
-      const fromClient = e.fields['sport'] === 49152;
-      const seq = (e.fields['seq'] as number) + (fromClient ? 1000 : 5000);
-      const ack = (e.fields['ack'] as number) + (e.fields['flags'] === 'SYN' ? 0 : fromClient ? 5000 : 1000);
-      return { ...e, fields: { ...e.fields, seq, ack } };
-    });
+    const { recorder } = textbookEvents();
+    // The same exchange with ISNs 1000 and 5000: relative labels must not change.
+    const shifted = textbookEvents({ isn: { client: 1000, server: 5000 } }).events;
     const absolute = arrows(buildLadder(shifted).rows).map((a) => a.label);
     const relative = arrows(buildLadder(shifted, { relative: true }).rows).map((a) => a.label);
     expect(absolute[1]).toBe('SYN,ACK seq=5000 ack=1001 len=0');
@@ -66,6 +59,9 @@ describe('buildLadder', () => {
     const { events } = textbookEvents();
     const ladder = buildLadder(events, { nodes: ['server', 'client'], protocols: ['tcp'] });
     const first = arrows(ladder.rows)[0]!;
-    expect([first.from, first.label, first.lost]).toEqual([1, 'TCP SYN seq=0 len=0', false]);
+    expect([first.from, first.label, first.lost]).toEqual([1, '[4 Transport] TCP SYN seq=0 len=0', false]);
+    // The layer tag is the chosen model's.
+    const osi = arrows(buildLadder(events, { nodes: ['server', 'client'], protocols: ['tcp'], model: 'tcpip-4' }).rows)[0]!;
+    expect(osi.label).toBe('[3 Transport] TCP SYN seq=0 len=0');
   });
 });

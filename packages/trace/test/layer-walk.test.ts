@@ -14,7 +14,8 @@ describe('layer walk', () => {
     expect(walk.hops[2]!.lines.map((l) => l.role)).toEqual(['physical', 'link', 'network', 'link', 'physical']);
     expect(walk.hops[2]!.lines[2]!.text).toContain('TTL 64 -> 63');
     expect(walk.hops[3]!.lines.map((l) => l.role)).toEqual(['physical', 'link', 'network', 'transport', 'application']);
-    expect(walk.hops[3]!.lines[2]!.text).toContain('(TTL 63)');
+    expect(walk.hops[3]!.lines[2]!.text).toContain('TTL 63');
+    expect(walk.hops[3]!.lines[4]!.text).toContain('HTTP message: 32 bytes "GET / HTTP/1.1');
     // Times never run backwards along the path.
     const times = walk.hops.flatMap((h) => h.lines.map((l) => l.time));
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -28,7 +29,7 @@ describe('layer walk', () => {
     expect(four).toContain('2 Internet');
     expect(four).not.toContain('Physical');
     const osi = renderLayerWalk(walk, { model: 'osi-7' });
-    expect(osi).toContain('(6 Presentation: encoding is done by the application)');
+    expect(osi).toContain('(6 Presentation: done by the application)');
     expect(osi).toContain('2 Data link');
     expect(renderLayerWalk(walk)).toContain('r1 (router: up to the network layer and back down)');
   });
@@ -38,6 +39,6 @@ describe('layer walk', () => {
     const walk = buildLayerWalk(events)!;
     expect(walk.incomplete).toBe(true);
     expect(walk.hops.at(-1)!.lines[0]!.text).toContain('lost on the medium after eth0 (impairment: loss)');
-    expect(layerWalk([], {})).toBe('Layer walk: no IPv4 frame in the trace.\n');
+    expect(layerWalk([], {})).toBe('Layer walk: no frame with a network layer in the trace.\n');
   });
 });

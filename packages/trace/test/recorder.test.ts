@@ -43,7 +43,7 @@ describe('TraceQuery', () => {
 
   it('filters by node, role, protocol and kind, and composes', () => {
     const sent = recorder.query().node('client').role('transport').protocol('tcp').kind('pdu').direction('down').events();
-    expect(sent.map((e) => e.fields['flags'])).toEqual(['SYN', 'ACK', 'PSH,ACK', 'FIN,ACK', 'ACK']);
+    expect(sent.map((e) => (e.header.protocol === 'tcp' ? e.header.flags.join(',') : ''))).toEqual(['SYN', 'ACK', 'PSH,ACK', 'FIN,ACK', 'ACK']);
     expect(recorder.query().kind('state').node('server').events().map((e) => e.to)).toEqual(['LISTEN', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED']);
     expect(recorder.query().protocol('ipv4').iface('eth0').count()).toBe(18);
   });
@@ -64,7 +64,7 @@ describe('TraceQuery', () => {
     expect(early.length).toBeGreaterThan(0);
     expect(early.every((e) => e.time <= 3 * NS_PER_MS)).toBe(true);
     const handshakeOnly = recorder.query().protocol('tcp').kind('pdu').direction('down').between('1ms', 5 * NS_PER_MS).events();
-    expect(handshakeOnly.map((e) => e.fields['flags'])).toEqual(['SYN,ACK', 'ACK', 'PSH,ACK']);
+    expect(handshakeOnly.map((e) => (e.header.protocol === 'tcp' ? e.header.flags.join(',') : ''))).toEqual(['SYN,ACK', 'ACK', 'PSH,ACK']);
     expect(recorder.query().kind('state').between('60s').events().map((e) => e.to)).toEqual(['CLOSED']);
   });
 

@@ -13,10 +13,10 @@ describe('Stepper', () => {
     expect(first.step).toBe(1);
     expect(first.time).toBe(2 * NS_PER_MS);
     expect(first.lines.slice(0, 4)).toEqual([
-      'at 0.002000 s, on node server, Physical layer (PHY) took a 64-byte frame off the wire on eth0',
+      'at 0.002000 s, on node server, Physical layer (PHY) took a 64-byte frame off the wire on eth0: 10.0.1.10.49152 > 10.0.2.10.80: Flags [S], seq 0, win 65535, length 0',
       'at 0.002000 s, on node server, Link layer (ETHERNET) received 02:00:00:00:00:01 > 02:00:00:00:00:02, IPv4 on eth0',
       'at 0.002000 s, on node server, Network layer (IPV4) received 10.0.1.10 > 10.0.2.10: TCP ttl 64 id 1 on eth0',
-      'at 0.002000 s, on node server, Transport layer (TCP) received 10.0.1.10:49152 > 10.0.2.10:80 SYN seq=0 len=0',
+      'at 0.002000 s, on node server, Transport layer (TCP) received 10.0.1.10.49152 > 10.0.2.10.80: SYN seq 0 ack 0 len 0',
     ]);
     expect(first.lines).toContain('at 0.002000 s, on node server, Transport layer (TCP) 10.0.2.10:80-10.0.1.10:49152: LISTEN -> SYN-RECEIVED (rcv SYN)');
     expect(stepper.steps).toBe(1);
@@ -61,6 +61,6 @@ describe('Stepper', () => {
     const base = { time: 1_000, node: 'r1', role: 'network' as const, protocol: 'ipv4' };
     expect(describeEvent({ ...base, kind: 'drop', reason: 'ttl-expired', detail: 'TTL 1', length: 60 })).toBe('at 0.000001 s, on node r1, Network layer (IPV4) dropped 60 bytes: ttl-expired (TTL 1)');
     expect(describeEvent({ ...base, role: 'transport', protocol: 'tcp', kind: 'timer', action: 'set', timer: 'TIME-WAIT', duration: 240e9 }, 'osi-7')).toBe('at 0.000001 s, on node r1, Transport layer (TCP) set the TIME-WAIT timer (4 min)');
-    expect(describeEvent({ ...base, role: 'physical', protocol: 'phy', kind: 'frame', action: 'lost', bytes: new Uint8Array(64), iface: 'eth1', detail: 'loss' })).toBe('at 0.000001 s, on node r1, the medium lost a 64-byte frame on eth1 (loss)');
+    expect(describeEvent({ ...base, role: 'physical', protocol: 'phy', kind: 'frame', action: 'lost', bytes: new Uint8Array(64), iface: 'eth1', detail: 'loss' })).toBe('at 0.000001 s, on node r1, the medium lost a 64-byte frame on eth1 (loss): 00:00:00:00:00:00 > 00:00:00:00:00:00, 802.3, length 0, length 60 [Ethernet FCS does not match the CRC-32 of the frame]');
   });
 });

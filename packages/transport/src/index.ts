@@ -6,3 +6,4 @@
 export * from './tcp/index.ts';
 export * from './tcp/congestion/index.ts';
 export * from './udp/index.ts';
+export { registerDissectors, tcpDissector, udpDissector, tcpLadderLabel } from './dissectors.ts';

@@ -3,7 +3,7 @@
 // topology with frames in flight, the event list, the encapsulation of any frame in any
 // layer model, the ladder and charts of each connection — and download the capture.
 
-import { LAYER_MODELS, getModel, type LayerModel } from '@netlayers/core';
+import { LAYER_MODELS, getModel, type FrameEvent, type LayerModel } from '@netlayers/core';
 import { writePcapng, type CapturedFrame } from '@netlayers/trace';
 import { h, formatTime, download, scrollWithin } from './ui/dom.ts';
 import { createEditor } from './ui/editor.ts';
@@ -349,17 +349,17 @@ function sharedState(): Parameters<typeof encodeShared>[0] {
 }
 
 /** The frame behind the selected step: the step itself, or the frame that carried its PDU. */
-function frameForCursor(): Uint8Array | undefined {
+function frameForCursor(): FrameEvent | undefined {
   const run = state.run;
   const step = run?.steps[state.cursor];
   if (run === undefined || step === undefined) return undefined;
-  if (step.event.kind === 'frame') return step.event.bytes;
+  if (step.event.kind === 'frame') return step.event;
   if (step.event.kind !== 'pdu') return undefined;
   const down = step.event.kind === 'pdu' && step.event.direction === 'down';
   const node = step.event.node;
   const range = down ? run.steps.slice(state.cursor + 1, state.cursor + 400) : run.steps.slice(Math.max(0, state.cursor - 400), state.cursor).reverse();
   const found = range.find((s) => s.event.kind === 'frame' && s.event.node === node && (down ? s.event.action === 'tx' : s.event.action === 'rx'));
-  return found?.event.kind === 'frame' ? found.event.bytes : undefined;
+  return found?.event.kind === 'frame' ? found.event : undefined;
 }
 
 const TAB_NAMES: Readonly<Record<Tab, string>> = { encapsulation: 'Encapsulation', ladder: 'Ladder', charts: 'Connection charts', output: 'Script output', editor: 'Script' };
@@ -394,8 +394,8 @@ function renderDetail(): void {
     return;
   }
   if (state.tab === 'encapsulation') {
-    const bytes = frameForCursor();
-    detailBox.replaceChildren(bytes ? renderEncapsulation(bytes, model()) : h('p', { class: 'muted' }, 'This event carried no frame (a state change, timer or note). Select a frame or a PDU.'));
+    const frame = frameForCursor();
+    detailBox.replaceChildren(frame ? renderEncapsulation(frame, model()) : h('p', { class: 'muted' }, 'This event carried no frame (a state change, timer or note). Select a frame or a PDU.'));
     return;
   }
   if (run.connections.length === 0 || state.connection === '') {

@@ -6,6 +6,7 @@
 import { DropReason, isWireError, type DatagramRemote, type DatagramSocket, type DatagramTransport, type Ipv4Address, type NodeContext } from '@netlayers/core';
 import { describeDhcpMessage, emitDhcpMessage, parseDhcpMessage, type DhcpMessage } from './message.ts';
 import { traceDrop, tracePdu } from '../util/trace.ts';
+import type { DhcpMessageInfo } from '../util/trace-headers.ts';
 
 /** Bind `port` for broadcast DHCP; an exception in `onMessage` becomes a drop named after `role`. */
 export function openDhcpSocket(
@@ -59,6 +60,6 @@ export function sendDhcpMessage(node: NodeContext, socket: DatagramSocket, messa
   }
 }
 
-function traceFields(message: DhcpMessage): { xid: number; type: number } {
-  return { xid: message.xid, type: message.options.messageType ?? 0 };
+function traceFields(message: DhcpMessage): DhcpMessageInfo {
+  return { protocol: 'dhcp', xid: message.xid, messageType: message.options.messageType ?? 0 };
 }

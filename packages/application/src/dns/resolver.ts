@@ -166,7 +166,7 @@ export class DnsResolver {
     entry.server = { address: this.servers[entry.attempt % this.servers.length]!, port: this.port };
     const query = dnsMessage({ id: entry.id, recursionDesired: true, questions: [{ name: entry.name, type: entry.type, class: DnsClass.IN }] });
     const bytes = emitDnsMessage(query);
-    tracePdu(this.node, 'dns', 'down', describeDnsMessage(query), bytes.length, { id: entry.id, qr: false, attempt: entry.attempt });
+    tracePdu(this.node, 'dns', 'down', describeDnsMessage(query), bytes.length, { protocol: 'dns', id: entry.id, response: false, attempt: entry.attempt });
     try {
       socket.send(bytes, entry.server.port, entry.server.address);
     } catch {
@@ -215,7 +215,7 @@ export class DnsResolver {
       traceDrop(this.node, 'dns', DropReason.NotForUs, `response id ${message.id} from ${remote.address}:${remote.port} matches no outstanding query`, data.length);
       return;
     }
-    tracePdu(this.node, 'dns', 'up', describeDnsMessage(message), data.length, { id: message.id, qr: true, rcode: message.rcode });
+    tracePdu(this.node, 'dns', 'up', describeDnsMessage(message), data.length, { protocol: 'dns', id: message.id, response: true, rcode: message.rcode });
     const retryable = RETRYABLE[message.rcode];
     if (retryable !== undefined && entry.attempt < this.retries) {
       this.nextAttempt(entry, new DnsError(retryable, entry.name, `server ${remote.address} answered ${dnsRcodeName(message.rcode)}`));

@@ -114,7 +114,7 @@ export class DnsServer {
       this.reply(remote, dnsMessage({ id: header.id, response: true, opcode: header.opcode, recursionDesired: header.recursionDesired, rcode: DnsRcode.FORMERR }));
       return;
     }
-    tracePdu(this.node, 'dns', 'up', describeDnsMessage(query), data.length, { id: query.id, qr: query.response });
+    tracePdu(this.node, 'dns', 'up', describeDnsMessage(query), data.length, { protocol: 'dns', id: query.id, response: query.response });
     if (query.response) {
       traceDrop(this.node, 'dns', DropReason.NotForUs, 'a response sent to the server', data.length);
       this.stats.dropped++;
@@ -178,7 +178,7 @@ export class DnsServer {
       response = { ...response, truncated: true, answers: [], authorities: [], additionals: [] };
       bytes = emitDnsMessage(response);
     }
-    tracePdu(this.node, 'dns', 'down', describeDnsMessage(response), bytes.length, { id: response.id, qr: true, rcode: response.rcode });
+    tracePdu(this.node, 'dns', 'down', describeDnsMessage(response), bytes.length, { protocol: 'dns', id: response.id, response: true, rcode: response.rcode });
     this.stats.answered++;
     try {
       this.socket.send(bytes, remote.port, remote.address);

@@ -48,7 +48,7 @@ export class FtpClient {
     const transcript: string[] = [];
     const replies = new ReplyReader(control, (reply) => {
       for (const line of reply.lines) transcript.push(`S: ${reply.code} ${line}`);
-      tracePdu(options.node, 'ftp', 'up', `${reply.code} ${reply.lines[0] ?? ''}`, 0, { code: reply.code }, connectionKey(control));
+      tracePdu(options.node, 'ftp', 'up', `${reply.code} ${reply.lines[0] ?? ''}`, 0, { protocol: 'app-line', application: 'ftp', code: reply.code }, connectionKey(control));
     });
     const client = new FtpClient(transport, control, replies, options.node, transcript);
     try {
@@ -141,7 +141,7 @@ export class FtpClient {
         socket.destroy();
         throw error;
       }
-      tracePdu(this.node, 'ftp-data', 'down', `${bytes.length} bytes`, bytes.length, {}, connectionKey(socket));
+      tracePdu(this.node, 'ftp-data', 'down', `${bytes.length} bytes`, bytes.length, undefined, connectionKey(socket));
       socket.end(bytes);
       await this.expect(`STOR ${path}`, [226, 250]);
       await ended;
@@ -185,7 +185,7 @@ export class FtpClient {
       throw error;
     }
     const [data] = await Promise.all([received, this.expect(command, [226, 250])]);
-    tracePdu(this.node, 'ftp-data', 'up', `${data.length} bytes`, data.length, {}, connectionKey(socket));
+    tracePdu(this.node, 'ftp-data', 'up', `${data.length} bytes`, data.length, undefined, connectionKey(socket));
     return data;
   }
 
@@ -206,7 +206,7 @@ export class FtpClient {
 
   private async command(line: string, ok: readonly number[]): Promise<Reply> {
     this.transcript.push(`C: ${line.startsWith('PASS ') ? 'PASS ****' : line}`);
-    tracePdu(this.node, 'ftp', 'down', line.startsWith('PASS ') ? 'PASS ****' : line, line.length + 2, {}, connectionKey(this.control));
+    tracePdu(this.node, 'ftp', 'down', line.startsWith('PASS ') ? 'PASS ****' : line, line.length + 2, undefined, connectionKey(this.control));
     this.control.write(latin1(`${line}\r\n`));
     return this.expect(line, ok);
   }

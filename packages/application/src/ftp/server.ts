@@ -121,7 +121,7 @@ class FtpSession {
         this.reply(500, 'Command line too long.');
         continue;
       }
-      tracePdu(this.server.node, 'ftp', 'up', event.line.startsWith('PASS ') ? 'PASS ****' : firstLine(event.line), event.bytes.length + 2, {}, this.key);
+      tracePdu(this.server.node, 'ftp', 'up', event.line.startsWith('PASS ') ? 'PASS ****' : firstLine(event.line), event.bytes.length + 2, undefined, this.key);
       this.onCommand(event.line);
     }
   }
@@ -270,7 +270,7 @@ class FtpSession {
     this.withDataConnection((socket) => {
       this.reply(150, `Opening ${this.type === 'I' ? 'BINARY' : 'ASCII'} mode data connection for ${what}.`);
       const key = connectionKey(socket);
-      tracePdu(this.server.node, 'ftp-data', 'down', `${data.length} bytes`, data.length, {}, key);
+      tracePdu(this.server.node, 'ftp-data', 'down', `${data.length} bytes`, data.length, undefined, key);
       let finished = false;
       const done = (ok: boolean): void => {
         if (finished) return;
@@ -316,7 +316,7 @@ class FtpSession {
         const data = concatBytes(parts);
         finish(() => {
           this.server.fs.writeFile(target, this.type === 'A' ? fromNetAscii(data) : data);
-          tracePdu(this.server.node, 'ftp-data', 'up', `${data.length} bytes`, data.length, {}, connectionKey(socket));
+          tracePdu(this.server.node, 'ftp-data', 'up', `${data.length} bytes`, data.length, undefined, connectionKey(socket));
           this.reply(226, 'Transfer complete.');
         });
         try {

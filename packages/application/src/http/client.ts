@@ -163,7 +163,7 @@ export class HttpClientConnection {
     try {
       while (this.outbox.length > 0) {
         const request = this.outbox.shift()!;
-        tracePdu(this.options.node, 'http', 'down', request.line, request.bytes.length, { method: request.method, target: request.path }, connectionKey(this.socket));
+        tracePdu(this.options.node, 'http', 'down', request.line, request.bytes.length, { protocol: 'http', method: request.method, target: request.path }, connectionKey(this.socket));
         this.socket.write(request.bytes);
       }
     } catch (error) {
@@ -184,7 +184,7 @@ export class HttpClientConnection {
 
   private deliver(response: HttpResponse): void {
     if (response.status >= 100 && response.status < 200 && response.status !== 101) return; // interim
-    tracePdu(this.options.node, 'http', 'up', `HTTP/1.1 ${response.status} ${response.reason}`, response.body.length, { status: response.status }, this.socket === null ? undefined : connectionKey(this.socket));
+    tracePdu(this.options.node, 'http', 'up', `HTTP/1.1 ${response.status} ${response.reason}`, response.body.length, { protocol: 'http', status: response.status }, this.socket === null ? undefined : connectionKey(this.socket));
     const exchange = this.pending.shift();
     if (exchange === undefined) {
       this.fail(new HttpProtocolError(`unsolicited response ${response.status}`));

@@ -211,7 +211,7 @@ class ServerConnection {
       path: queryAt < 0 ? message.target : message.target.slice(0, queryAt),
       query: queryAt < 0 ? '' : message.target.slice(queryAt + 1),
     };
-    tracePdu(this.server.node, 'http', 'up', `${message.method} ${message.target} ${message.version}`, message.body.length, { method: message.method, target: message.target, version: message.version }, this.key);
+    tracePdu(this.server.node, 'http', 'up', `${message.method} ${message.target} ${message.version}`, message.body.length, { protocol: 'http', method: message.method, target: message.target, version: message.version }, this.key);
     const response = new HttpServerResponse(this, message);
     this.responses.push(response);
     if (!message.keepAlive) this.closing = true;
@@ -260,7 +260,7 @@ class ServerConnection {
   }
 
   traceResponse(response: HttpServerResponse, line: string, headLength: number): void {
-    tracePdu(this.server.node, 'http', 'down', line, headLength, { status: response.statusCode, method: response.request.method }, this.key);
+    tracePdu(this.server.node, 'http', 'down', line, headLength, { protocol: 'http', status: response.statusCode, method: response.request.method }, this.key);
   }
 
   /** Write whatever the head-of-line responses have ready; close when the exchange is over. */

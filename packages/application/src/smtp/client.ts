@@ -45,11 +45,11 @@ export async function sendMail(transport: StreamTransport, options: SendMailOpti
   const node = options.node;
   const replies = new ReplyReader(socket, (reply) => {
     for (const [i, line] of reply.lines.entries()) transcript.push(`S: ${reply.code}${i === reply.lines.length - 1 ? ' ' : '-'}${line}`);
-    tracePdu(node, 'smtp', 'up', `${reply.code} ${reply.lines[0] ?? ''}`, 0, { code: reply.code }, connectionKey(socket));
+    tracePdu(node, 'smtp', 'up', `${reply.code} ${reply.lines[0] ?? ''}`, 0, { protocol: 'app-line', application: 'smtp', code: reply.code }, connectionKey(socket));
   });
   const send = (line: string): void => {
     transcript.push(`C: ${line}`);
-    tracePdu(node, 'smtp', 'down', firstLine(line), line.length + 2, {}, connectionKey(socket));
+    tracePdu(node, 'smtp', 'down', firstLine(line), line.length + 2, undefined, connectionKey(socket));
     socket.write(latin1(`${line}\r\n`));
   };
   const expect = async (command: string, ok: (code: number) => boolean): Promise<Reply> => {
@@ -84,7 +84,7 @@ export async function sendMail(transport: StreamTransport, options: SendMailOpti
     await expect('DATA', (c) => c === 354);
     const body = dotStuff(toBytes(options.data));
     transcript.push(`C: <${body.length} bytes of message data, ending with ".">`);
-    tracePdu(node, 'smtp', 'down', `<message data, ${body.length} bytes>`, body.length, {}, connectionKey(socket));
+    tracePdu(node, 'smtp', 'down', `<message data, ${body.length} bytes>`, body.length, undefined, connectionKey(socket));
     socket.write(body);
     const queued = await expect('<end of data>', (c) => c === 250);
     send('QUIT');

@@ -124,7 +124,7 @@ class SmtpSession {
         this.reply(500, '5.5.2 Line too long');
         continue;
       }
-      tracePdu(this.server.node, 'smtp', 'up', firstLine(event.line), event.bytes.length + 2, {}, this.key);
+      tracePdu(this.server.node, 'smtp', 'up', firstLine(event.line), event.bytes.length + 2, undefined, this.key);
       this.onCommand(event.line);
     }
   }

@@ -46,7 +46,7 @@ export function sendReply(
   text: string | readonly string[],
 ): boolean {
   const wire = formatReply(code, text);
-  tracePdu(node, protocol, 'down', firstLine(wire), wire.length, { code }, connection);
+  tracePdu(node, protocol, 'down', firstLine(wire), wire.length, { protocol: 'app-line', application: protocol, code }, connection);
   try {
     socket.write(latin1(wire));
     return true;

@@ -3,7 +3,8 @@
 // segments that carry it), malformed input becomes a counted `drop`, and client state
 // machines (DHCP) emit `state` events. All helpers are no-ops without a NodeContext.
 
-import type { DropReason, NodeContext, SummaryFields, StreamSocket, Direction } from '@netlayers/core';
+import type { DropReason, NodeContext, PduHeader, StreamSocket, Direction } from '@netlayers/core';
+import './trace-headers.ts';
 
 /** The application protocols' trace names. */
 export type AppProtocol = 'http' | 'dns' | 'dhcp' | 'echo' | 'smtp' | 'ftp' | 'ftp-data';
@@ -18,10 +19,12 @@ export function tracePdu(
   direction: Direction,
   text: string,
   length: number,
-  fields: SummaryFields = {},
+  header?: PduHeader,
   connection?: string,
 ): void {
   if (node === undefined || !node.tracer.active) return;
+  const payload: PduHeader =
+    header ?? (protocol === 'http' || protocol === 'dns' || protocol === 'dhcp' ? { protocol: 'generic', name: protocol, values: [] } : { protocol: 'app-line', application: protocol });
   node.tracer.emit({
     kind: 'pdu',
     role: 'application',
@@ -30,7 +33,7 @@ export function tracePdu(
     length,
     headerLength: length,
     text,
-    fields,
+    header: payload,
     ...(connection !== undefined ? { connection } : {}),
   });
 }

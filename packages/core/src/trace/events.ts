@@ -3,6 +3,7 @@
 // tests consume them; layers never print.
 
 import type { DropReason } from './drop-reasons.ts';
+import type { MetricValues, PduHeader } from './headers.ts';
 import type { Nanoseconds } from '../time/scheduler.ts';
 
 /**
@@ -13,9 +14,6 @@ export type Role = 'application' | 'transport' | 'network' | 'link' | 'physical'
 
 /** Down: towards the medium (sending). Up: towards the application (receiving). Forward: a router or switch relaying. */
 export type Direction = 'down' | 'up' | 'forward';
-
-/** A parsed header, flattened: what renderers label arrows and lines with. */
-export type SummaryFields = Readonly<Record<string, string | number | boolean>>;
 
 interface TraceEventBase {
   /** Virtual time in nanoseconds. */
@@ -39,8 +37,8 @@ export interface PduEvent extends TraceEventBase {
   readonly headerLength: number;
   /** One line, tcpdump style: "10.0.0.1.49152 > 10.0.0.2.80: Flags [S], seq 0, win 65535". */
   readonly text: string;
-  /** Parsed header fields (for TCP: flags, seq, ack, win, len, sport, dport...). */
-  readonly fields: SummaryFields;
+  /** The parsed header, typed per protocol: switch on `header.protocol` (see headers.ts). */
+  readonly header: PduHeader;
   /** Connection key for transport PDUs: "10.0.0.1:49152-10.0.0.2:80" from the sender's view. */
   readonly connection?: string;
   /** Whether this PDU was a retransmission (transport). */
@@ -54,6 +52,12 @@ export interface FrameEvent extends TraceEventBase {
   readonly action: 'tx' | 'rx' | 'lost';
   /** The frame bytes (link-layer header through FCS). Do not mutate. */
   readonly bytes: Uint8Array;
+  /**
+   * The link type of the bytes, the key of the dissector table 'link' that decodes them:
+   * 'ethernet' (Ethernet II with FCS, the default when absent) or 'ppp' (RFC 1662 frame
+   * after unstuffing: address, control, protocol, information, FCS-16).
+   */
+  readonly linkType?: string;
   /** Why it was lost, when action is 'lost'. */
   readonly detail?: string;
 }
@@ -93,7 +97,7 @@ export interface TimerEvent extends TraceEventBase {
 export interface MetricEvent extends TraceEventBase {
   readonly kind: 'metric';
   readonly entity?: string;
-  readonly values: SummaryFields;
+  readonly values: MetricValues;
 }
 
 /** A sentence worth showing a learner: "ARP cache: 10.0.0.2 is-at 02:..", "route via 10.0.1.1". */

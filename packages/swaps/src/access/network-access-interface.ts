@@ -105,7 +105,7 @@ export class NetworkAccessInterface implements LinkInterface, WireEndpoint {
     const frame = buildPppFrame(protocol, packet.bytes);
     if (this.node.tracer.active) {
       this.tracePdu('down', protocol, frame);
-      this.node.tracer.emit({ kind: 'frame', role: ROLE, protocol: PROTOCOL, iface: this.name, action: 'tx', bytes: frame });
+      this.node.tracer.emit({ kind: 'frame', role: ROLE, protocol: PROTOCOL, iface: this.name, action: 'tx', bytes: frame, linkType: 'ppp' });
     }
     const octets = stuffPppFrame(frame, this.accm);
     if (this.wire.transmit(this.side, octets)) {
@@ -145,7 +145,7 @@ export class NetworkAccessInterface implements LinkInterface, WireEndpoint {
     }
     const etherType = etherTypeFor(parsed.protocol);
     const handler = etherType === undefined ? undefined : this.handlers.get(etherType);
-    if (this.node.tracer.active) this.node.tracer.emit({ kind: 'frame', role: ROLE, protocol: PROTOCOL, iface: this.name, action: 'rx', bytes: parsed.frame.slice() });
+    if (this.node.tracer.active) this.node.tracer.emit({ kind: 'frame', role: ROLE, protocol: PROTOCOL, iface: this.name, action: 'rx', bytes: parsed.frame.slice(), linkType: 'ppp' });
     if (etherType === undefined || handler === undefined) {
       this.drop(DropReason.UnknownProtocol, `no handler for PPP protocol ${pppProtocolName(parsed.protocol)}`, parsed.frame.length);
       return;
@@ -167,7 +167,7 @@ export class NetworkAccessInterface implements LinkInterface, WireEndpoint {
       length: frame.length,
       headerLength: PPP_HEADER_LENGTH,
       text: `PPP ${pppProtocolName(protocol)}, length ${information}`,
-      fields: { address: 0xff, control: 0x03, protocol: `0x${protocol.toString(16).padStart(4, '0')}`, protocolName: pppProtocolName(protocol), length: information },
+      header: { protocol: 'ppp', address: 0xff, control: 0x03, pppProtocol: protocol, protocolName: pppProtocolName(protocol), informationLength: information },
     });
   }
 

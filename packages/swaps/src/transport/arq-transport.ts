@@ -25,7 +25,8 @@ import {
   type StreamTransport,
 } from '@netlayers/core';
 import { ArqSocket, type ArqConfig, type ArqHost } from './arq-socket.ts';
-import { ARQ_HEADER_LENGTH, ArqFlag, arqSummary, emitArqSegment, flagText, parseArqSegment, type ArqSegment } from './wire.ts';
+import { ARQ_HEADER_LENGTH, ArqFlag, arqHeaderInfo, arqSummary, emitArqSegment, parseArqSegment, type ArqSegment } from './wire.ts';
+import type { ArqHeaderInfo } from '../trace-headers.ts';
 
 const EPHEMERAL_LOW = 49152;
 const EPHEMERAL_HIGH = 65535;
@@ -134,7 +135,7 @@ export class ArqTransport implements StreamTransport, ArqHost {
         length: bytes.length,
         headerLength: ARQ_HEADER_LENGTH,
         text: arqSummary(segment, source, destination),
-        fields: fieldsOf(segment),
+        header: fieldsOf(segment, this.name),
         connection,
         retransmission,
       });
@@ -161,7 +162,7 @@ export class ArqTransport implements StreamTransport, ArqHost {
         length: packet.length,
         headerLength: ARQ_HEADER_LENGTH,
         text: arqSummary(segment, info.source, info.destination),
-        fields: fieldsOf(segment),
+        header: fieldsOf(segment, this.name),
         connection: key,
       });
     }
@@ -210,13 +211,6 @@ export class ArqTransport implements StreamTransport, ArqHost {
   }
 }
 
-function fieldsOf(segment: ArqSegment): Record<string, string | number> {
-  return {
-    sport: segment.sourcePort,
-    dport: segment.destinationPort,
-    seq: segment.seq,
-    ack: segment.ack,
-    flags: flagText(segment.flags),
-    len: segment.payload.length,
-  };
+function fieldsOf(segment: ArqSegment, variant: string): ArqHeaderInfo {
+  return arqHeaderInfo(segment, variant);
 }

@@ -21,6 +21,7 @@ import {
   type Ipv4Address,
   type WireError,
 } from '@netlayers/core';
+import type { ArqFlagName, ArqHeaderInfo } from '../trace-headers.ts';
 
 export const ARQ_HEADER_LENGTH = 16;
 export const ARQ_VERSION = 1;
@@ -51,7 +52,7 @@ export function isSequenced(segment: Pick<ArqSegment, 'flags' | 'payload'>): boo
 }
 
 /** Validate a segment from `source` to `destination` under IP protocol `protocol`; never throws. */
-export function parseArqSegment(bytes: Uint8Array, source: Ipv4Address, destination: Ipv4Address, protocol: number): ArqSegment | WireError {
+export function parseArqSegment(bytes: Uint8Array, source: Ipv4Address, destination: Ipv4Address, protocol: number, options: { readonly verifyChecksum?: boolean } = {}): ArqSegment | WireError {
   if (bytes.length < ARQ_HEADER_LENGTH) {
     return wireError(DropReason.Truncated, `segment of ${bytes.length} bytes is shorter than the 16-byte header`);
   }
@@ -59,7 +60,7 @@ export function parseArqSegment(bytes: Uint8Array, source: Ipv4Address, destinat
   const flags = bytes[12]!;
   if ((flags & ~0x0f) !== 0) return wireError(DropReason.Malformed, `unknown flag bits 0x${flags.toString(16)}`);
   const sum = onesComplementSum(bytes, 0, bytes.length, pseudoHeaderSum(source.value, destination.value, protocol, bytes.length));
-  if (finishChecksum(sum) !== 0) return wireError(DropReason.BadChecksum, 'checksum does not match the pseudo-header and segment');
+  if (options.verifyChecksum !== false && finishChecksum(sum) !== 0) return wireError(DropReason.BadChecksum, 'checksum does not match the pseudo-header and segment');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     sourcePort: view.getUint16(0),
@@ -97,6 +98,30 @@ export function flagText(flags: number): string {
   if (flags & ArqFlag.RST) text += 'R';
   if (flags & ArqFlag.ACK) text += '.';
   return text;
+}
+
+/** The flag names of a segment, SYN, ACK, FIN, RST order. */
+export function arqFlagNames(flags: number): ArqFlagName[] {
+  const names: ArqFlagName[] = [];
+  if (flags & ArqFlag.SYN) names.push('SYN');
+  if (flags & ArqFlag.FIN) names.push('FIN');
+  if (flags & ArqFlag.RST) names.push('RST');
+  if (flags & ArqFlag.ACK) names.push('ACK');
+  return names;
+}
+
+/** The typed trace payload of a segment of `variant` ('stop-and-wait', 'go-back-n'). */
+export function arqHeaderInfo(segment: ArqSegment, variant: string): ArqHeaderInfo {
+  return {
+    protocol: 'arq',
+    variant,
+    sourcePort: segment.sourcePort,
+    destinationPort: segment.destinationPort,
+    seq: segment.seq,
+    ack: segment.ack,
+    flags: arqFlagNames(segment.flags),
+    payloadLength: segment.payload.length,
+  };
 }
 
 /** "10.0.0.1.49152 > 10.0.0.2.80: Flags [.], seq 1, ack 0, length 1464". */

@@ -145,9 +145,10 @@ for (const [name, make] of kinds) {
         expect(e.role).toBe('transport');
         expect(e.protocol).toBe(name);
         expect(e.headerLength).toBe(16);
-        expect(Object.keys(e.fields).sort()).toEqual(['ack', 'dport', 'flags', 'len', 'seq', 'sport']);
+        expect(e.header).toMatchObject({ protocol: 'arq', variant: name });
+        expect(Object.keys(e.header).sort()).toEqual(['ack', 'destinationPort', 'flags', 'payloadLength', 'protocol', 'seq', 'sourcePort', 'variant']);
       }
-      const syn = pdus.find((e) => e.direction === 'down' && e.fields['flags'] === 'S')!;
+      const syn = pdus.find((e) => e.direction === 'down' && e.header.protocol === 'arq' && e.header.flags.join() === 'SYN')!;
       expect(syn.text).toMatch(/^10\.0\.0\.1\.\d+ > 10\.0\.0\.2\.80: Flags \[S\], seq 0, ack 0, length 0$/);
       expect(pdus.some((e) => e.retransmission === true)).toBe(true);
     });

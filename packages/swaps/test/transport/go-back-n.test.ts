@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { NS_PER_MS, type PduEvent } from '@netlayers/core';
 import { GoBackNTransport, StopAndWaitTransport, parseArqSegment } from '../../src/transport/index.ts';
 import { exchange, world } from './support/world.ts';
+import type { ArqHeaderInfo } from '../../src/index.ts';
+
+/** The ARQ header of a pdu event (undefined for the fake network's own datagrams). */
+const arq = (e: PduEvent): ArqHeaderInfo | undefined => (e.header.protocol === 'arq' ? e.header : undefined);
 
 describe('GoBackNTransport', () => {
   it('fills a window of N segments per round trip: about N times stop-and-wait on a clean link', () => {
@@ -34,12 +38,12 @@ describe('GoBackNTransport', () => {
     const acks: number[] = [];
     w.sim.trace.on('pdu', (e) => {
       if (e.role !== 'transport') return; // the fake IP network traces its own datagrams
-      if (e.node === 'a' && e.direction === 'down' && (e.fields['len'] as number) > 0) sent.push(e);
-      if (e.node === 'b' && e.direction === 'down' && e.fields['flags'] === '.') acks.push(e.fields['ack'] as number);
+      if (e.node === 'a' && e.direction === 'down' && (arq(e)?.payloadLength ?? 0) > 0) sent.push(e);
+      if (e.node === 'b' && e.direction === 'down' && arq(e)?.flags.join() === 'ACK') acks.push(arq(e)!.ack);
     });
     const result = exchange(w, new Uint8Array(1000), new Uint8Array(0));
     expect(result.atServer.length).toBe(1000);
-    const retransmitted = sent.filter((e) => e.retransmission === true).map((e) => e.fields['seq']);
+    const retransmitted = sent.filter((e) => e.retransmission === true).map((e) => arq(e)?.seq);
     expect(retransmitted).toEqual([2, 3, 4, 5, 6]);
     // Segments 3..6 arrived after the gap: each drew a duplicate cumulative ACK for 2.
     expect(acks.slice(0, 6)).toEqual([1, 2, 2, 2, 2, 2]);

@@ -2,22 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { NS_PER_MS, NS_PER_S, type PduEvent } from '@netlayers/core';
 import { StopAndWaitTransport } from '../../src/transport/index.ts';
 import { exchange, world } from './support/world.ts';
+import type { ArqHeaderInfo } from '../../src/index.ts';
+
+/** The ARQ header of a pdu event (undefined for the fake network's own datagrams). */
+const arq = (e: PduEvent): ArqHeaderInfo | undefined => (e.header.protocol === 'arq' ? e.header : undefined);
 
 describe('StopAndWaitTransport', () => {
   it('keeps one segment in flight with alternating 1-bit sequence numbers', () => {
     const w = world((node, ip) => new StopAndWaitTransport(node, ip, { segmentSize: 500 }), { delay: NS_PER_MS });
     const sent: PduEvent[] = [];
     w.sim.trace.on('pdu', (e) => {
-      if (e.node === 'a' && e.direction === 'down' && (e.fields['len'] as number) > 0) sent.push(e);
+      if (e.node === 'a' && e.direction === 'down' && (arq(e)?.payloadLength ?? 0) > 0) sent.push(e);
     });
     let acksSeen = 0;
     const acksBefore: number[] = [];
     w.sim.trace.on('pdu', (e) => {
-      if (e.node === 'a' && e.direction === 'up' && e.fields['flags'] === '.') acksSeen++;
-      if (e.node === 'a' && e.direction === 'down' && (e.fields['len'] as number) > 0) acksBefore.push(acksSeen);
+      if (e.node === 'a' && e.direction === 'up' && arq(e)?.flags.join() === 'ACK') acksSeen++;
+      if (e.node === 'a' && e.direction === 'down' && (arq(e)?.payloadLength ?? 0) > 0) acksBefore.push(acksSeen);
     });
     exchange(w, new Uint8Array(5000), new Uint8Array(0));
-    expect(sent.map((e) => e.fields['seq'])).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+    expect(sent.map((e) => arq(e)?.seq)).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
     // Each new segment waits for the ACK of the previous one.
     expect(acksBefore).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });

@@ -18,6 +18,7 @@ import {
   type IpProtocolHandler,
   type IpReceiveInfo,
   type IpSendOptions,
+  type Ipv4HeaderInfo,
   type IpSendResult,
   type IpService,
   type NodeContext,
@@ -172,7 +173,7 @@ export class FakeIpService implements IpService {
       this.node.tracer.emit({
         kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'down', length: payload.length + 20, headerLength: 20,
         text: `${options.source ?? this.address} > ${destination}: proto ${options.protocol}, length ${payload.length}`,
-        fields: { src: (options.source ?? this.address).toString(), dst: destination.toString(), proto: options.protocol },
+        header: fakeIpv4Info((options.source ?? this.address).toString(), destination.toString(), options.protocol, payload.length + 20, options.ttl ?? 64),
       });
     }
     this.network.carry(this, payload.toBytes(), options);
@@ -239,7 +240,7 @@ export class FakeIpService implements IpService {
       this.node.tracer.emit({
         kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'up', length: datagram.length, headerLength: 20,
         text: `${header.source} > ${header.destination}: proto ${header.protocol}, length ${datagram.length - 20}`,
-        fields: { src: header.source.toString(), dst: header.destination.toString(), proto: header.protocol },
+        header: fakeIpv4Info(header.source.toString(), header.destination.toString(), header.protocol, datagram.length, datagram[8]!),
       });
     }
     entry.handler(Packet.wrap(datagram.slice(20)), info);
@@ -249,4 +250,9 @@ export class FakeIpService implements IpService {
   deliverError(report: IcmpErrorReport): void {
     this.handlers.get(report.originalProtocol)?.onError?.(report);
   }
+}
+
+/** The typed trace payload of the fake's datagram: a plain IPv4 header, never fragmented. */
+function fakeIpv4Info(source: string, destination: string, ipProtocol: number, totalLength: number, ttl: number): Ipv4HeaderInfo {
+  return { protocol: 'ipv4', source, destination, ipProtocol, ttl, identification: 0, totalLength, headerLength: 20, dontFragment: false, moreFragments: false, fragmentOffset: 0 };
 }

@@ -1,20 +1,33 @@
 // The ladder (sequence) diagram model, built from recorded events and shared by the text,
-// Mermaid and SVG renderers. For one TCP connection it holds an arrow per segment (sent by
-// a 'down' pdu event, arriving with the matching 'up' at the peer, or lost when there is
-// none), each side's RFC 9293 §3.3.2 state where it changes, the TIME-WAIT 2*MSL timer,
-// drops and retransmissions. For any two nodes it does the same for their TCP, UDP, ICMP
-// and ARP PDUs.
+// Mermaid and SVG renderers. Arrows come from the frames at the NICs, decoded by the
+// registered dissectors: an arrow leaves when the sender's interface put the frame on the
+// medium and arrives when the peer's interface took it off (the times a capture at those
+// NICs records), or ends in a cross when it never arrived. For one conversation (a TCP
+// connection, a go-back-N connection, any transport whose dissector names its two ends) it
+// adds each side's states (RFC 9293 §3.3.2 names for TCP) and timers; for any two nodes it
+// draws every frame either one sent, tagged with its layer in the chosen model. Rows are in
+// time order; nothing here knows a protocol by name.
 
-import { formatDuration, type PduEvent, type TraceEvent } from '@netlayers/core';
+import {
+  formatDuration,
+  layerLabel,
+  resolveModel,
+  type DissectedLayer,
+  type LayerModel,
+  type ModelId,
+  type PduEvent,
+  type Role,
+  type TraceEvent,
+} from '@netlayers/core';
 import { canonicalConnectionKey, parseConnectionKey, requireConnectionKey } from '../connection.ts';
-import { dissectFrame } from '../dissect.ts';
-import { seqDiff, tcpSummaryOf, type TcpSegmentSummary } from '../tcp-fields.ts';
+import type { DissectorOptions } from '../dissectors.ts';
+import { conversationKey, conversationOf, mainLayer, seenFrames, type SeenFrame } from '../frames.ts';
 
 export type SideIndex = 0 | 1;
 
 export interface LadderParticipant {
   readonly node: string;
-  /** "10.0.1.10:49152" for a connection; empty for two-node ladders. */
+  /** "10.0.1.10:49152" for a conversation; empty for two-node ladders. */
   readonly endpoint: string;
   /** State before the first change shown (CLOSED, LISTEN), when known. */
   readonly initialState?: string;
@@ -23,20 +36,22 @@ export interface LadderParticipant {
 export interface LadderArrow {
   readonly kind: 'arrow';
   readonly from: SideIndex;
-  /** Send time (ns) and the index of the sending event in the input. */
+  /** Send time (ns): when the sender's NIC put the frame on the medium; the frame event's index. */
   readonly time: number;
   readonly index: number;
-  /** Arrival time and event index, absent when the segment was lost. */
+  /** Arrival time at the peer's NIC and that event's index, absent when the frame never arrived. */
   readonly arrival?: number;
   readonly arrivalIndex?: number;
   readonly label: string;
   readonly lost: boolean;
-  /** Why it was lost, when a drop or lost-frame event says. */
+  /** Why it was lost, when a lost-frame event says. */
   readonly lossReason?: string;
   readonly retransmission: boolean;
+  /** The protocol of the layer the arrow is about ('tcp', 'arp', 'go-back-n'). */
   readonly protocol: string;
-  /** The segment, for TCP arrows. */
-  readonly segment?: TcpSegmentSummary;
+  /** Its role, and the layer of the chosen model it belongs to ("4 Transport"). */
+  readonly role: Role;
+  readonly layer: string;
 }
 
 export interface LadderState {
@@ -60,164 +75,159 @@ export type LadderRow = LadderArrow | LadderState | LadderNote;
 
 export interface Ladder {
   readonly title: string;
+  /** The model the layers are named in, and what the drawn PDUs are at that layer. */
+  readonly model: LayerModel;
+  /** "4 Transport layer, TCP/IP five-layer model" for a conversation; empty for two-node ladders (each arrow has its layer). */
+  readonly layer: string;
   readonly participants: readonly [LadderParticipant, LadderParticipant];
-  /** In order of their first instant (send time for arrows). */
+  /** In time order (ties in event order). */
   readonly rows: readonly LadderRow[];
 }
 
-export interface LadderOptions {
-  /** The TCP connection to draw ("10.0.1.10:49152-10.0.2.10:80", either direction). Default: the first one seen. */
+export interface LadderOptions extends DissectorOptions {
+  /** The conversation to draw ("10.0.1.10:49152-10.0.2.10:80", either direction). Default: the first one seen. */
   readonly connection?: string;
-  /** Draw these two nodes' PDUs instead of one connection. */
+  /** Draw these two nodes' frames instead of one conversation. */
   readonly nodes?: readonly [string, string];
-  /** Protocols drawn between two nodes (default tcp, udp, icmp, arp). */
+  /** With nodes: only these protocols (the protocol of each frame's innermost layer below the application). */
   readonly protocols?: readonly string[];
-  /** Sequence and acknowledgment numbers relative to each side's ISN (default false: absolute). */
+  /** Sequence and acknowledgment numbers relative to each side's initial number (default false: absolute). */
   readonly relative?: boolean;
-  /** Add window and options (mss, wscale, sackOK) to TCP labels. */
+  /** Add what the dissector gives as detail (window and options for TCP) to labels. */
   readonly details?: boolean;
+  /** The model that names the layers (default 'tcpip-5'). */
+  readonly model?: ModelId | LayerModel;
   readonly title?: string;
 }
 
-const TWO_NODE_PROTOCOLS = ['tcp', 'udp', 'icmp', 'arp'];
-
-/** The arrow label for a TCP segment: "SYN,ACK seq=0 ack=1 len=0". */
-export function tcpLabel(t: TcpSegmentSummary, options: { relative?: { own: number; peer: number | undefined }; details?: boolean } = {}): string {
-  const order = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'];
-  const flags = [...t.flags].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(',') || 'none';
-  const seq = options.relative ? seqDiff(t.seq, options.relative.own) : t.seq;
-  const parts = [flags, `seq=${seq}`];
-  if (t.flags.includes('ACK')) {
-    const peer = options.relative?.peer;
-    parts.push(`ack=${options.relative && peer !== undefined ? seqDiff(t.ack, peer) : t.ack}`);
-  }
-  parts.push(`len=${t.length}`);
-  if (options.details) {
-    parts.push(`win=${t.window}`);
-    if (t.mss !== undefined) parts.push(`mss=${t.mss}`);
-    if (t.wscale !== undefined) parts.push(`wscale=${t.wscale}`);
-    if (t.sackOK) parts.push('sackOK');
-  }
-  return parts.join(' ');
+function layerName(model: LayerModel, role: Role): string {
+  const layer = model.layers.find((l) => l.roles.includes(role));
+  return layer ? layerLabel(layer) : role;
 }
 
-function sameSegment(a: PduEvent, b: PduEvent): boolean {
-  if (a.protocol !== b.protocol) return false;
-  if (a.protocol === 'tcp') {
-    const x = tcpSummaryOf(a);
-    const y = tcpSummaryOf(b);
-    if (x === undefined || y === undefined) return false;
-    return x.seq === y.seq && x.ack === y.ack && x.length === y.length && x.flags.join() === y.flags.join() && x.sourcePort === y.sourcePort;
-  }
-  if (a.text === b.text) return true;
-  const keys = Object.keys(a.fields).filter((k) => k !== 'ttl' && k !== 'checksum');
-  return keys.length > 0 && keys.every((k) => a.fields[k] === b.fields[k]);
-}
-
-/**
- * Pair each arrival ('up' at the peer) with the latest unmatched send of the same PDU before
- * it, so a retransmission that arrives is not mistaken for the lost copy it replaced.
- * Arrows left without an arrival stay lost.
- */
-function matchArrivals(
-  events: readonly TraceEvent[],
-  arrows: readonly { arrow: LadderArrow; down: PduEvent }[],
-  sideOf: (node: string) => SideIndex | undefined,
-  relevant: (e: PduEvent) => boolean,
-): void {
-  events.forEach((e, index) => {
-    if (e.kind !== 'pdu' || e.direction !== 'up' || !relevant(e)) return;
-    const side = sideOf(e.node);
-    if (side === undefined) return;
-    for (let i = arrows.length - 1; i >= 0; i--) {
-      const { arrow, down } = arrows[i]!;
-      if (arrow.index > index || !arrow.lost || arrow.from === side || !sameSegment(e, down)) continue;
-      Object.assign(arrow as { arrival?: number; arrivalIndex?: number; lost: boolean }, { arrival: e.time, arrivalIndex: index, lost: false });
-      return;
+/** Pair sends with the first later arrival of the same message at the other side. */
+function matchArrivals(frames: readonly SeenFrame[], arrows: { arrow: LadderArrow; sent: SeenFrame }[], peerNode: (side: SideIndex) => string): void {
+  const used = new Set<number>();
+  for (const { arrow, sent } of arrows) {
+    const to = peerNode(arrow.from);
+    const rx = frames.find((f) => f.event.action === 'rx' && f.index > sent.index && !used.has(f.index) && f.event.node === to && f.identity === sent.identity);
+    if (rx !== undefined) {
+      used.add(rx.index);
+      Object.assign(arrow as { arrival?: number; arrivalIndex?: number; lost: boolean }, { arrival: rx.event.time, arrivalIndex: rx.index, lost: false });
+    } else {
+      const lost = frames.find((f) => f.event.action === 'lost' && f.index > sent.index && f.identity === sent.identity);
+      if (lost !== undefined) (arrow as { lossReason?: string }).lossReason = lost.event.detail ?? 'lost on the medium';
     }
-  });
-}
-
-/**
- * Order rows as a reader follows the exchange: arrows by send time, and a state change or
- * note that a segment's arrival caused right after that segment's arrow (not after arrows
- * the other side sent meanwhile). Rows caused by a timer or a call keep their own place.
- */
-function sortRows(rows: LadderRow[], arrows: readonly LadderArrow[]): void {
-  const key = new Map<LadderRow, number>();
-  for (const row of rows) {
-    if (row.kind === 'arrow') continue;
-    let cause: LadderArrow | undefined;
-    for (const a of arrows) {
-      if (a.from === row.side || a.arrivalIndex === undefined || a.arrivalIndex >= row.index || a.arrival !== row.time) continue;
-      if (cause === undefined || a.arrivalIndex > cause.arrivalIndex!) cause = a;
-    }
-    if (cause !== undefined) key.set(row, cause.index + 0.5);
   }
-  rows.sort((a, b) => (key.get(a) ?? a.index) - (key.get(b) ?? b.index) || a.index - b.index);
 }
 
-function firstConnection(events: readonly TraceEvent[]): string | undefined {
-  for (const e of events) if (e.kind === 'pdu' && e.protocol === 'tcp' && e.direction === 'down' && e.connection !== undefined) return e.connection;
-  return undefined;
+/** Whether the pdu event a layer sent for this frame said it was a retransmission. */
+function retransmitted(events: readonly TraceEvent[], sent: SeenFrame, layer: DissectedLayer, used: Set<number>): boolean {
+  if (layer.header === undefined) return false;
+  const want = JSON.stringify(layer.header);
+  for (let i = sent.index - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind !== 'pdu' || e.node !== sent.event.node || e.direction !== 'down' || used.has(i) || e.header.protocol !== layer.header.protocol) continue;
+    if (JSON.stringify(e.header) !== want) continue;
+    used.add(i);
+    return (e as PduEvent).retransmission === true;
+  }
+  return false;
+}
+
+/** Rows in time order; at one instant, in the order things happened. */
+function sortRows(rows: LadderRow[]): void {
+  rows.sort((a, b) => a.time - b.time || a.index - b.index);
+}
+
+/** The first conversation a sender started: a connection-oriented one (with sequence numbers) first. */
+function firstConversation(frames: readonly SeenFrame[]): string | undefined {
+  let any: string | undefined;
+  for (const f of frames) {
+    if (f.event.action !== 'tx' || f.relayed) continue;
+    const c = conversationOf(f.d);
+    if (c === undefined) continue;
+    if (c.sequence !== undefined) return conversationKey(c);
+    any ??= conversationKey(c);
+  }
+  return any;
 }
 
 /** Build a ladder from recorded events. Throws InvalidArgumentError for a malformed connection key. */
 export function buildLadder(events: readonly TraceEvent[], options: LadderOptions = {}): Ladder {
-  if (options.nodes !== undefined && options.connection === undefined) return buildTwoNodeLadder(events, options.nodes, options);
-  const key = options.connection ?? firstConnection(events);
+  const model = resolveModel(options.model);
+  const frames = seenFrames(events, options.dissectors);
+  if (options.nodes !== undefined && options.connection === undefined) return buildTwoNodeLadder(events, frames, options.nodes, options, model);
+  const key = options.connection ?? firstConversation(frames);
   if (key === undefined) {
-    return { title: options.title ?? 'no TCP connection in the trace', participants: [{ node: '?', endpoint: '' }, { node: '?', endpoint: '' }], rows: [] };
+    return { title: options.title ?? 'no conversation in the trace', model, layer: '', participants: [{ node: '?', endpoint: '' }, { node: '?', endpoint: '' }], rows: [] };
   }
   const parsed = requireConnectionKey(key);
   const canonical = canonicalConnectionKey(key);
   const ofConnection = (c: string | undefined): boolean => c !== undefined && parseConnectionKey(c) !== undefined && canonicalConnectionKey(c) === canonical;
+  const mine = frames.filter((f) => {
+    const c = conversationOf(f.d);
+    return c !== undefined && ofConnection(conversationKey(c));
+  });
 
-  // Left is whoever sent the connection's first segment (the active opener).
+  // Left is whoever sent the conversation's first frame; right the other end.
   let left: { node: string; endpoint: string } | undefined;
   let right: { node: string; endpoint: string } | undefined;
-  for (const e of events) {
-    if (e.kind !== 'pdu' || e.protocol !== 'tcp' || !ofConnection(e.connection)) continue;
-    const t = tcpSummaryOf(e);
-    if (t === undefined) continue;
-    const sender = `${t.source}:${t.sourcePort}`;
-    if (e.direction === 'down') {
-      if (left === undefined) left = { node: e.node, endpoint: sender };
-      else if (right === undefined && sender !== left.endpoint) right = { node: e.node, endpoint: sender };
-    } else if (e.direction === 'up' && right === undefined && left !== undefined && sender === left.endpoint) {
-      right = { node: e.node, endpoint: `${t.destination}:${t.destinationPort}` };
+  let role: Role = 'transport';
+  let protocol = '';
+  for (const f of mine) {
+    const c = conversationOf(f.d)!;
+    if (f.event.action === 'tx' && !f.relayed) {
+      if (left === undefined) {
+        left = { node: f.event.node, endpoint: c.endpoints!.source };
+        role = c.role;
+        protocol = c.title;
+      } else if (right === undefined && c.endpoints!.source !== left.endpoint) right = { node: f.event.node, endpoint: c.endpoints!.source };
     }
   }
-  left ??= { node: '?', endpoint: `${parsed.local.address}:${parsed.local.port}` };
-  right ??= { node: '?', endpoint: left.endpoint === `${parsed.local.address}:${parsed.local.port}` ? `${parsed.remote.address}:${parsed.remote.port}` : `${parsed.local.address}:${parsed.local.port}` };
-  const sideOfNode = (node: string): SideIndex | undefined => (node === left!.node ? 0 : node === right!.node ? 1 : undefined);
+  if (left !== undefined && right === undefined) {
+    // Nobody answered: the node that took the frames in without sending them on.
+    const delivered = mine.find((f) => f.event.action === 'rx' && f.event.node !== left!.node && !mine.some((g) => g.relayed && g.event.node === f.event.node));
+    if (delivered !== undefined) right = { node: delivered.event.node, endpoint: conversationOf(delivered.d)!.endpoints!.destination };
+  }
+  const localEnd = `${parsed.local.address}:${parsed.local.port}`;
+  const remoteEnd = `${parsed.remote.address}:${parsed.remote.port}`;
+  left ??= { node: '?', endpoint: localEnd };
+  right ??= { node: '?', endpoint: left.endpoint === localEnd ? remoteEnd : localEnd };
+  const nodes = [left.node, right.node] as const;
+  const sideOfNode = (node: string): SideIndex | undefined => (node === nodes[0] ? 0 : node === nodes[1] ? 1 : undefined);
 
-  const isn: [number | undefined, number | undefined] = [undefined, undefined];
   const rows: LadderRow[] = [];
   const initial: [string | undefined, string | undefined] = [undefined, undefined];
-  const arrows: { arrow: LadderArrow; down: PduEvent }[] = [];
-
+  const isn: [number | undefined, number | undefined] = [undefined, undefined];
+  const arrows: { arrow: LadderArrow; sent: SeenFrame; layer: DissectedLayer }[] = [];
+  const usedPdus = new Set<number>();
+  const layer = layerName(model, role);
+  for (const f of mine) {
+    if (f.event.action !== 'tx' || f.relayed) continue;
+    const side = sideOfNode(f.event.node);
+    if (side === undefined) continue;
+    const c = conversationOf(f.d)!;
+    if (c.sequence?.initial && isn[side] === undefined) isn[side] = c.sequence.seq;
+    const arrow: LadderArrow = {
+      kind: 'arrow',
+      from: side,
+      time: f.event.time,
+      index: f.index,
+      label: '',
+      lost: true,
+      retransmission: retransmitted(events, f, c, usedPdus),
+      protocol: c.protocol,
+      role: c.role,
+      layer,
+    };
+    arrows.push({ arrow, sent: f, layer: c });
+    rows.push(arrow);
+  }
   events.forEach((e, index) => {
     const side = sideOfNode(e.node);
-    if (side === undefined) return;
-    if (e.kind === 'pdu' && e.protocol === 'tcp' && e.direction === 'down' && ofConnection(e.connection)) {
-      const t = tcpSummaryOf(e);
-      if (t === undefined) return;
-      if (t.flags.includes('SYN') && isn[side] === undefined) isn[side] = t.seq;
-      const arrow: LadderArrow = {
-        kind: 'arrow',
-        from: side,
-        time: e.time,
-        index,
-        label: '',
-        lost: true,
-        retransmission: e.retransmission === true,
-        protocol: 'tcp',
-        segment: t,
-      };
-      arrows.push({ arrow, down: e });
-      rows.push(arrow);
-    } else if (e.kind === 'state' && e.protocol === 'tcp' && (ofConnection(e.entity) || (e.to === 'LISTEN' && initial[side] === undefined))) {
+    if (side === undefined || e.role !== role) return;
+    if (e.kind === 'state' && (ofConnection(e.entity) || (e.to === 'LISTEN' && initial[side] === undefined && parseConnectionKey(e.entity) === undefined))) {
       if (e.to === 'LISTEN' || (e.from === 'LISTEN' && initial[side] === undefined)) {
         initial[side] ??= 'LISTEN';
         if (e.to === 'LISTEN') return;
@@ -232,30 +242,21 @@ export function buildLadder(events: readonly TraceEvent[], options: LadderOption
     }
   });
 
-  matchArrivals(events, arrows, (node) => sideOfNode(node), (e) => e.protocol === 'tcp' && ofConnection(e.connection));
-
-  // Name the loss of arrows that a lost frame or a drop explains.
-  for (const e of events) {
-    if (e.kind === 'frame' && e.action === 'lost') {
-      const d = dissectFrame(e.bytes);
-      if (d.tcp === undefined || d.ipv4 === undefined) continue;
-      const tcp = d.tcp;
-      const hit = arrows.find(({ arrow }) => arrow.lost && arrow.lossReason === undefined && arrow.segment !== undefined && arrow.segment.seq === tcp.seq && arrow.segment.ack === tcp.ack && arrow.segment.sourcePort === tcp.sourcePort && arrow.time <= e.time);
-      if (hit) (hit.arrow as { lossReason?: string }).lossReason = e.detail ?? 'lost on the medium';
-    }
-  }
-
-  for (const { arrow } of arrows) {
-    const t = arrow.segment!;
+  matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0]);
+  for (const { arrow, layer: l } of arrows) {
     const own = isn[arrow.from];
     const peer = isn[arrow.from === 0 ? 1 : 0];
-    const relative = options.relative && own !== undefined ? { own, peer } : undefined;
-    (arrow as { label: string }).label = tcpLabel(t, { ...(relative ? { relative } : {}), ...(options.details ? { details: true } : {}) });
+    let label = options.relative && own !== undefined && l.labelWith ? l.labelWith({ own, peer }) : (l.label ?? l.summary);
+    if (options.details && l.detail) label += ` ${l.detail}`;
+    (arrow as { label: string }).label = label;
   }
-  sortRows(rows, arrows.map((a) => a.arrow));
-  const title = options.title ?? `TCP ${left.endpoint} <-> ${right.endpoint}${options.relative ? ' (relative sequence numbers)' : ''}`;
+  sortRows(rows);
+  const where = `${layer} layer, ${model.title}`;
+  const title = options.title ?? `${protocol || 'conversation'} ${left.endpoint} <-> ${right.endpoint} (${where}${options.relative ? '; relative sequence numbers' : ''})`;
   return {
     title,
+    model,
+    layer: where,
     participants: [
       { ...left, ...(initial[0] ? { initialState: initial[0] } : {}) },
       { ...right, ...(initial[1] ? { initialState: initial[1] } : {}) },
@@ -264,35 +265,44 @@ export function buildLadder(events: readonly TraceEvent[], options: LadderOption
   };
 }
 
-function buildTwoNodeLadder(events: readonly TraceEvent[], nodes: readonly [string, string], options: LadderOptions): Ladder {
-  const protocols = new Set(options.protocols ?? TWO_NODE_PROTOCOLS);
+function buildTwoNodeLadder(events: readonly TraceEvent[], frames: readonly SeenFrame[], nodes: readonly [string, string], options: LadderOptions, model: LayerModel): Ladder {
+  const protocols = options.protocols !== undefined ? new Set(options.protocols) : undefined;
   const sideOf = (node: string): SideIndex | undefined => (node === nodes[0] ? 0 : node === nodes[1] ? 1 : undefined);
   const rows: LadderRow[] = [];
-  const arrows: { arrow: LadderArrow; down: PduEvent }[] = [];
+  const arrows: { arrow: LadderArrow; sent: SeenFrame; layer: DissectedLayer }[] = [];
+  const usedPdus = new Set<number>();
+  for (const f of frames) {
+    if (f.event.action !== 'tx' || f.relayed) continue;
+    const side = sideOf(f.event.node);
+    const main = mainLayer(f.d);
+    if (side === undefined || main === undefined || (protocols !== undefined && !protocols.has(main.protocol))) continue;
+    const layer = layerName(model, main.role);
+    const text = main.label ?? main.summary;
+    const arrow: LadderArrow = {
+      kind: 'arrow',
+      from: side,
+      time: f.event.time,
+      index: f.index,
+      label: `[${layer}] ${main.conversation && main.label ? `${main.title} ${text}` : text}${options.details && main.detail ? ` ${main.detail}` : ''}`,
+      lost: true,
+      retransmission: retransmitted(events, f, main, usedPdus),
+      protocol: main.protocol,
+      role: main.role,
+      layer,
+    };
+    arrows.push({ arrow, sent: f, layer: main });
+    rows.push(arrow);
+  }
   events.forEach((e, index) => {
     const side = sideOf(e.node);
     if (side === undefined) return;
-    if (e.kind === 'pdu' && e.direction === 'down' && protocols.has(e.protocol)) {
-      const t = tcpSummaryOf(e);
-      const arrow: LadderArrow = {
-        kind: 'arrow',
-        from: side,
-        time: e.time,
-        index,
-        label: t ? `${e.protocol.toUpperCase()} ${tcpLabel(t)}` : e.text,
-        lost: true,
-        retransmission: e.retransmission === true,
-        protocol: e.protocol,
-        ...(t ? { segment: t } : {}),
-      };
-      arrows.push({ arrow, down: e });
-      rows.push(arrow);
-    } else if (e.kind === 'state' && e.protocol === 'tcp') {
+    if (e.kind === 'state' && parseConnectionKey(e.entity) !== undefined) {
       rows.push({ kind: 'state', side, time: e.time, index, state: e.to, ...(e.cause ? { cause: e.cause } : {}) });
     } else if (e.kind === 'drop') {
-      rows.push({ kind: 'note', side, time: e.time, index, text: `drop ${e.protocol}: ${e.reason}` });
+      rows.push({ kind: 'note', side, time: e.time, index, text: `drop at ${layerName(model, e.role)} (${e.protocol}): ${e.reason}${e.reason === 'arp-failed' ? `, ${e.detail}` : ''}` });
     }
   });
-  matchArrivals(events, arrows, sideOf, (e) => protocols.has(e.protocol));
-  return { title: options.title ?? `${nodes[0]} <-> ${nodes[1]}`, participants: [{ node: nodes[0], endpoint: '' }, { node: nodes[1], endpoint: '' }], rows };
+  matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0]);
+  sortRows(rows);
+  return { title: options.title ?? `${nodes[0]} <-> ${nodes[1]} (${model.title})`, model, layer: '', participants: [{ node: nodes[0], endpoint: '' }, { node: nodes[1], endpoint: '' }], rows };
 }

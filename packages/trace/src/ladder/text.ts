@@ -50,7 +50,7 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}
   const blankState = ' '.repeat(STATE_WIDTH);
   const empty = ' '.repeat(inner);
 
-  lines.push(paint(ansi.bold, ladder.title));
+  for (const part of wrapTitle(ladder.title, width)) lines.push(paint(ansi.bold, part));
   // Header: node names and endpoints sit over their lifelines.
   const header = (a: string, b: string): string => `${fit(a, GUTTER + 1, 'right')}${' '.repeat(inner)}${b}`.replace(/\s+$/, '');
   lines.push(header(left.node, right.node));
@@ -96,6 +96,20 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}
     else line(arrival, blankState, paint(colour, shaft), blankState, sendTime);
     if (arrow.lost && arrow.lossReason) renderRow({ kind: 'note', side: arrow.from, time: arrow.time, index: arrow.index, text: `lost: ${arrow.lossReason}` });
   }
+}
+
+/** The title on as many lines as it needs within `width`, broken at spaces. */
+function wrapTitle(title: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of title.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
 }
 
 /** "--- label --->" spanning `width` columns, pointing away from the sender; lost arrows stop short with an X. */

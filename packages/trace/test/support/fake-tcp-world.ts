@@ -4,7 +4,7 @@
 // apart from the layer packages. `playTextbook` runs the textbook connection: three-way
 // handshake, one request and response, and the four-segment teardown with TIME-WAIT.
 
-import { createNodeContext, createSimulationContext, NS_PER_MS, NS_PER_S, type NodeContext, type SimulationContext } from '@netlayers/core';
+import { createNodeContext, createSimulationContext, NS_PER_MS, NS_PER_S, type NodeContext, type SimulationContext, type TcpFlagName, type TcpHeaderInfo, type Ipv4HeaderInfo, type EthernetHeaderInfo } from '@netlayers/core';
 import { tcpFrame } from './frames.ts';
 
 export type Side = 'client' | 'server';
@@ -17,7 +17,7 @@ interface EndpointInfo {
 }
 
 export interface SegmentSpec {
-  readonly flags: readonly string[];
+  readonly flags: readonly TcpFlagName[];
   readonly seq: number;
   readonly ack: number;
   readonly payload?: string;
@@ -41,7 +41,11 @@ export class FakeTcpWorld {
   readonly ends: Record<Side, EndpointInfo>;
   private ipId: Record<Side, number> = { client: 1, server: 1 };
 
-  constructor() {
+  /** Initial sequence numbers: the textbook's numbers are relative to these. */
+  readonly isn: Record<Side, number>;
+
+  constructor(options: { isn?: Record<Side, number> } = {}) {
+    this.isn = options.isn ?? { client: 0, server: 0 };
     this.ends = {
       client: { ip: '10.0.1.10', port: 49152, mac: '02:00:00:00:00:01', context: createNodeContext(this.sim, 'client') },
       server: { ip: '10.0.2.10', port: 80, mac: '02:00:00:00:00:02', context: createNodeContext(this.sim, 'server') },
@@ -74,24 +78,29 @@ export class FakeTcpWorld {
     const optionsLength = seg.mss !== undefined ? 4 : 0;
     const tcpLength = 20 + optionsLength + payload.length;
     const id = this.ipId[from]++;
-    const fields = {
-      sport: a.port,
-      dport: b.port,
-      seq: seg.seq,
-      ack: seg.ack,
-      flags: seg.flags.join(','),
-      win: seg.win ?? 65535,
-      len: payload.length,
-      ...(seg.mss !== undefined ? { mss: seg.mss } : {}),
+    const seq = (seg.seq + this.isn[from]) >>> 0;
+    const ack = seg.flags.includes('ACK') ? (seg.ack + this.isn[to]) >>> 0 : seg.ack;
+    const fields: TcpHeaderInfo = {
+      protocol: 'tcp',
+      sourcePort: a.port,
+      destinationPort: b.port,
+      seq,
+      ack,
+      flags: seg.flags,
+      window: seg.win ?? 65535,
+      urgentPointer: 0,
+      payloadLength: payload.length,
+      options: seg.mss !== undefined ? { mss: seg.mss } : {},
     };
-    const text = `${a.ip}.${a.port} > ${b.ip}.${b.port}: ${seg.flags.join(',')} seq ${seg.seq} ack ${seg.ack} len ${payload.length}`;
+    const text = `${a.ip}.${a.port} > ${b.ip}.${b.port}: ${seg.flags.join(',')} seq ${seq} ack ${ack} len ${payload.length}`;
     const connection = this.key(from);
-    const frame = tcpFrame({ src: a.mac, dst: b.mac }, { src: a.ip, dst: b.ip, id }, { sport: a.port, dport: b.port, seq: seg.seq, ack: seg.ack, flags: seg.flags, win: seg.win ?? 65535, payload, ...(seg.mss !== undefined ? { mss: seg.mss } : {}) });
-    const ipFields = { src: a.ip, dst: b.ip, ttl: 64, id, proto: 6, len: 20 + tcpLength };
+    const frame = tcpFrame({ src: a.mac, dst: b.mac }, { src: a.ip, dst: b.ip, id }, { sport: a.port, dport: b.port, seq, ack, flags: seg.flags, win: seg.win ?? 65535, payload, ...(seg.mss !== undefined ? { mss: seg.mss } : {}) });
+    const ipFields: Ipv4HeaderInfo = { protocol: 'ipv4', source: a.ip, destination: b.ip, ttl: 64, identification: id, ipProtocol: 6, totalLength: 20 + tcpLength, headerLength: 20, dontFragment: true, moreFragments: false, fragmentOffset: 0 };
+    const ethFields: EthernetHeaderInfo = { protocol: 'ethernet', source: a.mac, destination: b.mac, etherType: 0x0800, length: frame.length - 4 };
     const tracer = a.context.tracer;
-    tracer.emit({ kind: 'pdu', role: 'transport', protocol: 'tcp', direction: 'down', length: tcpLength, headerLength: 20 + optionsLength, text, fields, connection, ...(options.retransmission ? { retransmission: true } : {}) });
-    tracer.emit({ kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'down', iface: 'eth0', length: 20 + tcpLength, headerLength: 20, text: `${a.ip} > ${b.ip}: TCP ttl 64 id ${id}`, fields: ipFields });
-    tracer.emit({ kind: 'pdu', role: 'link', protocol: 'ethernet', direction: 'down', iface: 'eth0', length: frame.length, headerLength: 14, text: `${a.mac} > ${b.mac}, IPv4`, fields: { src: a.mac, dst: b.mac, type: 0x0800 } });
+    tracer.emit({ kind: 'pdu', role: 'transport', protocol: 'tcp', direction: 'down', length: tcpLength, headerLength: 20 + optionsLength, text, header: fields, connection, ...(options.retransmission ? { retransmission: true } : {}) });
+    tracer.emit({ kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'down', iface: 'eth0', length: 20 + tcpLength, headerLength: 20, text: `${a.ip} > ${b.ip}: TCP ttl 64 id ${id}`, header: ipFields });
+    tracer.emit({ kind: 'pdu', role: 'link', protocol: 'ethernet', direction: 'down', iface: 'eth0', length: frame.length, headerLength: 14, text: `${a.mac} > ${b.mac}, IPv4`, header: ethFields });
     if (options.lose) {
       tracer.emit({ kind: 'frame', role: 'physical', protocol: 'phy', iface: 'eth0', action: 'tx', bytes: frame });
       tracer.emit({ kind: 'frame', role: 'physical', protocol: 'phy', iface: 'eth0', action: 'lost', bytes: frame, detail: 'impairment: loss' });
@@ -101,9 +110,9 @@ export class FakeTcpWorld {
     this.at(this.delay, () => {
       const rx = b.context.tracer;
       rx.emit({ kind: 'frame', role: 'physical', protocol: 'phy', iface: 'eth0', action: 'rx', bytes: frame });
-      rx.emit({ kind: 'pdu', role: 'link', protocol: 'ethernet', direction: 'up', iface: 'eth0', length: frame.length, headerLength: 14, text: `${a.mac} > ${b.mac}, IPv4`, fields: { src: a.mac, dst: b.mac, type: 0x0800 } });
-      rx.emit({ kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'up', iface: 'eth0', length: 20 + tcpLength, headerLength: 20, text: `${a.ip} > ${b.ip}: TCP ttl 64 id ${id}`, fields: ipFields });
-      rx.emit({ kind: 'pdu', role: 'transport', protocol: 'tcp', direction: 'up', length: tcpLength, headerLength: 20 + optionsLength, text, fields, connection });
+      rx.emit({ kind: 'pdu', role: 'link', protocol: 'ethernet', direction: 'up', iface: 'eth0', length: frame.length, headerLength: 14, text: `${a.mac} > ${b.mac}, IPv4`, header: ethFields });
+      rx.emit({ kind: 'pdu', role: 'network', protocol: 'ipv4', direction: 'up', iface: 'eth0', length: 20 + tcpLength, headerLength: 20, text: `${a.ip} > ${b.ip}: TCP ttl 64 id ${id}`, header: ipFields });
+      rx.emit({ kind: 'pdu', role: 'transport', protocol: 'tcp', direction: 'up', length: tcpLength, headerLength: 20 + optionsLength, text, header: fields, connection });
       options.onArrive?.();
     });
   }
@@ -129,7 +138,7 @@ export function playTextbook(world: FakeTcpWorld, options: { loseRequest?: boole
         onArrive: () => {
           world.state('client', 'SYN-SENT', 'ESTABLISHED', 'rcv SYN,ACK');
           world.send('client', { flags: ['ACK'], seq: 1, ack: 1 }, { onArrive: () => world.state('server', 'SYN-RECEIVED', 'ESTABLISHED', 'rcv ACK') });
-          const request = { flags: ['PSH', 'ACK'], seq: 1, ack: 1, payload: REQUEST };
+          const request: SegmentSpec = { flags: ['PSH', 'ACK'], seq: 1, ack: 1, payload: REQUEST };
           const onRequest = (): void => {
             world.send('server', { flags: ['PSH', 'ACK'], seq: 1, ack: 1 + q, payload: RESPONSE }, {
               onArrive: () => {

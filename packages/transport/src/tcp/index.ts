@@ -17,7 +17,7 @@ export {
   type ParseTcpOptions,
 } from './wire.ts';
 export { TcpOptionKind, parseTcpOptions, writeTcpOptions, tcpOptionsLength, type TcpHeaderOptions, type SackBlock, type TcpTimestamps } from './options.ts';
-export { tcpSummary, tcpFlagNames, tcpdumpFlags, tcpTraceFields } from './summary.ts';
+export { tcpSummary, tcpFlagNames, tcpFlagList, tcpdumpFlags, tcpHeaderInfo } from './summary.ts';
 export { seqAdd, seqDiff, seqLt, seqLeq, seqGt, seqGeq, seqMax, seqMin, seqInRange } from './seq.ts';
 export { IsnGenerator, halfSipHash, type ConnectionTuple } from './isn.ts';
 export { RtoEstimator, type RtoBounds } from './rto.ts';

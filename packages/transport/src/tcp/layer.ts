@@ -34,7 +34,7 @@ import { TcpListener, type ListenerHost } from './listener.ts';
 import { readUint32 } from './options.ts';
 import { seqAdd, seqInRange } from './seq.ts';
 import { closeConnection } from './state.ts';
-import { tcpSummary, tcpTraceFields } from './summary.ts';
+import { tcpSummary, tcpHeaderInfo } from './summary.ts';
 import { TcpSocket } from './socket.ts';
 import { Tcb, type TcbHost, type TcpConnectionStats, type TcpState, type TcpTimerName } from './tcb.ts';
 import { activeOpen, userAbort } from './user.ts';
@@ -227,7 +227,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
         text: tcpSummary(seg, info.source, info.destination),
         connection: `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`,
         retransmission: false,
-        fields: tcpTraceFields(seg, seg.payload.length),
+        header: tcpHeaderInfo(seg, seg.payload.length),
       });
     }
     const tcb = this.table.get(info.destination, seg.destinationPort, info.source, seg.sourcePort);
@@ -304,7 +304,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
         text: tcpSummary(shown, local, remote),
         connection: tupleKey(local, localPort, remote, remotePort),
         retransmission: false,
-        fields: tcpTraceFields(shown, 0),
+        header: tcpHeaderInfo(shown, 0),
       });
     }
     this.ip.send(packet, { destination: remote, protocol: IpProtocol.TCP, source: local });

@@ -8,7 +8,7 @@
 import { NS_PER_MS, Packet } from '@netlayers/core';
 import type { TcpHeaderOptions } from './options.ts';
 import { seqAdd, seqDiff, seqGt, seqLeq, seqLt, seqMax, seqMin } from './seq.ts';
-import { tcpSummary, tcpTraceFields } from './summary.ts';
+import { tcpSummary, tcpHeaderInfo } from './summary.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
 import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
@@ -115,7 +115,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
       text: tcpSummary(shown, tcb.localAddress, tcb.remoteAddress),
       connection: tcb.key,
       retransmission,
-      fields: tcpTraceFields(shown, length),
+      header: tcpHeaderInfo(shown, length),
     });
   }
   tcb.host.send(tcb, packet);

@@ -1,13 +1,13 @@
 // Human-readable forms of a TCP segment: the control bits spelled as RFC 9293 §3.1 names
 // them, a tcpdump-style line, and the flat field record that trace events carry.
 
-import type { Ipv4Address, SummaryFields } from '@netlayers/core';
+import type { Ipv4Address, TcpFlagName, TcpHeaderInfo, TcpOptionsInfo } from '@netlayers/core';
 import { TcpFlag, type TcpSegment } from './wire.ts';
 import type { TcpHeaderOptions } from './options.ts';
 
 // Wireshark's order (least significant bit first), which gives the familiar spellings
 // "SYN,ACK", "PSH,ACK", "FIN,ACK", "RST,ACK".
-const RFC_ORDER: readonly [number, string][] = [
+const RFC_ORDER: readonly [number, TcpFlagName][] = [
   [TcpFlag.FIN, 'FIN'],
   [TcpFlag.SYN, 'SYN'],
   [TcpFlag.RST, 'RST'],
@@ -83,25 +83,35 @@ export function tcpSummary(
   return line;
 }
 
-/** The flat field record for a `pdu` trace event (see the transport README for the shape). */
-export function tcpTraceFields(segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'>, payloadLength: number): SummaryFields {
-  const fields: Record<string, string | number | boolean> = {
-    sport: segment.sourcePort,
-    dport: segment.destinationPort,
+/** The RFC 9293 names of the set bits, in Wireshark's order (FIN, SYN, RST, PSH, ACK, URG, ECE, CWR). */
+export function tcpFlagList(flags: number): TcpFlagName[] {
+  const names: TcpFlagName[] = [];
+  for (const [bit, name] of RFC_ORDER) if (flags & bit) names.push(name);
+  return names;
+}
+
+/** The typed trace payload of a segment (see TcpHeaderInfo in core). */
+export function tcpHeaderInfo(
+  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly urgentPointer?: number },
+  payloadLength: number,
+): TcpHeaderInfo {
+  const o = segment.options;
+  const options: { -readonly [K in keyof TcpOptionsInfo]: TcpOptionsInfo[K] } = {};
+  if (o.mss !== undefined) options.mss = o.mss;
+  if (o.windowScale !== undefined) options.windowScale = o.windowScale;
+  if (o.sackPermitted === true) options.sackPermitted = true;
+  if (o.timestamps !== undefined) options.timestamps = { value: o.timestamps.value, echo: o.timestamps.echo };
+  if (o.sack !== undefined && o.sack.length > 0) options.sack = o.sack.map(([l, r]) => [l, r] as const);
+  return {
+    protocol: 'tcp',
+    sourcePort: segment.sourcePort,
+    destinationPort: segment.destinationPort,
     seq: segment.seq,
     ack: segment.ack,
-    flags: tcpFlagNames(segment.flags),
-    win: segment.window,
-    len: payloadLength,
+    flags: tcpFlagList(segment.flags),
+    window: segment.window,
+    urgentPointer: segment.urgentPointer ?? 0,
+    payloadLength,
+    options,
   };
-  const o = segment.options;
-  if (o.mss !== undefined) fields.mss = o.mss;
-  if (o.windowScale !== undefined) fields.wscale = o.windowScale;
-  if (o.sackPermitted === true) fields.sackOK = true;
-  if (o.timestamps !== undefined) {
-    fields.tsval = o.timestamps.value;
-    fields.tsecr = o.timestamps.echo;
-  }
-  if (o.sack !== undefined && o.sack.length > 0) fields.sack = o.sack.map(([l, r]) => `${l}-${r}`).join(' ');
-  return fields;
 }

@@ -144,7 +144,7 @@ export class UdpLayer implements DatagramTransport, UdpSocketOwner {
         length: packet.length,
         headerLength: UDP_HEADER_LENGTH,
         text: udpSummary(repr, source, destination),
-        fields: { sport: socket.localPort, dport: port, len: payload.length },
+        header: { protocol: 'udp', sourcePort: socket.localPort, destinationPort: port, payloadLength: payload.length },
         connection: `${source}:${socket.localPort}-${destination}:${port}`,
       });
     }
@@ -187,7 +187,7 @@ export class UdpLayer implements DatagramTransport, UdpSocketOwner {
         length: parsed.length,
         headerLength: UDP_HEADER_LENGTH,
         text: udpSummary(parsed, info.source, info.destination),
-        fields: { sport: parsed.sourcePort, dport: parsed.destinationPort, len: parsed.payload.length },
+        header: { protocol: 'udp', sourcePort: parsed.sourcePort, destinationPort: parsed.destinationPort, payloadLength: parsed.payload.length },
         connection: `${info.source}:${parsed.sourcePort}-${info.destination}:${parsed.destinationPort}`,
       });
     }

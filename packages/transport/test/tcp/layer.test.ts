@@ -28,9 +28,10 @@ function capture(p: Pair): { segs: Seg[]; states: StateEvent[]; pdus: PduEvent[]
     if (e.protocol !== 'tcp') return;
     pdus.push(e);
     if (e.direction !== 'down') return;
-    const f = e.fields;
-    const seg: Seg = { node: e.node, time: e.time, flags: String(f.flags), seq: Number(f.seq), ack: Number(f.ack), len: Number(f.len), win: Number(f.win), rtx: e.retransmission === true };
-    if (f.sack !== undefined) seg.sack = String(f.sack);
+    const f = e.header;
+    if (f.protocol !== 'tcp') return;
+    const seg: Seg = { node: e.node, time: e.time, flags: f.flags.join(','), seq: f.seq, ack: f.ack, len: f.payloadLength, win: f.window, rtx: e.retransmission === true };
+    if (f.options.sack !== undefined) seg.sack = f.options.sack.map(([l, r]) => `${l}-${r}`).join(' ');
     segs.push(seg);
   });
   p.sim.trace.on('state', (e) => states.push(e));
@@ -135,12 +136,12 @@ describe('handshake and teardown with fixed ISNs', () => {
     const syn = pdus[0]!;
     expect(syn).toMatchObject({ role: 'transport', protocol: 'tcp', direction: 'down', length: 40, headerLength: 40, retransmission: false });
     expect(syn.connection).toMatch(/^10\.0\.0\.1:\d+-10\.0\.0\.2:80$/);
-    expect(syn.fields).toMatchObject({ dport: 80, seq: 0, ack: 0, flags: 'SYN', win: 65535, len: 0, mss: 1460, wscale: 3, sackOK: true, tsecr: 0 });
+    expect(syn.header).toMatchObject({ protocol: 'tcp', destinationPort: 80, seq: 0, ack: 0, flags: ['SYN'], window: 65535, payloadLength: 0, options: { mss: 1460, windowScale: 3, sackPermitted: true, timestamps: { echo: 0 } } });
     expect(syn.text).toMatch(/^10\.0\.0\.1\.\d+ > 10\.0\.0\.2\.80: Flags \[S\], seq 0, win 65535, options \[mss 1460,wscale 3,sackOK,TS val \d+ ecr 0\], length 0$/);
     const up = pdus.find((e) => e.direction === 'up' && e.node === 'b')!;
     expect(up.connection).toBe(syn.connection);
     const synAck = pdus.find((e) => e.direction === 'down' && e.node === 'b')!;
-    expect(synAck.fields.flags).toBe('SYN,ACK');
+    expect(synAck.header).toMatchObject({ protocol: 'tcp', flags: ['SYN', 'ACK'] });
     expect(synAck.connection).toMatch(/^10\.0\.0\.2:80-10\.0\.0\.1:\d+$/);
   });
 });

@@ -173,7 +173,7 @@ describe('UdpLayer end to end over a fake IP pair', () => {
       ['b', 'up', 'udp', 'transport'],
     ]);
     for (const e of events) {
-      expect(e.fields).toEqual({ sport: 40000, dport: 53, len: 5 });
+      expect(e.header).toEqual({ protocol: 'udp', sourcePort: 40000, destinationPort: 53, payloadLength: 5 });
       expect(e.text).toBe('10.0.0.1.40000 > 10.0.0.2.53: UDP, length 5');
       expect(e.length).toBe(13);
       expect(e.headerLength).toBe(8);

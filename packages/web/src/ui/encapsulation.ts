@@ -1,10 +1,11 @@
 // The encapsulation view of one frame: its headers grouped by the chosen model's layers
 // (five-layer, four-layer, OSI-7), every field with its offset, size and value, and the hex
-// bytes with the selected field highlighted. Built from the trace package's dissection of
-// the frame's real bytes.
+// bytes with the selected field highlighted. Built from the registered dissectors (each
+// protocol's own parser) over the frame's real bytes, so a swapped layer with a dissector
+// shows here like ours.
 
-import { layerForRole, type LayerModel } from '@netlayers/core';
-import { dissectFrame, type DissectedField, type DissectedHeader } from '@netlayers/trace';
+import { layerForRole, type DissectedField, type DissectedLayer, type FrameEvent, type LayerModel } from '@netlayers/core';
+import { dissect } from '@netlayers/trace';
 import { h } from './dom.ts';
 
 function offsetText(field: DissectedField): string {
@@ -17,8 +18,9 @@ function sizeText(field: DissectedField): string {
   return field.bitLength % 8 === 0 ? `${field.bitLength / 8} B` : `${field.bitLength} bit`;
 }
 
-export function renderEncapsulation(bytes: Uint8Array, model: LayerModel, hasFcs = true): HTMLElement {
-  const dissected = dissectFrame(bytes, { hasFcs });
+export function renderEncapsulation(frame: FrameEvent, model: LayerModel): HTMLElement {
+  const bytes = frame.bytes;
+  const dissected = dissect(frame);
   const hex = h('div', { class: 'hex', role: 'table', 'aria-label': 'Frame bytes' });
   const cells: HTMLSpanElement[] = [];
   for (let i = 0; i < bytes.length; i++) {
@@ -32,8 +34,8 @@ export function renderEncapsulation(bytes: Uint8Array, model: LayerModel, hasFcs
     cells.forEach((c, i) => c.classList.toggle('hl', i >= from && i < to));
   };
 
-  const byLayer = new Map<string, DissectedHeader[]>();
-  for (const header of dissected.headers) {
+  const byLayer = new Map<string, DissectedLayer[]>();
+  for (const header of dissected.layers) {
     const name = layerForRole(model, header.role).name;
     byLayer.set(name, [...(byLayer.get(name) ?? []), header]);
   }
@@ -65,13 +67,13 @@ export function renderEncapsulation(bytes: Uint8Array, model: LayerModel, hasFcs
       });
       section.appendChild(
         h('div', { class: 'header', 'data-protocol': header.protocol },
-          h('h4', {}, `${header.title} — ${header.length} bytes at offset ${header.offset}`),
+          h('h4', {}, `${header.title} — ${header.headerLength}-byte header at offset ${header.offset}${header.payloadLength > 0 ? `, ${header.payloadLength} bytes of payload` : ''}`),
           h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'field'), h('th', {}, 'offset'), h('th', {}, 'size'), h('th', {}, 'value'))), h('tbody', {}, ...rows))),
       );
     }
     sections.appendChild(section);
   }
-  const problems = dissected.problems.length > 0 ? h('ul', { class: 'problems' }, ...dissected.problems.map((p) => h('li', {}, `⚠ ${p}`))) : null;
-  const fcs = dissected.fcs ? h('p', { class: 'muted' }, `FCS 0x${dissected.fcs.value.toString(16).padStart(8, '0')} ${dissected.fcs.valid ? '✓ valid' : '✗ wrong'}; padding ${dissected.padding} bytes`) : null;
-  return h('div', { class: 'encapsulation' }, h('p', {}, `${model.title}: ${bytes.length}-byte frame`), sections, problems, fcs, hex);
+  const problems = dissected.problems.length > 0 ? h('ul', { class: 'problems' }, ...dissected.problems.map((p) => h('li', {}, `⚠ ${p}`))) : h('p', { class: 'muted' }, '✓ every checksum and the FCS check out');
+  const padding = dissected.layers.reduce((n, l) => n + l.padding, 0);
+  return h('div', { class: 'encapsulation' }, h('p', {}, `${model.title}: ${bytes.length}-byte ${dissected.linkType} frame${padding > 0 ? `, ${padding} bytes of padding` : ''}`), sections, problems, hex);
 }
