@@ -23,6 +23,19 @@ export interface Scenario {
 }
 
 const TITLES: Readonly<Record<string, { title: string; flags?: readonly ScenarioFlag[] }>> = {
+  'note-layers': { title: 'Study note: the layers in every model' },
+  'note-handshake': { title: 'Study note: 三次握手 (seq=i, y)', flags: [{ kind: 'switch', flag: '--random', label: 'random ISNs' }] },
+  'note-teardown': {
+    title: 'Study note: 四次挥手 (m, n, w)',
+    flags: [
+      { kind: 'text', flag: '--data', label: 'bytes in CLOSE-WAIT', initial: '' },
+      { kind: 'switch', flag: '--immediate', label: 'server closes at once' },
+      { kind: 'text', flag: '--msl', label: 'MSL', initial: '' },
+    ],
+  },
+  'note-rst': { title: 'Study note: RST' },
+  'note-sequence': { title: 'Study note: the sequence space wraps' },
+  'note-sockets': { title: 'Study note: sockets and 4-tuples' },
   'three-way-handshake': { title: 'TCP three-way handshake' },
   'four-way-teardown': {
     title: 'TCP four-way teardown (TIME-WAIT, 2*MSL)',
