@@ -96,7 +96,7 @@ export function intArg(e: Expr | undefined): number | undefined {
     case 'int':
       return e.value;
     case 'ident':
-      return SYMBOLS[e.name];
+      return SYMBOLS[e.name] ?? ERRNO[e.name];
     case 'or': {
       let v = 0;
       for (const t of e.terms) {
@@ -451,6 +451,7 @@ export class SocketTable {
   private getsockopt(fd: Fd, args: readonly Expr[]): CallResult {
     const name = identArg(args[2]) ?? '?';
     const expected = intArg(args[3]);
+    if (expected === undefined && args[3] !== undefined && args[3].kind !== 'ellipsis') return { kind: 'error', message: `getsockopt ${name}: cannot evaluate the expected value (use a number, an errno name or ...)` };
     let actual: number;
     let label = '';
     switch (name) {
