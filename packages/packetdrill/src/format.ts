@@ -40,14 +40,18 @@ export function formatOptions(options: readonly (WireTcpOption | TcpOptionSpec)[
 }
 
 /** The packet in script syntax, with `seqBase` subtracted from seq (and `ackBase` from ack). */
-export function scriptSyntax(seg: ParsedTcp, seqBase: number, ackBase: number, sackBase: number): string {
+export function scriptSyntax(seg: ParsedTcp, seqBase: number, ackBase: number, sackBase: number, tsBase = 0): string {
   const seq = (seg.seq - seqBase) >>> 0;
   const end = (seq + seg.payload.length) >>> 0;
   const flags = lettersFromFlags(seg.flags) || '-';
   const ack = seg.flags & 0x10 ? ` ack ${(seg.ack - ackBase) >>> 0}` : '';
   const urg = seg.flags & 0x20 ? ` urg ${seg.urgent}` : '';
   const options = seg.options.map((o): WireTcpOption =>
-    o.kind === 'sack' ? { kind: 'sack', blocks: o.blocks.map(([l, r]) => [(l - sackBase) >>> 0, (r - sackBase) >>> 0] as const) } : o,
+    o.kind === 'sack'
+      ? { kind: 'sack', blocks: o.blocks.map(([l, r]) => [(l - sackBase) >>> 0, (r - sackBase) >>> 0] as const) }
+      : o.kind === 'TS'
+        ? { kind: 'TS', val: (o.val - tsBase) >>> 0, ecr: o.ecr }
+        : o,
   );
   return `${flags} ${seq}:${end}(${seg.payload.length})${ack} win ${seg.window}${urg}${formatOptions(options)}`;
 }

@@ -288,7 +288,7 @@ class Run {
     if (packet.protocol === IpProtocol.TCP) {
       const seg = parseTcp(packet.bytes, packet.source, packet.destination);
       if (typeof seg === 'string') return [`actual at ${formatNs(packet.time)}: invalid TCP segment (${seg})`];
-      return [`actual at ${formatNs(packet.time)}: > ${scriptSyntax(seg, this.localIsn ?? 0, 0, 0)}`, `tcpdump: ${formatNs(packet.time)} ${tcpdumpLine(seg, packet.source, packet.destination)}`];
+      return [`actual at ${formatNs(packet.time)}: > ${scriptSyntax(seg, this.localIsn ?? 0, 0, 0, this.tsOffset ?? 0)}`, `tcpdump: ${formatNs(packet.time)} ${tcpdumpLine(seg, packet.source, packet.destination)}`];
     }
     if (packet.protocol === IpProtocol.UDP) {
       const d = parseUdp(packet.bytes, packet.source, packet.destination);
