@@ -60,8 +60,7 @@ export function scriptSyntax(seg: ParsedTcp, seqBase: number, ackBase: number, s
 export function tcpdumpLine(seg: ParsedTcp, source: Ipv4Address, destination: Ipv4Address): string {
   const len = seg.payload.length;
   const parts = [`Flags [${lettersFromFlags(seg.flags) || 'none'}]`];
-  if (len > 0 || seg.flags & 0x03) parts.push(`seq ${seg.seq}:${(seg.seq + len) >>> 0}`);
-  else parts.push(`seq ${seg.seq}`);
+  parts.push(len > 0 ? `seq ${seg.seq}:${(seg.seq + len) >>> 0}` : `seq ${seg.seq}`);
   if (seg.flags & 0x10) parts.push(`ack ${seg.ack}`);
   parts.push(`win ${seg.window}`);
   if (seg.flags & 0x20) parts.push(`urg ${seg.urgent}`);

@@ -59,9 +59,11 @@ function parseTcpRest(c: Cursor, flags: string): TcpPacketSpec {
 }
 
 function parseOptions(c: Cursor): readonly TcpOptionSpec[] | 'any' {
+  c.skipSpace();
+  const open = c.column;
   c.expect('<');
   const close = c.text.indexOf('>', c.pos);
-  if (close === -1) c.fail("unterminated TCP options: missing '>'");
+  if (close === -1) throw new LineError(open, "unterminated TCP options: missing '>'");
   const bodyStart = c.pos;
   const body = c.text.slice(c.pos, close);
   c.pos = close + 1;
@@ -132,6 +134,7 @@ function parseUdp(c: Cursor): PacketSpec {
 const ICMP_TYPES = new Set(['unreachable', 'time_exceeded']);
 
 function parseIcmp(c: Cursor): IcmpPacketSpec {
+  c.skipSpace();
   const col = c.column;
   const type = c.identifier();
   if (type === undefined || !ICMP_TYPES.has(type)) c.unsupported(`ICMP type '${type ?? c.describeNext()}'`, col);

@@ -118,6 +118,9 @@ class Run {
       this.checkOptions();
       const stackOptions = new Map([...this.script.options].filter(([k]) => !RUNNER_OPTIONS.has(k)));
       const built = this.options.stack({ node: createNodeContext(this.sim, 'local'), ip: this.ip, localAddress: this.local }, stackOptions);
+      if (typeof built !== 'string' && stackOptions.size > 0 && this.options.stack.length < 2) {
+        throw this.stop('unsupported', 0, `unsupported: option --${[...stackOptions.keys()][0]} (this stack takes no options)`, []);
+      }
       if (typeof built === 'string') throw this.stop('unsupported', 0, `unsupported: ${built}`, []);
       const table = new SocketTable({
         stack: built,
@@ -230,7 +233,7 @@ class Run {
       // Look further, to say when (if ever) the stack did send.
       packet = this.waitForPacket(hi + 600 * NS_PER_S);
       if (packet === undefined) {
-        throw this.stop('missing', event.location.line, `missing outbound packet: the stack sent nothing by ${formatNs(hi)}`, [`script: ${event.text}`, `expected at ${expectedAt}`]);
+        throw this.stop('missing', event.location.line, `missing outbound packet: the stack sent nothing by ${formatNs(hi)} (nor in the 600 s after)`, [`script: ${event.text}`, `expected at ${expectedAt}`]);
       }
       throw this.stop('timing', event.location.line, `outbound packet sent too late: expected at ${expectedAt}, actual ${formatNs(packet.time)}`, [`script: ${event.text}`, ...this.describe(packet)]);
     }
@@ -288,7 +291,9 @@ class Run {
     if (packet.protocol === IpProtocol.TCP) {
       const seg = parseTcp(packet.bytes, packet.source, packet.destination);
       if (typeof seg === 'string') return [`actual at ${formatNs(packet.time)}: invalid TCP segment (${seg})`];
-      return [`actual at ${formatNs(packet.time)}: > ${scriptSyntax(seg, this.localIsn ?? 0, 0, 0, this.tsOffset ?? 0)}`, `tcpdump: ${formatNs(packet.time)} ${tcpdumpLine(seg, packet.source, packet.destination)}`];
+      // Before the ISN is known, a SYN is shown relative to itself (0:0), as the script would write it.
+      const base = this.localIsn ?? (seg.flags & 0x02 ? seg.seq : 0);
+      return [`actual at ${formatNs(packet.time)}: > ${scriptSyntax(seg, base, 0, 0, this.tsOffset ?? 0)}`, `tcpdump: ${formatNs(packet.time)} ${tcpdumpLine(seg, packet.source, packet.destination)}`];
     }
     if (packet.protocol === IpProtocol.UDP) {
       const d = parseUdp(packet.bytes, packet.source, packet.destination);
