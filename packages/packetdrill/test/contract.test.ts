@@ -73,7 +73,8 @@ describe('a TCP with broken checksums', () => {
       const ip: IpService = {
         ...host.ip,
         send: (packet, options) => {
-          packet.bytes[16] ^= 0xff; // the TCP checksum's first byte
+          const bytes = packet.bytes;
+          bytes[16] = bytes[16]! ^ 0xff; // the TCP checksum's first byte
           return host.ip.send(packet, options);
         },
         registerProtocol: (p, h, e) => host.ip.registerProtocol(p, h, e),
