@@ -382,9 +382,12 @@ class Run {
     if (r.kind === 'unsupported') throw this.stop('unsupported', line, `unsupported: ${r.construct}`, [`script: ${event.text}`]);
     if (r.kind === 'error') throw this.stop('stack', line, r.message, [`script: ${event.text}`]);
     const now = this.sim.scheduler.now();
+    // packetdrill: in `+a...b` both times count from the previous event; in `a...b` both are absolute.
+    const at = event.time.kind === 'point' ? event.time.at : undefined;
+    const endNs = (p: TimePoint): number => (at?.relative === true ? now - at.usecs * NS_PER_US + p.usecs * NS_PER_US : p.usecs * NS_PER_US);
     if (r.kind === 'done') {
       if (event.end !== undefined) {
-        const end = this.toNs(event.end, now);
+        const end = endNs(event.end);
         if (Math.abs(now - end) > this.tolerance) {
           throw this.stop('timing', line, `${event.name}() returned at once (${formatNs(now)}), but the script expects it to block until ${formatNs(end)}`, [`script: ${event.text}`]);
         }
@@ -395,7 +398,7 @@ class Run {
     if (event.end === undefined) {
       throw this.stop('syscall', line, `${event.name}() blocked, but the script expects it to return at once (write 'start...end ${event.name}(...)' for a blocking call)`, [`script: ${event.text}`, `at ${formatNs(now)}`]);
     }
-    this.blocked.push({ event, end: this.toNs(event.end, now), retry: r.retry, done: undefined });
+    this.blocked.push({ event, end: endNs(event.end), retry: r.retry, done: undefined });
   }
 
   private checkOutcome(event: ScriptEvent & SyscallEvent, o: Outcome): void {
