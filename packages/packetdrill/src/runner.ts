@@ -51,6 +51,8 @@ export interface RunResult {
 
 /** packetdrill's default timing tolerance. */
 export const DEFAULT_TOLERANCE_USECS = 4000;
+/** Scheduler events the runner lets the stack run while waiting for one script line. */
+const MAX_STEPS_PER_EVENT = 1_000_000;
 export const DEFAULT_LOCAL_IP = '192.168.0.1';
 export const DEFAULT_REMOTE_IP = '192.0.2.1';
 
@@ -180,6 +182,11 @@ class Run {
   /** Run virtual time to `t`; a packet the stack sent meanwhile that no line expects is a failure. */
   private advanceTo(t: number, event: ScriptEvent): void {
     const scheduler = this.sim.scheduler;
+    let steps = 0;
+    for (let next = scheduler.nextEventTime(); next !== undefined && next <= t; next = scheduler.nextEventTime()) {
+      scheduler.step();
+      this.guard(++steps, event);
+    }
     if (t > scheduler.now()) scheduler.runUntil(t);
     this.checkBlocked(event);
     if (this.ip.outbound.length > this.consumed) this.unexpected(event);
@@ -210,8 +217,9 @@ class Run {
   // ---- outbound --------------------------------------------------------------------
 
   /** Run the scheduler until the stack sends something or `limit` passes. */
-  private waitForPacket(limit: number): Outbound | undefined {
+  private waitForPacket(limit: number, event: ScriptEvent): Outbound | undefined {
     const scheduler = this.sim.scheduler;
+    let steps = 0;
     while (this.ip.outbound.length === this.consumed) {
       const next = scheduler.nextEventTime();
       if (next === undefined || next > limit) {
@@ -219,6 +227,7 @@ class Run {
         break;
       }
       scheduler.step();
+      this.guard(++steps, event);
     }
     return this.ip.outbound[this.consumed];
   }
@@ -227,11 +236,11 @@ class Run {
     const w = this.window(event);
     const now = this.sim.scheduler.now();
     const hi = Number.isFinite(w.hi) ? w.hi : now + 24 * 3600 * NS_PER_S;
-    let packet = this.waitForPacket(hi);
+    let packet = this.waitForPacket(hi, event);
     const expectedAt = event.time.kind === 'any' ? 'any time' : `${formatNs(w.at)} (tolerance ±${formatNs(this.tolerance)})`;
     if (packet === undefined) {
       // Look further, to say when (if ever) the stack did send.
-      packet = this.waitForPacket(hi + 600 * NS_PER_S);
+      packet = this.waitForPacket(hi + 600 * NS_PER_S, event);
       if (packet === undefined) {
         throw this.stop('missing', event.location.line, `missing outbound packet: the stack sent nothing by ${formatNs(hi)} (nor in the 600 s after)`, [`script: ${event.text}`, `expected at ${expectedAt}`]);
       }
@@ -445,6 +454,13 @@ class Run {
       } else if (final || now > b.end + this.tolerance) {
         throw this.stop('timing', line, `blocking ${b.event.name}() had not returned by ${formatNs(b.end + this.tolerance)} (expected at ${formatNs(b.end)})`, [`script: ${b.event.text}`, `checked at ${formatNs(now)}, before line ${at.location.line}`]);
       }
+    }
+  }
+
+  /** A stack that schedules events without end (a timer re-arming itself at one instant) must not hang the runner. */
+  private guard(steps: number, event: ScriptEvent): void {
+    if (steps > MAX_STEPS_PER_EVENT) {
+      throw this.stop('stack', event.location.line, `the stack under test ran ${MAX_STEPS_PER_EVENT} scheduler events before this line without settling (a timer loop?); virtual time ${formatNs(this.sim.scheduler.now())}`, [`script: ${event.text}`]);
     }
   }
 

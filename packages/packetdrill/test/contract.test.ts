@@ -90,3 +90,26 @@ describe('a TCP with broken checksums', () => {
     expect(r.failure?.message).toContain('actual at 0.000000: invalid TCP segment (bad TCP checksum');
   });
 });
+
+describe('a stack that never settles', () => {
+  it('is stopped with a message instead of hanging the runner', () => {
+    const looping: StackFactory = (host) => {
+      const tcp = new TcpLayer(host.node, host.ip);
+      const spin = (): void => {
+        host.node.scheduler.schedule(0, spin);
+      };
+      return {
+        stream: {
+          name: 'spinning',
+          connect: (o) => tcp.connect(o),
+          listen: (o) => {
+            spin();
+            return tcp.listen(o);
+          },
+        },
+      };
+    };
+    const r = runPacketdrillScript('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+1 < S 0:0(0) win 1000\n', { stack: looping, file: 'spin.pkt' });
+    expect(r.failure?.message.split('\n')[0]).toBe('spin.pkt:4: the stack under test ran 1000000 scheduler events before this line without settling (a timer loop?); virtual time 0.000000');
+  });
+});
