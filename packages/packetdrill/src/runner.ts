@@ -53,6 +53,8 @@ export interface RunResult {
 export const DEFAULT_TOLERANCE_USECS = 4000;
 /** Scheduler events the runner lets the stack run while waiting for one script line. */
 const MAX_STEPS_PER_EVENT = 1_000_000;
+/** Packets of history shown with a failure. */
+const HISTORY = 6;
 export const DEFAULT_LOCAL_IP = '192.168.0.1';
 export const DEFAULT_REMOTE_IP = '192.0.2.1';
 
@@ -100,6 +102,8 @@ class Run {
   private waking = false;
   private wakeAgain = false;
   private eventsRun = 0;
+  /** The last packets exchanged, for failure messages ("0.100000 < . 1:1(0) ack 1 win 257"). */
+  private readonly history: string[] = [];
   private current: ScriptEvent | undefined;
 
   constructor(
@@ -260,6 +264,7 @@ class Run {
       ]);
     }
     this.consumed++;
+    this.remember(packet.time, `> ${this.describe(packet)[0]!.replace(/^actual at [\d.]+: > /, '')}`);
     this.lastTime = packet.time;
     this.checkBlocked(event);
   }
@@ -354,6 +359,7 @@ class Run {
     );
     if (typeof bytes === 'string') throw this.stop('parse', line, bytes, [`script: ${event.text}`]);
     this.ip.deliver(IpProtocol.TCP, bytes, this.remote);
+    this.remember(this.sim.scheduler.now(), event.text.replace(/^\S+\s+/, '').replace(/\s*(\/\/|\/\*).*$/, ''));
   }
 
   private injectIcmp(event: ScriptEvent, spec: IcmpPacketSpec): void {
@@ -472,7 +478,14 @@ class Run {
   }
 
   private stop(kind: FailureKind, line: number, headline: string, details: readonly string[]): Stop {
-    return new Stop(this.failure(kind, line, headline, details));
+    const recent = kind === 'packet' || kind === 'missing' || kind === 'unexpected' || kind === 'timing';
+    const history = recent && this.history.length > 0 ? ['last packets before this line:', ...this.history.map((h) => `  ${h}`)] : [];
+    return new Stop(this.failure(kind, line, headline, [...details, ...history]));
+  }
+
+  private remember(time: number, text: string): void {
+    this.history.push(`${formatNs(time)} ${text}`);
+    if (this.history.length > HISTORY) this.history.shift();
   }
 }
 
