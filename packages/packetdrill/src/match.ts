@@ -54,8 +54,8 @@ function sameOption(e: TcpOptionSpec, a: WireTcpOption): boolean {
       return e.value === (a as { value: number }).value;
     case 'TS': {
       const ts = a as { val: number; ecr: number };
-      // TS val: the stack's own clock; once the offset is known, a val is not compared
-      // (packetdrill checks it only with --tcp_ts_tick_usecs). ecr echoes the script's val.
+      // TS val: the stack's own clock, compared by the runner only with --tcp_ts_tick_usecs
+      // (as packetdrill). ecr echoes the script's val.
       return ts.ecr === e.ecr >>> 0;
     }
     case 'sack': {

@@ -155,6 +155,8 @@ class Run {
   }
 
   private checkOptions(): void {
+    const tick = this.script.options.get('tcp_ts_tick_usecs');
+    if (tick !== undefined && !/^[1-9]\d*$/.test(tick)) throw this.stop('parse', 0, `--tcp_ts_tick_usecs=${tick}: expected microseconds per TS tick`, []);
     const t = this.script.options.get('tolerance_usecs');
     if (t !== undefined && !/^\d+$/.test(t)) throw this.stop('parse', 0, `--tolerance_usecs=${t}: expected microseconds`, []);
     for (const key of ['local_ip', 'remote_ip']) {
@@ -278,7 +280,15 @@ class Run {
     const val = tsVal(seg);
     const scriptTs = Array.isArray(spec.options) ? spec.options.find((o) => o.kind === 'TS') : undefined;
     if (this.tsOffset === undefined && val !== undefined && scriptTs?.kind === 'TS') this.tsOffset = (val - scriptTs.val) >>> 0;
-    return tcpMismatches(spec, seg, { localIsn: this.localIsn ?? 0, localPort: this.conn.localPort, remotePort: this.conn.remotePort });
+    const wrong = tcpMismatches(spec, seg, { localIsn: this.localIsn ?? 0, localPort: this.conn.localPort, remotePort: this.conn.remotePort });
+    // With --tcp_ts_tick_usecs, TS val is checked too: it must have advanced as the script's did, within the tolerance.
+    const tick = Number(this.script.options.get('tcp_ts_tick_usecs') ?? 0);
+    if (tick > 0 && val !== undefined && scriptTs?.kind === 'TS' && this.tsOffset !== undefined) {
+      const actual = (val - this.tsOffset) >>> 0;
+      const slack = Math.ceil(this.tolerance / NS_PER_US / tick) + 1;
+      if (Math.abs((actual - scriptTs.val) | 0) > slack) wrong.push(`TS val: expected ${scriptTs.val} (±${slack} ticks of ${tick} µs), actual ${actual}`);
+    }
+    return wrong;
   }
 
   private matchUdp(length: number, packet: Outbound): string[] {

@@ -26,4 +26,4 @@ export interface StackUnderTest {
 export type StackFactory = (host: StackHost, options: ReadonlyMap<string, string>) => StackUnderTest | string;
 
 /** The options the runner consumes itself; every other option goes to the factory. */
-export const RUNNER_OPTIONS: ReadonlySet<string> = new Set(['tolerance_usecs', 'local_ip', 'remote_ip', 'mtu']);
+export const RUNNER_OPTIONS: ReadonlySet<string> = new Set(['tolerance_usecs', 'tcp_ts_tick_usecs', 'local_ip', 'remote_ip', 'mtu']);

@@ -114,6 +114,16 @@ describe('runPacketdrillScript failures', () => {
     expect(failure(`${ESTABLISHED}\n+0 close(9) = 0`)[0]).toBe('fail.pkt:8: close() returned -1 EBADF, expected 0');
   });
 
+  it('TS val, checked with --tcp_ts_tick_usecs', () => {
+    const ts = (val: number, tick: string) =>
+      run(`${tick}0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000 <mss 1000,sackOK,TS val 1 ecr 0,nop,wscale 7>\n+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 100 ecr 1,nop,wscale 3>\n+.5 < . 1:1(0) ack 1 win 257 <nop,nop,TS val 2 ecr 100>\n+0 accept(3, ..., ...) = 4\n+0 write(4, ..., 10) = 10\n+0 > P. 1:11(10) ack 1 <nop,nop,TS val ${val} ecr 2>`);
+    // Half a second later at 1 ms per tick, TS val has moved by 500.
+    expect(ts(600, '--tcp_ts_tick_usecs=1000\n').failure?.message).toBeUndefined();
+    expect(ts(700, '--tcp_ts_tick_usecs=1000\n').failure?.headline).toBe('outbound packet does not match the script: TS val: expected 700 (±5 ticks of 1000 µs), actual 600');
+    // Without the option TS val is not compared (packetdrill's default).
+    expect(ts(700, '').failure?.message).toBeUndefined();
+  });
+
   it('a parse error stops before anything runs', () => {
     const r = run(`${PRE}\n+0 > S. 0:5(0) ack 1`);
     expect(r.eventsRun).toBe(0);
