@@ -9,6 +9,7 @@ export const ERRNO: Readonly<Record<string, number>> = {
   EACCES: 13,
   EINVAL: 22,
   EPIPE: 32,
+  EDESTADDRREQ: 89,
   EMSGSIZE: 90,
   EOPNOTSUPP: 95,
   EADDRINUSE: 98,

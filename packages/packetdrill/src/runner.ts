@@ -14,7 +14,8 @@ import { parseScript } from './parser.ts';
 import { ScriptIp, type Outbound } from './script-ip.ts';
 import { SocketTable, DEFAULT_LOCAL_PORT, REMOTE_CLIENT_PORT, type Outcome } from './sockets.ts';
 import { RUNNER_OPTIONS, type StackFactory } from './stack.ts';
-import { emitTcp, emitUdp, flagsFromLetters, parseTcp, parseUdp } from './wire.ts';
+import { inboundIcmp, inboundTcp, ICMP_UNREACHABLE_CODES } from './inbound.ts';
+import { emitUdp, parseTcp, parseUdp } from './wire.ts';
 
 export interface RunOptions {
   /** Builds the stack under test (see `netlayersTcp` in '@netlayers/packetdrill/netlayers'). */
@@ -337,66 +338,21 @@ class Run {
   private inject(event: ScriptEvent & { type: 'packet' }): void {
     const spec = event.packet;
     const line = event.location.line;
-    const zeros = (n: number): Uint8Array => new Uint8Array(n);
+    const ctx = { local: this.local, remote: this.remote, ...this.conn, localIsn: this.localIsn, tsOffset: this.tsOffset };
     if (spec.protocol === 'udp') {
-      if (!this.ip.deliver(IpProtocol.UDP, emitUdp(this.conn.remotePort, this.conn.localPort, zeros(spec.length), this.remote, this.local), this.remote)) {
+      if (!this.ip.deliver(IpProtocol.UDP, emitUdp(this.conn.remotePort, this.conn.localPort, new Uint8Array(spec.length), this.remote, this.local), this.remote)) {
         throw this.stop('unsupported', line, 'unsupported: inbound UDP (the stack under test registered no UDP handler)', [`script: ${event.text}`]);
       }
-      return;
+    } else if (spec.protocol === 'icmp') {
+      const report = inboundIcmp(spec, ctx);
+      if (typeof report === 'string') throw this.stop('unsupported', line, report, [`script: ${event.text}`]);
+      if (!this.ip.deliverIcmp(report)) throw this.stop('unsupported', line, 'unsupported: inbound ICMP (the stack under test registered no ICMP error handler for TCP)', [`script: ${event.text}`]);
+    } else {
+      const bytes = inboundTcp(spec, ctx);
+      if (typeof bytes === 'string') throw this.stop('parse', line, bytes, [`script: ${event.text}`]);
+      this.ip.deliver(IpProtocol.TCP, bytes, this.remote);
     }
-    if (spec.protocol === 'icmp') return this.injectIcmp(event, spec);
-    if (spec.options === 'any') throw this.stop('parse', line, "'<...>' (any options) is only for outbound packets", [`script: ${event.text}`]);
-    const isn = this.localIsn ?? 0;
-    const options = (spec.options ?? []).map((o) => {
-      if (o.kind === 'sack') return { kind: 'sack' as const, blocks: o.blocks.map(([l, r]) => [(l + isn) >>> 0, (r + isn) >>> 0] as const) };
-      if (o.kind === 'TS') return { kind: 'TS' as const, val: o.val, ecr: (o.ecr + (this.tsOffset ?? 0)) >>> 0 };
-      return o;
-    });
-    const bytes = emitTcp(
-      {
-        sourcePort: this.conn.remotePort,
-        destinationPort: this.conn.localPort,
-        seq: spec.seqStart,
-        ack: spec.ack === undefined ? 0 : (spec.ack + isn) >>> 0,
-        flags: flagsFromLetters(spec.flags),
-        window: spec.win ?? 65535,
-        urgent: spec.urg ?? 0,
-        options,
-      },
-      zeros(spec.length),
-      this.remote,
-      this.local,
-    );
-    if (typeof bytes === 'string') throw this.stop('parse', line, bytes, [`script: ${event.text}`]);
-    this.ip.deliver(IpProtocol.TCP, bytes, this.remote);
     this.remember(this.sim.scheduler.now(), event.text.replace(/^\S+\s+/, '').replace(/\s*(\/\/|\/\*).*$/, ''));
-  }
-
-  private injectIcmp(event: ScriptEvent, spec: IcmpPacketSpec): void {
-    const line = event.location.line;
-    const isUnreachable = spec.type === 'unreachable';
-    const code = spec.code === undefined ? 0 : isUnreachable ? ICMP_UNREACHABLE_CODES[spec.code] : ICMP_TIME_EXCEEDED_CODES[spec.code];
-    if (code === undefined) throw this.stop('unsupported', line, `unsupported: ICMP ${spec.type} code '${spec.code}'`, [`script: ${event.text}`]);
-    const isn = this.localIsn ?? 0;
-    const quotedSeq = spec.quoted === undefined ? isn : (spec.quoted.seqStart + isn) >>> 0;
-    const header = emitTcp(
-      { sourcePort: this.conn.localPort, destinationPort: this.conn.remotePort, seq: quotedSeq, ack: 0, flags: 0x10, window: 0, urgent: 0, options: [] },
-      new Uint8Array(0),
-      this.local,
-      this.remote,
-    ) as Uint8Array;
-    const delivered = this.ip.deliverIcmp({
-      type: isUnreachable ? 'destination-unreachable' : 'time-exceeded',
-      icmpType: isUnreachable ? 3 : 11,
-      icmpCode: code,
-      reporter: this.remote,
-      originalSource: this.local,
-      originalDestination: this.remote,
-      originalProtocol: IpProtocol.TCP,
-      originalPayload: header,
-      ...(spec.mtu !== undefined ? { mtu: spec.mtu } : {}),
-    });
-    if (!delivered) throw this.stop('unsupported', line, 'unsupported: inbound ICMP (the stack under test registered no ICMP error handler for TCP)', [`script: ${event.text}`]);
   }
 
   // ---- system calls ----------------------------------------------------------------
@@ -498,18 +454,3 @@ class Run {
     if (this.history.length > HISTORY) this.history.shift();
   }
 }
-
-/** ICMP destination-unreachable codes by packetdrill's names (RFC 792, RFC 1191). */
-const ICMP_UNREACHABLE_CODES: Readonly<Record<string, number>> = {
-  net_unreachable: 0,
-  host_unreachable: 1,
-  protocol_unreachable: 2,
-  port_unreachable: 3,
-  frag_needed: 4,
-  source_route_failed: 5,
-  net_prohibited: 9,
-  host_prohibited: 10,
-  prohibited: 13,
-};
-
-const ICMP_TIME_EXCEEDED_CODES: Readonly<Record<string, number>> = { ttl_exceeded: 0, ttl: 0, frag_reassembly: 1 };

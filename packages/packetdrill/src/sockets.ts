@@ -8,7 +8,8 @@
 
 import { SocketError, type DatagramSocket, type Ipv4Address, type StreamListener, type StreamSocket } from '@netlayers/core';
 import type { Expr } from './ast.ts';
-import { ERRNO, O_NONBLOCK, O_RDWR, SYMBOLS } from './errno.ts';
+import { ERRNO, O_NONBLOCK, O_RDWR } from './errno.ts';
+import { identArg, intArg, sockaddrPort, take } from './syscall-args.ts';
 import type { StackUnderTest } from './stack.ts';
 
 /** A completed call: the return value, the errno for -1, and a field that differed from the script. */
@@ -88,44 +89,6 @@ type Fd = TcpFd | UdpFd;
 const done = (result: number, errno?: string, mismatch?: string): CallResult => ({ kind: 'done', outcome: { result, ...(errno ? { errno } : {}), ...(mismatch ? { mismatch } : {}) } });
 const fail = (errno: string): CallResult => done(-1, errno);
 const fin = (result: number, errno?: string): Outcome => ({ result, ...(errno ? { errno } : {}) });
-
-/** Evaluate an integer argument: numbers, symbols, `A|B`, `[n]`. undefined when not an integer. */
-export function intArg(e: Expr | undefined): number | undefined {
-  if (e === undefined) return undefined;
-  switch (e.kind) {
-    case 'int':
-      return e.value;
-    case 'ident':
-      return SYMBOLS[e.name] ?? ERRNO[e.name];
-    case 'or': {
-      let v = 0;
-      for (const t of e.terms) {
-        const x = intArg(t);
-        if (x === undefined) return undefined;
-        v |= x;
-      }
-      return v;
-    }
-    case 'list':
-      return e.items.length === 1 ? intArg(e.items[0]) : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function identArg(e: Expr | undefined): string | undefined {
-  return e?.kind === 'ident' ? e.name : undefined;
-}
-
-/** The port in `{..., sin_port=htons(8080), ...}`, if the script gives one. */
-function sockaddrPort(e: Expr | undefined): number | undefined {
-  if (e?.kind !== 'struct') return undefined;
-  for (const f of e.fields) {
-    if (f.name === 'sin_port' && f.value.kind === 'call' && f.value.name === 'htons') return intArg(f.value.args[0]);
-    if (f.name === 'sin_port') return intArg(f.value);
-  }
-  return undefined;
-}
 
 export class SocketTable {
   private readonly fds = new Map<number, Fd>();
@@ -509,7 +472,7 @@ export class SocketTable {
   private udpSend(fd: UdpFd, args: readonly Expr[]): CallResult {
     const len = intArg(args[2]);
     if (len === undefined || len < 0) return fail('EINVAL');
-    if (fd.socket === undefined || fd.remotePort === undefined) return fail('EDESTADDRREQ' in ERRNO ? 'EDESTADDRREQ' : 'ENOTCONN');
+    if (fd.socket === undefined || fd.remotePort === undefined) return fail('EDESTADDRREQ');
     fd.socket.send(new Uint8Array(len), fd.remotePort, this.env.remote);
     return done(len);
   }
@@ -530,17 +493,4 @@ export class SocketTable {
 
 function newTcpFd(options: Options): TcpFd {
   return { type: 'tcp', options, boundPort: undefined, listener: undefined, backlog: [], socket: undefined, connected: false, rx: [], eof: false, error: undefined, closed: false, blockedReaders: 0 };
-}
-
-/** Take up to `len` bytes from the front of `chunks`; returns how many were taken. */
-function take(chunks: Uint8Array[], len: number): number {
-  let n = 0;
-  while (n < len && chunks.length > 0) {
-    const head = chunks[0]!;
-    const k = Math.min(head.length, len - n);
-    n += k;
-    if (k === head.length) chunks.shift();
-    else chunks[0] = head.subarray(k);
-  }
-  return n;
 }
