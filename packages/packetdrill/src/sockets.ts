@@ -372,7 +372,11 @@ export class SocketTable {
   private setsockopt(fd: Fd, args: readonly Expr[]): CallResult {
     const name = identArg(args[2]) ?? '?';
     const value = args[3];
-    const on = (intArg(value) ?? 0) !== 0;
+    const evaluated = intArg(value);
+    if (evaluated === undefined && (name === 'TCP_NODELAY' || name === 'SO_KEEPALIVE' || name === 'TCP_KEEPIDLE')) {
+      return { kind: 'error', message: `setsockopt ${name}: cannot evaluate the value (use [0] or [1], or a number)` };
+    }
+    const on = (evaluated ?? 0) !== 0;
     const o = fd.options;
     const tcp = fd.type === 'tcp' ? fd : undefined;
     const live = tcp?.socket;

@@ -112,6 +112,7 @@ describe('runPacketdrillScript failures', () => {
     expect(failure(`${ESTABLISHED}\n+0 read(4, ..., 10) = -1 EAGAIN`)[0]).toBe("fail.pkt:8: read() blocked, but the script expects it to return at once (write 'start...end read(...)' for a blocking call)");
     expect(failure(`${ESTABLISHED}\n+0 getsockopt(4, SOL_SOCKET, SO_ERROR, [ECONNRESET], [4]) = 0`)[0]).toBe('fail.pkt:8: getsockopt SO_ERROR: expected [104], actual [0]');
     expect(failure(`${ESTABLISHED}\n+0 close(9) = 0`)[0]).toBe('fail.pkt:8: close() returned -1 EBADF, expected 0');
+    expect(failure(`${ESTABLISHED}\n+0 setsockopt(4, SOL_TCP, TCP_NODELAY, [ON], 4) = 0`)[0]).toBe('fail.pkt:8: setsockopt TCP_NODELAY: cannot evaluate the value (use [0] or [1], or a number)');
   });
 
   it('TS val, checked with --tcp_ts_tick_usecs', () => {
