@@ -1,6 +1,6 @@
 // `netlayers packetdrill`: runs files and folders, prints failures in full, exits 1 on a
 // failing script and 2 on a usage mistake, and tests another TCP given with --stack.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -27,7 +27,7 @@ describe('netlayers packetdrill', () => {
     const r = await cli('packetdrill', join(scripts, 'teardown'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok {4}.*active-close\.pkt \(17 events, 242\.400 s virtual\)$/m);
-    expect(r.stdout).toMatch(/\n10 passed, 0 failed\n$/);
+    expect(r.stdout).toMatch(new RegExp(`\\n${readdirSync(join(scripts, 'teardown')).length} passed, 0 failed\\n$`));
   });
 
   it('prints a failure in full and exits 1', async () => {
