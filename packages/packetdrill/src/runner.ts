@@ -85,7 +85,13 @@ export function runPacketdrillScript(source: string, options: RunOptions): RunRe
     };
     return { ok: false, file, failure, eventsRun: 0, virtualTime: 0 };
   }
-  return new Run(parsed.script, file, options).execute();
+  try {
+    return new Run(parsed.script, file, options).execute();
+  } catch (error) {
+    // Run reports every script and stack problem itself; this is a last guard for the promise above.
+    const headline = `internal runner error: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, file, failure: { kind: 'stack', line: 0, headline, message: `${file}: ${headline}` }, eventsRun: 0, virtualTime: 0 };
+  }
 }
 
 class Run {
@@ -114,10 +120,16 @@ class Run {
   ) {
     const o = script.options;
     this.tolerance = (options.toleranceUsecs ?? Number(o.get('tolerance_usecs') ?? DEFAULT_TOLERANCE_USECS)) * NS_PER_US;
-    this.local = Ipv4Address.parse(o.get('local_ip') ?? DEFAULT_LOCAL_IP);
-    this.remote = Ipv4Address.parse(o.get('remote_ip') ?? DEFAULT_REMOTE_IP);
+    // Bad values are reported by checkOptions(); meanwhile the defaults stand in.
+    const address = (key: string, fallback: string): Ipv4Address => {
+      const parsed = Ipv4Address.tryParse(o.get(key) ?? fallback);
+      return typeof parsed === 'string' ? Ipv4Address.parse(fallback) : parsed;
+    };
+    this.local = address('local_ip', DEFAULT_LOCAL_IP);
+    this.remote = address('remote_ip', DEFAULT_REMOTE_IP);
     this.sim = createSimulationContext(options.seed ?? 1);
-    this.ip = new ScriptIp(this.local, () => this.sim.scheduler.now(), Number(o.get('mtu') ?? 1500));
+    const mtu = Number(o.get('mtu') ?? 1500);
+    this.ip = new ScriptIp(this.local, () => this.sim.scheduler.now(), Number.isInteger(mtu) ? mtu : 1500);
   }
 
   execute(): RunResult {
@@ -160,6 +172,8 @@ class Run {
     if (tick !== undefined && !/^[1-9]\d*$/.test(tick)) throw this.stop('parse', 0, `--tcp_ts_tick_usecs=${tick}: expected microseconds per TS tick`, []);
     const t = this.script.options.get('tolerance_usecs');
     if (t !== undefined && !/^\d+$/.test(t)) throw this.stop('parse', 0, `--tolerance_usecs=${t}: expected microseconds`, []);
+    const mtu = this.script.options.get('mtu');
+    if (mtu !== undefined && (!/^\d+$/.test(mtu) || Number(mtu) < 68 || Number(mtu) > 65535)) throw this.stop('parse', 0, `--mtu=${mtu}: expected an MTU from 68 to 65535 bytes`, []);
     for (const key of ['local_ip', 'remote_ip']) {
       const v = this.script.options.get(key);
       if (v !== undefined && typeof Ipv4Address.tryParse(v) === 'string') throw this.stop('parse', 0, `--${key}=${v}: expected an IPv4 address`, []);

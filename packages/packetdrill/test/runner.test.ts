@@ -125,6 +125,12 @@ describe('runPacketdrillScript failures', () => {
     expect(ts(700, '').failure?.message).toBeUndefined();
   });
 
+  it('bad runner options are reported, not thrown', () => {
+    expect(failure(`--local_ip=10.0.0.300\n${PRE}`)[0]).toBe('fail.pkt: --local_ip=10.0.0.300: expected an IPv4 address');
+    expect(failure(`--mtu=big\n${PRE}`)[0]).toBe('fail.pkt: --mtu=big: expected an MTU from 68 to 65535 bytes');
+    expect(failure(`--tolerance_usecs=-5\n${PRE}`)[0]).toBe('fail.pkt: --tolerance_usecs=-5: expected microseconds');
+  });
+
   it('a parse error stops before anything runs', () => {
     const r = run(`${PRE}\n+0 > S. 0:5(0) ack 1`);
     expect(r.eventsRun).toBe(0);
