@@ -278,27 +278,56 @@ function move(delta: number): void {
 // ---- playing ----------------------------------------------------------------------------------
 
 let timer: number | undefined;
+let lastStepAt = 0;
+
+/**
+ * Play: one event per 1/speed seconds; between two events the topology's clock runs from the
+ * first event's virtual time to the next one's, so frames glide along their links.
+ */
 function setPlaying(playing: boolean): void {
   state.playing = playing;
   playButton.textContent = playing ? '⏸ Pause' : '▶ Play';
   if (timer !== undefined) clearInterval(timer);
   timer = undefined;
   if (!playing) return;
+  const interval = Math.max(5, 1000 / state.speed);
+  lastStepAt = performance.now();
   timer = window.setInterval(() => {
     const visible = visibleSteps();
     if (visible.indexOf(state.cursor) >= visible.length - 1) return setPlaying(false);
+    lastStepAt = performance.now();
     move(1);
-  }, Math.max(5, 1000 / state.speed));
+  }, interval);
+  const animate = (): void => {
+    const run = state.run;
+    if (!state.playing || run === undefined) return;
+    const visible = visibleSteps();
+    const next = visible[visible.indexOf(state.cursor) + 1];
+    const from = run.steps[state.cursor]?.event.time ?? 0;
+    const to = next === undefined ? from : run.steps[next]!.event.time;
+    const f = Math.min(1, (performance.now() - lastStepAt) / interval);
+    state.time = from + (to - from) * f;
+    renderTopologyOnly();
+    requestAnimationFrame(animate);
+  };
+  requestAnimationFrame(animate);
 }
 
 // ---- rendering ------------------------------------------------------------------------------
+
+function renderTopologyOnly(): void {
+  const run = state.run;
+  if (run === undefined) return;
+  const step = run.steps[state.cursor];
+  const selected = run.transmissions.find((t) => t.step === state.cursor) ?? run.transmissions.find((t) => step?.event.kind === 'frame' && t.arrived === step.event.time && t.to === step.event.node);
+  topologyBox.replaceChildren(renderTopology(run.network, run.placed, state.time, run.transmissions, selected));
+}
 
 function render(): void {
   const run = state.run;
   clock.textContent = `t = ${formatTime(state.time)}${run ? ` · step ${state.cursor + 1} of ${run.steps.length}` : ''}`;
   if (run === undefined) return;
-  const selected = run.transmissions.find((t) => t.step === state.cursor) ?? run.transmissions.find((t) => t.arrived !== undefined && run.steps[state.cursor]?.event.kind === 'frame' && t.arrived === state.time);
-  topologyBox.replaceChildren(renderTopology(run.network, run.placed, state.time, run.transmissions, selected));
+  renderTopologyOnly();
   listBox.replaceChildren(renderEventList(run.steps, visibleSteps(), state.cursor, model(), (i) => setCursor(i)));
   scrollWithin(listBox, listBox.querySelector('tr.current'));
   renderDetail();
