@@ -5,6 +5,7 @@
 import { LAYER_MODELS, OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { parseCommandLine, UsageError, USAGE } from './args.ts';
 import { runScript, type CliIo } from './run.ts';
+import { runPacketdrillCommand } from './packetdrill.ts';
 
 export function describeModels(): string {
   const out: string[] = [];
@@ -23,6 +24,7 @@ export function describeModels(): string {
 /** Run the command line; returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   try {
+    if (argv[0] === 'packetdrill') return await runPacketdrillCommand(argv.slice(1), io);
     const command = parseCommandLine(argv);
     if (command.command === 'help') {
       io.stdout.write(USAGE);
