@@ -14,3 +14,32 @@ export { FakeMedium, serializationDelay, type FakeMediumOptions } from './fakes/
 export { FakeLinkSegment, FakeLinkInterface, type FakeLinkSegmentOptions, type SegmentTransfer } from './fakes/link-segment.ts';
 export { FakeIpNetwork, FakeIpService, type FakeIpNetworkOptions } from './fakes/ip-network.ts';
 export { buildDatagram, readQuotedHeader, type FakeDatagramHeader } from './fakes/ipv4-datagram.ts';
+export { RecordingIp, type SentDatagram } from './fakes/recording-ip.ts';
+export {
+  TcpSegmentHarness,
+  recordSocket,
+  testTcpCodec,
+  HARNESS_LOCAL,
+  HARNESS_REMOTE,
+  HARNESS_LOCAL_PORT,
+  HARNESS_REMOTE_PORT,
+  HARNESS_REMOTE_ISS,
+  type TcpSegmentHarnessOptions,
+  type TcpSegmentCodec,
+  type SegmentTemplate,
+  type ExpectedSegment,
+} from './tcp/harness.ts';
+export {
+  TcpControl,
+  emitTestTcpSegment,
+  parseTestTcpSegment,
+  tcpChecksum,
+  controlNames,
+  controlBits,
+  tcpdumpLine,
+  sequenceLength,
+  type TestTcpFields,
+  type TestTcpOptions,
+  type TestTcpSegment,
+  type SackEdges,
+} from './tcp/wire.ts';
