@@ -39,6 +39,26 @@ describe("the testing package's TCP codec", () => {
 describe('TcpSegmentHarness on TcpLayer, as a student would use it', () => {
   const make = () => new TcpSegmentHarness({ factory: (node, ip) => new TcpLayer(node, ip, { delayedAck: 0, timestamps: false, sack: false, windowScaling: false }) });
 
+  it("LISTEN (the guide's example): answers a SYN with SYN,ACK <ACK=SEG.SEQ+1> and an ACK with <SEQ=SEG.ACK><CTL=RST>", () => {
+    const h = make();
+    h.listen(80);
+    h.send({ flags: 'SYN', seq: R });
+    h.expectOne({ flags: 'SYN,ACK', ack: R + 1 });
+    const other = make();
+    other.listen(80);
+    other.send({ flags: 'ACK', seq: R, ack: 4242 });
+    other.expectOne({ flags: 'RST', seq: 4242 });
+  });
+
+  it('works with our TCP at its defaults too (timestamps, SACK, window scaling on), learning the ISS', () => {
+    const h = new TcpSegmentHarness({ factory: (node, ip) => new TcpLayer(node, ip) });
+    h.listen(80);
+    h.send({ flags: 'SYN', seq: R, options: { mss: 1460, sackPermitted: true, timestamps: { value: 1, echo: 0 }, windowScale: 7 } });
+    const synAck = h.expectOne({ flags: 'SYN,ACK', ack: R + 1, options: { mss: 1460, sackPermitted: true } });
+    expect(h.iss).toBe(synAck.seq);
+    expect(synAck.options.timestamps?.echo).toBe(1);
+  });
+
   it('learns the ISS from the SYN,ACK and reaches ESTABLISHED; data is acknowledged', () => {
     const h = make();
     const { socket, received } = h.established();
