@@ -43,3 +43,4 @@ export {
   type TestTcpSegment,
   type SackEdges,
 } from './tcp/wire.ts';
+export { RecordingPhyPort, joinedRecordingPorts, GIGABIT_ETHERNET_CAPABILITIES } from './fakes/recording-phy-port.ts';

@@ -14,11 +14,15 @@ export interface TestWorld {
   node(name: string): NodeContext;
 }
 
-/** A simulation whose trace bus is recorded (so layers build their events and tests can see drops). */
-export function createWorld(seed: number | string = 1): TestWorld {
+/**
+ * A simulation with named nodes whose trace bus is recorded (so layers build their events and
+ * tests can see drops). With `{ recordTrace: false }` nobody listens to the trace, so layers
+ * build no events at all (what a test of that fast path needs); `events` then stays empty.
+ */
+export function createWorld(seed: number | string = 1, options: { readonly recordTrace?: boolean } = {}): TestWorld {
   const sim = createSimulationContext(seed);
   const events: TraceEvent[] = [];
-  sim.trace.on('event', (e) => events.push(e));
+  if (options.recordTrace !== false) sim.trace.on('event', (e) => events.push(e));
   const nodes = new Map<string, NodeContext>();
   const world: TestWorld = {
     sim,
