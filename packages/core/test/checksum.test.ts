@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { internetChecksum, onesComplementSum, finishChecksum, pseudoHeaderSum, updateChecksum, crc32, crc32Portable, Random } from '../src/index.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -30,24 +31,26 @@ describe('Internet checksum (RFC 1071)', () => {
   });
 
   it('RFC 1624 incremental update equals recomputation (TTL decrement)', () => {
-    const r = new Random(77);
-    for (let i = 0; i < 1000; i++) {
-      const header = r.bytes(20);
-      header[10] = 0;
-      header[11] = 0;
-      const c = internetChecksum(header);
-      header[10] = c >> 8;
-      header[11] = c & 0xff;
-      const oldWord = (header[8]! << 8) | header[9]!;
-      header[8] = (header[8]! - 1) & 0xff;
-      const newWord = (header[8]! << 8) | header[9]!;
-      const incremental = updateChecksum(c, oldWord, newWord);
-      header[10] = 0;
-      header[11] = 0;
-      const full = internetChecksum(header);
-      // 0x0000 and 0xffff are the same value in one's complement.
-      expect(incremental === full || (incremental ^ full) === 0xffff).toBe(true);
-    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), (random) => {
+        const header = random.slice();
+        header[10] = 0;
+        header[11] = 0;
+        const c = internetChecksum(header);
+        header[10] = c >> 8;
+        header[11] = c & 0xff;
+        const oldWord = (header[8]! << 8) | header[9]!;
+        header[8] = (header[8]! - 1) & 0xff;
+        const newWord = (header[8]! << 8) | header[9]!;
+        const incremental = updateChecksum(c, oldWord, newWord);
+        header[10] = 0;
+        header[11] = 0;
+        const full = internetChecksum(header);
+        // 0x0000 and 0xffff are the same value in one's complement.
+        expect(incremental === full || (incremental ^ full) === 0xffff).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -59,12 +62,13 @@ describe('CRC-32 (IEEE 802.3)', () => {
   });
 
   it('native and portable implementations agree on random data and sub-ranges', () => {
-    const r = new Random(11);
-    for (let i = 0; i < 200; i++) {
-      const data = r.bytes(r.int(0, 2000));
-      const start = r.int(0, data.length);
-      const end = r.int(start, data.length);
-      expect(crc32(data, start, end)).toBe(crc32Portable(data, start, end));
-    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000, size: 'max' }), fc.nat(), fc.nat(), (data, a, b) => {
+        const start = a % (data.length + 1);
+        const end = start + (b % (data.length - start + 1));
+        expect(crc32(data, start, end)).toBe(crc32Portable(data, start, end));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -2,6 +2,7 @@
 // never overlap, Packet.bytes follows every head/tail move, the unrolled checksum equals the
 // word-by-word definition, and MacAddress.fromBytes reads the same address it always did.
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { allocBytes, copyBytes, onesComplementSum, finishChecksum, MacAddress, Packet, Random } from '../src/index.ts';
 
 /** RFC 1071 word by word, folding as it goes: the reference the fast sum must match. */
@@ -78,11 +79,15 @@ describe('onesComplementSum', () => {
         expect(finishChecksum(onesComplementSum(data, start, start + length, initial))).toBe(finishChecksum(referenceSum(data, start, start + length, initial)));
       }
     }
-    for (let i = 0; i < 200; i++) {
-      const start = (random.nextUint32() % 1000) & ~1;
-      const end = start + (random.nextUint32() % 2000);
-      expect(finishChecksum(onesComplementSum(data, start, end))).toBe(finishChecksum(referenceSum(data, start, end, 0)));
-    }
+    // fast-check: 200 random even starts and lengths; a failure shrinks to the smallest range.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 1999 }), (a, length) => {
+        const start = a & ~1;
+        const end = start + length;
+        expect(finishChecksum(onesComplementSum(data, start, end))).toBe(finishChecksum(referenceSum(data, start, end, 0)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('stays exact over inputs long enough to need intermediate folding', () => {
@@ -95,18 +100,26 @@ describe('onesComplementSum', () => {
 
 describe('MacAddress.fromBytes', () => {
   it('reads the same address as parse, whatever was read before (recent-address cache)', () => {
-    const random = new Random(11);
-    for (let i = 0; i < 2000; i++) {
-      const octets = random.bytes(6);
-      if (i % 3 === 0) octets[5] = 0x10; // many addresses sharing cache slots
-      const text = [...octets].map((o) => o.toString(16).padStart(2, '0')).join(':');
-      const frame = new Uint8Array(14);
-      frame.set(octets, 6);
-      const mac = MacAddress.fromBytes(frame, 6);
-      expect(mac.toString()).toBe(text);
-      expect(mac.equals(MacAddress.parse(text))).toBe(true);
-      expect([...mac.bytes()]).toEqual([...octets]);
-    }
+    // fast-check: 10 runs of 200 addresses read one after another (2000 in all), a third of
+    // them sharing a last octet (and so cache slots); a failure shrinks to the shortest run.
+    const address = fc.tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.integer({ min: 0, max: 2 })).map(([octets, share]) => {
+      if (share === 0) octets[5] = 0x10; // many addresses sharing cache slots
+      return octets;
+    });
+    fc.assert(
+      fc.property(fc.array(address, { minLength: 200, maxLength: 200 }), (addresses) => {
+        for (const octets of addresses) {
+          const text = [...octets].map((o) => o.toString(16).padStart(2, '0')).join(':');
+          const frame = new Uint8Array(14);
+          frame.set(octets, 6);
+          const mac = MacAddress.fromBytes(frame, 6);
+          expect(mac.toString()).toBe(text);
+          expect(mac.equals(MacAddress.parse(text))).toBe(true);
+          expect([...mac.bytes()]).toEqual([...octets]);
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 
   it('returns an address value that later changes to the frame cannot alter', () => {

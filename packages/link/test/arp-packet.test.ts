@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DropReason, InvalidArgumentError, Ipv4Address, MacAddress, Random, isWireError, type WireError } from '@netlayers/core';
+import fc from 'fast-check';
+import { DropReason, InvalidArgumentError, Ipv4Address, MacAddress, isWireError, type WireError } from '@netlayers/core';
 import { ArpOperation, arpSummary, emitArpPacket, encodeArpPacket, isGratuitousArp, parseArpPacket, type ArpPacket } from '../src/arp-packet.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -60,19 +61,23 @@ describe('ARP fixed vectors', () => {
     expect(plain(parsed(padded))).toEqual(plain(request));
   });
   it('round-trips random valid packets', () => {
-    const random = new Random('arp-roundtrip');
-    for (let i = 0; i < 500; i++) {
-      const p: ArpPacket = {
-        operation: random.chance(0.5) ? ArpOperation.Request : ArpOperation.Reply,
-        senderHardware: MacAddress.fromKey(random.nextUint32() * 65536 + random.int(0, 65535)),
-        senderProtocol: Ipv4Address.fromUint32(random.nextUint32()),
-        targetHardware: MacAddress.fromKey(random.nextUint32() * 65536 + random.int(0, 65535)),
-        targetProtocol: Ipv4Address.fromUint32(random.nextUint32()),
-      };
-      const bytes = encodeArpPacket(p);
-      expect(plain(parsed(bytes))).toEqual(plain(p));
-      expect(toHex(encodeArpPacket(parsed(bytes)))).toBe(toHex(bytes));
-    }
+    const mac = fc.integer({ min: 0, max: 2 ** 48 - 1 }).map((key) => MacAddress.fromKey(key));
+    const ip = fc.integer({ min: 0, max: 0xffffffff }).map((value) => Ipv4Address.fromUint32(value));
+    const packet: fc.Arbitrary<ArpPacket> = fc.record({
+      operation: fc.constantFrom(ArpOperation.Request, ArpOperation.Reply),
+      senderHardware: mac,
+      senderProtocol: ip,
+      targetHardware: mac,
+      targetProtocol: ip,
+    });
+    fc.assert(
+      fc.property(packet, (p) => {
+        const bytes = encodeArpPacket(p);
+        expect(plain(parsed(bytes))).toEqual(plain(p));
+        expect(toHex(encodeArpPacket(parsed(bytes)))).toBe(toHex(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -122,19 +127,32 @@ describe('emitArpPacket rejects bad arguments', () => {
 
 describe('parseArpPacket never throws', () => {
   it('survives 20,000 random inputs, many with a valid fixed header', () => {
-    const random = new Random('arp-fuzz');
+    // fast-check: random bytes, half of them (when 8 bytes or longer) given the Ethernet/IPv4
+    // fixed header with an operation 0-3, a fifth of those with one header byte rewritten.
+    const input = fc
+      .tuple(
+        fc.integer({ min: 0, max: 40 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 255 })),
+      )
+      .map(([bytes, withHeader, operation, editChance, [at, value]]) => {
+        if (withHeader && bytes.length >= 8) {
+          bytes.set([0, 1, 8, 0, 6, 4, 0, operation]);
+          if (editChance === 0) bytes[at] = value;
+        }
+        return bytes;
+      });
     let ok = 0;
     let errors = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const bytes = random.bytes(random.int(0, 40));
-      if (random.chance(0.5) && bytes.length >= 8) {
-        bytes.set([0, 1, 8, 0, 6, 4, 0, random.int(0, 3)]);
-        if (random.chance(0.2)) bytes[random.int(0, 7)] = random.int(0, 255);
-      }
-      const result = parseArpPacket(bytes);
-      if (isWireError(result)) errors++;
-      else ok++;
-    }
+    fc.assert(
+      fc.property(input, (bytes) => {
+        if (isWireError(parseArpPacket(bytes))) errors++;
+        else ok++;
+      }),
+      { numRuns: 20_000 },
+    );
     expect(ok).toBeGreaterThan(1000);
     expect(errors).toBeGreaterThan(1000);
   });

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DropReason, InvalidAddressError, InvalidArgumentError, Ipv4Address, MacAddress, Packet, type LinkReceiveInfo } from '@netlayers/core';
 import { EthernetInterface, ipv4MulticastMac } from '../src/ethernet-interface.ts';
 import { buildEthernetFrame } from '../src/ethernet.ts';
-import { FakePort, createTestSimulation } from './support/fake-phy.ts';
+import { RecordingPhyPort, createWorld } from '@netlayers/testing';
 import { MAC_A, MAC_B, MAC_C, frameOf, ofKind } from './support/two-hosts.ts';
 
 function nic(options: { promiscuous?: boolean; vlan?: number; mac?: MacAddress; seed?: string } = {}) {
-  const { node, events } = createTestSimulation(options.seed ?? 1);
-  const port = new FakePort('h1:eth0');
+  const { node, events } = createWorld(options.seed ?? 1);
+  const port = new RecordingPhyPort('h1:eth0');
   const ctx = node('h1');
   const iface = new EthernetInterface(ctx, port, { name: 'eth0', mac: 'mac' in options ? options.mac : MAC_A, promiscuous: options.promiscuous, vlan: options.vlan });
   const received: { etherType: number; text: string; info: LinkReceiveInfo }[] = [];
@@ -219,10 +219,10 @@ describe('construction and arguments', () => {
 
   it('rejects bad options, naming the bad value', () => {
     const { ctx } = nic();
-    expect(() => new EthernetInterface(ctx, new FakePort('p'), { name: '' })).toThrow(InvalidArgumentError);
-    expect(() => new EthernetInterface(ctx, new FakePort('p'), { name: 'eth1', vlan: 4095 })).toThrow(/vlan 4095/);
-    expect(() => new EthernetInterface(ctx, new FakePort('p'), { name: 'eth1', mac: MacAddress.parse('01:00:5e:00:00:01') })).toThrow(InvalidAddressError);
-    expect(() => new EthernetInterface(ctx, new FakePort('p'), { name: 'eth1', arp: { retries: 0 } })).toThrow(/arp\.retries 0/);
+    expect(() => new EthernetInterface(ctx, new RecordingPhyPort('p'), { name: '' })).toThrow(InvalidArgumentError);
+    expect(() => new EthernetInterface(ctx, new RecordingPhyPort('p'), { name: 'eth1', vlan: 4095 })).toThrow(/vlan 4095/);
+    expect(() => new EthernetInterface(ctx, new RecordingPhyPort('p'), { name: 'eth1', mac: MacAddress.parse('01:00:5e:00:00:01') })).toThrow(InvalidAddressError);
+    expect(() => new EthernetInterface(ctx, new RecordingPhyPort('p'), { name: 'eth1', arp: { retries: 0 } })).toThrow(/arp\.retries 0/);
   });
 
   it('rejects registering ARP or a length value as an EtherType, and sending with one', () => {

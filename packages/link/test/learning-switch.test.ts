@@ -3,16 +3,16 @@ import { DropReason, InvalidArgumentError, MacAddress, NS_PER_MS, NS_PER_S } fro
 import { LearningSwitch } from '../src/learning-switch.ts';
 import { EthernetInterface } from '../src/ethernet-interface.ts';
 import { buildEthernetFrame } from '../src/ethernet.ts';
-import { FakePort, createTestSimulation, createWire } from './support/fake-phy.ts';
+import { RecordingPhyPort, createWorld, joinedRecordingPorts } from '@netlayers/testing';
 import { IP_A, IP_B, MAC_A, MAC_B, MAC_C, ipv4Like, ofKind, recordSent, textOf } from './support/two-hosts.ts';
 
 const MAC_D = MacAddress.parse('02:00:00:00:00:04');
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 function bridge(ports = 4, agingTime?: string) {
-  const { node, events, sim } = createTestSimulation();
+  const { node, events, sim } = createWorld();
   const sw = new LearningSwitch(node('sw1'), agingTime === undefined ? {} : { agingTime });
-  const fakes = Array.from({ length: ports }, (_, i) => new FakePort(`sw1:p${i}`));
+  const fakes = Array.from({ length: ports }, (_, i) => new RecordingPhyPort(`sw1:p${i}`));
   for (const p of fakes) sw.addPort(p);
   /** Deliver a frame on port `ingress` and return the ports it came out of. */
   const send = (ingress: number, source: MacAddress, destination: MacAddress, text = 'x'): number[] => {
@@ -162,22 +162,22 @@ describe('LearningSwitch trace', () => {
 
 describe('LearningSwitch arguments', () => {
   it('rejects a zero aging time and a port attached twice', () => {
-    const { node } = createTestSimulation();
+    const { node } = createWorld();
     expect(() => new LearningSwitch(node('s'), { agingTime: '0s' })).toThrow(InvalidArgumentError);
     const sw = new LearningSwitch(node('s'));
-    const p = new FakePort('p');
+    const p = new RecordingPhyPort('p');
     expect(sw.addPort(p)).toBe(0);
     expect(() => sw.addPort(p)).toThrow(/port "p"/);
-    expect(sw.addPort(new FakePort('q'))).toBe(1);
+    expect(sw.addPort(new RecordingPhyPort('q'))).toBe(1);
   });
 });
 
 describe('hosts talking through a LearningSwitch', () => {
   it('resolves with ARP across the switch, floods once, then forwards unicast only to the target', () => {
-    const { sim, node } = createTestSimulation();
+    const { sim, node } = createWorld();
     const sw = new LearningSwitch(node('sw1'));
     const hosts = ['h1', 'h2', 'h3'].map((name, i) => {
-      const [hostPort, switchPort] = createWire(sim.scheduler, 1000, [`${name}:eth0`, `sw1:p${i}`]);
+      const [hostPort, switchPort] = joinedRecordingPorts(sim.scheduler, 1000, [`${name}:eth0`, `sw1:p${i}`]);
       sw.addPort(switchPort);
       const iface = new EthernetInterface(node(name), hostPort, { name: 'eth0', mac: [MAC_A, MAC_B, MAC_C][i]! });
       const got: string[] = [];

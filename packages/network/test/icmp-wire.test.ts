@@ -2,7 +2,8 @@
 // with quotes and the RFC 1191 MTU, invalid inputs, and seeded random bytes.
 
 import { describe, expect, it } from 'vitest';
-import { DropReason, Ipv4Address, Random, internetChecksum, isWireError } from '@netlayers/core';
+import fc from 'fast-check';
+import { DropReason, Ipv4Address, internetChecksum, isWireError } from '@netlayers/core';
 import {
   ICMP_ERROR_QUOTE_MAX,
   emitIcmp,
@@ -162,33 +163,40 @@ describe('invalid messages', () => {
 
 describe('robustness', () => {
   it('parseIcmp and parseQuotedDatagram never throw on 10,000 seeded random inputs; valid parses re-emit identically', () => {
-    const random = new Random('icmp-random-bytes');
-    let valid = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const bytes = random.bytes(random.int(0, 64));
-      if (bytes.length >= 4 && random.chance(0.5)) {
-        // Make the checksum right half the time so the type-specific parsing is exercised.
-        bytes[0] = [0, 3, 4, 5, 8, 11, 12, 13][random.int(0, 7)]!;
-        bytes[2] = 0;
-        bytes[3] = 0;
-        const c = internetChecksum(bytes);
-        bytes[2] = c >>> 8;
-        bytes[3] = c & 0xff;
-      }
-      const result = parseIcmp(bytes);
-      parseQuotedDatagram(bytes);
-      if (!isWireError(result)) {
-        valid++;
-        const out = encodeIcmp(result);
-        // The only lossy field is the unused word of errors, which emit writes as zero.
-        if (result.kind === 'echo-request' || result.kind === 'echo-reply' || result.kind === 'other' || result.kind === 'redirect') {
-          expect([...out]).toEqual([...bytes]);
-        } else {
-          expect(internetChecksum(out)).toBe(0);
-          expect(out.length).toBe(bytes.length);
+    // fast-check: random messages up to 64 bytes, half of them (4 bytes or longer) given a
+    // known type and a correct checksum so the type-specific parsing is exercised.
+    const input = fc
+      .tuple(fc.integer({ min: 0, max: 64 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), fc.boolean(), fc.constantFrom(0, 3, 4, 5, 8, 11, 12, 13))
+      .map(([bytes, fix, type]) => {
+        if (bytes.length >= 4 && fix) {
+          bytes[0] = type;
+          bytes[2] = 0;
+          bytes[3] = 0;
+          const c = internetChecksum(bytes);
+          bytes[2] = c >>> 8;
+          bytes[3] = c & 0xff;
         }
-      }
-    }
+        return bytes;
+      });
+    let valid = 0;
+    fc.assert(
+      fc.property(input, (bytes) => {
+        const result = parseIcmp(bytes);
+        parseQuotedDatagram(bytes);
+        if (!isWireError(result)) {
+          valid++;
+          const out = encodeIcmp(result);
+          // The only lossy field is the unused word of errors, which emit writes as zero.
+          if (result.kind === 'echo-request' || result.kind === 'echo-reply' || result.kind === 'other' || result.kind === 'redirect') {
+            expect([...out]).toEqual([...bytes]);
+          } else {
+            expect(internetChecksum(out)).toBe(0);
+            expect(out.length).toBe(bytes.length);
+          }
+        }
+      }),
+      { numRuns: 10_000 },
+    );
     expect(valid).toBeGreaterThan(3000);
   });
 });

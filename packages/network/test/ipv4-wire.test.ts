@@ -2,7 +2,8 @@
 // inputs with their drop reasons, and seeded random bytes that must never make parse throw.
 
 import { describe, expect, it } from 'vitest';
-import { DropReason, Ipv4Address, Random, internetChecksum, isWireError } from '@netlayers/core';
+import fc from 'fast-check';
+import { DropReason, Ipv4Address, internetChecksum, isWireError } from '@netlayers/core';
 import {
   Ipv4OptionType,
   emitIpv4Header,
@@ -200,19 +201,25 @@ describe('invalid datagrams', () => {
 
 describe('robustness', () => {
   it('never throws on 10,000 seeded random inputs', () => {
-    const random = new Random('ipv4-random-bytes');
+    // fast-check: random datagrams up to 80 bytes, half of them starting with a plausible
+    // version/IHL byte (0x45-0x4f); a failure shrinks to a minimal input.
+    const input = fc
+      .tuple(fc.integer({ min: 0, max: 80 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), fc.boolean(), fc.integer({ min: 0, max: 10 }))
+      .map(([bytes, plausible, ihl]) => {
+        if (plausible && bytes.length > 0) bytes[0] = 0x45 + ihl; // often plausible
+        return bytes;
+      });
     let valid = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const bytes = random.bytes(random.int(0, 80));
-      if (random.chance(0.5) && bytes.length > 0) bytes[0] = 0x45 + random.int(0, 10); // often plausible
-      const result = parseIpv4(bytes);
-      if (!isWireError(result)) valid++;
-    }
+    fc.assert(
+      fc.property(input, (bytes) => {
+        if (!isWireError(parseIpv4(bytes))) valid++;
+      }),
+      { numRuns: 10_000 },
+    );
     expect(valid).toBeLessThan(10_000);
   });
 
   it('never throws on 10,000 header mutations of a valid datagram with options; what still parses re-emits byte for byte', () => {
-    const random = new Random('ipv4-mutations');
     const header: Ipv4Header = makeIpv4Header({
       source: Ipv4Address.parse('10.1.2.3'),
       destination: Ipv4Address.parse('10.3.2.1'),
@@ -222,19 +229,23 @@ describe('robustness', () => {
     });
     const good = new Uint8Array(header.totalLength);
     emitIpv4Header(header, good);
+    // fast-check: 1-3 header bytes rewritten; a failure shrinks to the fewest, smallest edits.
+    const edits = fc.array(fc.tuple(fc.integer({ min: 0, max: header.headerLength - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 });
     let reemitted = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const bytes = good.slice();
-      const flips = random.int(1, 3);
-      for (let f = 0; f < flips; f++) bytes[random.int(0, header.headerLength - 1)] = random.int(0, 255);
-      const result = parseIpv4(bytes);
-      if (!isWireError(result)) {
-        const out = new Uint8Array(result.header.headerLength);
-        emitIpv4Header(result.header, out);
-        expect([...out]).toEqual([...bytes.subarray(0, result.header.headerLength)]);
-        reemitted++;
-      }
-    }
+    fc.assert(
+      fc.property(edits, (changes) => {
+        const bytes = good.slice();
+        for (const [at, value] of changes) bytes[at] = value;
+        const result = parseIpv4(bytes);
+        if (!isWireError(result)) {
+          const out = new Uint8Array(result.header.headerLength);
+          emitIpv4Header(result.header, out);
+          expect([...out]).toEqual([...bytes.subarray(0, result.header.headerLength)]);
+          reemitted++;
+        }
+      }),
+      { numRuns: 10_000 },
+    );
     // Rewriting a header byte almost always breaks the checksum (only an identical rewrite survives).
     expect(reemitted).toBeLessThan(500);
   });

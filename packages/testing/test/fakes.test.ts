@@ -52,6 +52,22 @@ describe('FakeIpNetwork', () => {
   });
 });
 
+describe('FakeIpNetwork bandwidth', () => {
+  it('serializes each sender\'s datagrams (payload + 20-byte header) one after another at the given rate', () => {
+    const world = createWorld();
+    const net = new FakeIpNetwork(world.sim, { delay: '1ms', bandwidth: 8e6 });
+    const a = net.addNode(world.node('a'), '10.0.0.1');
+    const b = net.addNode(world.node('b'), '10.0.0.2');
+    const times: number[] = [];
+    b.registerProtocol(200, () => times.push(world.sim.scheduler.now()));
+    for (let i = 0; i < 3; i++) a.send(Packet.from(new Uint8Array(980)), { destination: b.address, protocol: 200 });
+    world.sim.scheduler.runUntilIdle();
+    // 1000 bytes at 8 Mbit/s take 1 ms each: they leave at 1, 2 and 3 ms and arrive 1 ms later.
+    expect(times).toEqual([2_000_000, 3_000_000, 4_000_000]);
+    expect(() => new FakeIpNetwork(world.sim, { bandwidth: 0 })).toThrow('invalid bandwidth 0: must be a positive number of bits per second');
+  });
+});
+
 describe('FakeIpNetwork tamper', () => {
   it('rewrites or swallows payloads on arrival, with a correct header, and counts a swallowed one as lost', () => {
     const world = createWorld();

@@ -1,6 +1,7 @@
 // The student template (packages/starter-layer) stays usable: it typechecks against the
 // current contracts, its skeleton has the StreamTransport shape and says what is missing,
-// and its own test file runs the stream transport suite. (The template's suite itself
+// its own test file runs the stream transport suite with the lossy cases, and every case
+// fails with a message naming its rule until a student writes the layer. (The template's suite itself
 // fails until a student writes the layer, so the root run leaves packages/starter-* out.)
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MyStreamSocket, MyStreamTransport } from '../../starter-layer/src/index.ts';
-import { FakeIpNetwork, createWorld } from '../src/index.ts';
+import { FakeIpNetwork, SuiteFailure, createWorld, runStreamTransportCase, streamTransportCases } from '../src/index.ts';
+import { thrown } from '../src/suites/support.ts';
 
 const starterDir = fileURLToPath(new URL('../../starter-layer/', import.meta.url));
 
@@ -35,9 +37,21 @@ describe('starter-layer template', () => {
     expect(typeof socket.on).toBe('function');
   });
 
-  it("runs the stream transport suite from its own test file", () => {
+  it('runs the stream transport suite from its own test file, lossy cases included from the start', () => {
     const source = readFileSync(`${starterDir}test/my-stream-transport.test.ts`, 'utf8');
     expect(source).toMatch(/import \{ streamTransportSuite \} from '@netlayers\/testing'/);
-    expect(source).toMatch(/^streamTransportSuite\('MyStreamTransport', \(node, ip\) => new MyStreamTransport\(node, ip\)\);$/m);
+    expect(source).toMatch(/^streamTransportSuite\('MyStreamTransport', \(node, ip\) => new MyStreamTransport\(node, ip\), \{ lossy: true \}\);$/m);
+    expect(source).not.toMatch(/^\s*\/\/.*streamTransportSuite\(/m); // nothing left commented out
+  });
+
+  it('fails every case of the suite, each with a message naming its rule, until the layer is written', () => {
+    const cases = streamTransportCases((node, ip) => new MyStreamTransport(node, ip), { lossy: true });
+    expect(cases.length).toBe(14);
+    for (const c of cases) {
+      const failure = thrown(() => runStreamTransportCase(c.name, (node, ip) => new MyStreamTransport(node, ip)));
+      expect(failure).toBeInstanceOf(SuiteFailure);
+      expect((failure as SuiteFailure).message).toContain(`rule:     ${c.rule}`);
+      expect((failure as SuiteFailure).message).toMatch(/actual: {3}threw NotImplementedYet( without a code)?: MyStream(Transport|Socket)\.\w+: not implemented yet/);
+    }
   });
 });

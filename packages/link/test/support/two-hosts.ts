@@ -6,7 +6,7 @@ import { EthernetInterface, type EthernetInterfaceOptions } from '../../src/ethe
 import { parseEthernetFrame, type EthernetFrame } from '../../src/ethernet.ts';
 import { parseArpPacket, type ArpPacket } from '../../src/arp-packet.ts';
 import type { ArpOptions } from '../../src/arp-cache.ts';
-import { createTestSimulation, createWire, type FakePort } from './fake-phy.ts';
+import { createWorld, joinedRecordingPorts, type RecordingPhyPort } from '@netlayers/testing';
 
 export const MAC_A = MacAddress.parse('02:00:00:00:00:01');
 export const MAC_B = MacAddress.parse('02:00:00:00:00:02');
@@ -58,8 +58,8 @@ export function textOf(payload: Uint8Array, skip = 20): string {
 }
 
 export function twoHosts(options: { arpA?: ArpOptions; arpB?: ArpOptions; a?: Partial<EthernetInterfaceOptions>; b?: Partial<EthernetInterfaceOptions> } = {}) {
-  const { sim, node, events } = createTestSimulation();
-  const [portA, portB] = createWire(sim.scheduler, WIRE_DELAY, ['h1:eth0', 'h2:eth0']);
+  const { sim, node, events } = createWorld();
+  const [portA, portB] = joinedRecordingPorts(sim.scheduler, WIRE_DELAY, ['h1:eth0', 'h2:eth0']);
   const a = new EthernetInterface(node('h1'), portA, { name: 'eth0', mac: MAC_A, arp: options.arpA, ...options.a });
   const b = new EthernetInterface(node('h2'), portB, { name: 'eth0', mac: MAC_B, arp: options.arpB, ...options.b });
   const sentA = recordSent(portA, () => sim.scheduler.now());
@@ -72,7 +72,7 @@ export function twoHosts(options: { arpA?: ArpOptions; arpB?: ArpOptions; a?: Pa
 }
 
 /** Timestamp every frame the port transmits (keeps the port's own onTransmit running). */
-export function recordSent(port: FakePort, now: () => number): SentFrame[] {
+export function recordSent(port: RecordingPhyPort, now: () => number): SentFrame[] {
   const sent: SentFrame[] = [];
   const inner = port.onTransmit;
   port.onTransmit = (frame) => {

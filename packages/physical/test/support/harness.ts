@@ -1,10 +1,8 @@
-// Test helpers for the physical layer: a simulation with named nodes, numbered frames,
+// Test helpers for the physical layer: numbered frames,
 // arrival recorders, a trace recorder, and a fake inner PhyPort that records what an
 // impairment hands it (so impairments are tested without any medium).
 
 import {
-  createNodeContext,
-  createSimulationContext,
   type FrameReceiver,
   type NodeContext,
   type PhyCapabilities,
@@ -14,26 +12,13 @@ import {
   type TraceEvent,
   type FrameEvent,
 } from '@netlayers/core';
+import { createWorld, type TestWorld } from '@netlayers/testing';
 
-export interface TestWorld {
-  sim: SimulationContext;
-  node(name: string): NodeContext;
-}
+export type { TestWorld };
 
+/** A simulation with named nodes: @netlayers/testing's, with nobody listening to the trace (tests that want it call recordTrace). */
 export function world(seed: number | string = 1): TestWorld {
-  const sim = createSimulationContext(seed);
-  const nodes = new Map<string, NodeContext>();
-  return {
-    sim,
-    node(name) {
-      let n = nodes.get(name);
-      if (n === undefined) {
-        n = createNodeContext(sim, name);
-        nodes.set(name, n);
-      }
-      return n;
-    },
-  };
+  return createWorld(seed, { recordTrace: false });
 }
 
 /** A frame of `length` bytes whose first four bytes hold `seq` (big-endian) and the rest a pattern. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DropReason, Ipv4Address, Random, isWireError, type WireError } from '@netlayers/core';
+import fc from 'fast-check';
+import { DropReason, Ipv4Address, isWireError, type WireError } from '@netlayers/core';
 import { ArqFlag, GO_BACK_N_PROTOCOL, STOP_AND_WAIT_PROTOCOL, arqSummary, emitArqSegment, parseArqSegment, type ArqSegment } from '../../src/transport/index.ts';
 
 const A = Ipv4Address.parse('10.0.0.1');
@@ -28,22 +29,25 @@ describe('ARQ segment wire format', () => {
   });
 
   it('round-trips random segments', () => {
-    const random = new Random('arq-roundtrip');
-    for (let i = 0; i < 500; i++) {
-      const seg: ArqSegment = {
-        sourcePort: random.int(0, 65535),
-        destinationPort: random.int(0, 65535),
-        seq: random.nextUint32(),
-        ack: random.nextUint32(),
-        flags: random.int(0, 15),
-        payload: random.bytes(random.int(0, 100)),
-      };
-      const into = new Uint8Array(16 + seg.payload.length);
-      emitArqSegment(seg, into, A, B, GO_BACK_N_PROTOCOL);
-      const back = ok(parseArqSegment(into, A, B, GO_BACK_N_PROTOCOL));
-      expect([back.sourcePort, back.destinationPort, back.seq, back.ack, back.flags]).toEqual([seg.sourcePort, seg.destinationPort, seg.seq, seg.ack, seg.flags]);
-      expect([...back.payload]).toEqual([...seg.payload]);
-    }
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    const segment: fc.Arbitrary<ArqSegment> = fc.record({
+      sourcePort: fc.integer({ min: 0, max: 65535 }),
+      destinationPort: fc.integer({ min: 0, max: 65535 }),
+      seq: u32,
+      ack: u32,
+      flags: fc.integer({ min: 0, max: 15 }),
+      payload: fc.integer({ min: 0, max: 100 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+    });
+    fc.assert(
+      fc.property(segment, (seg) => {
+        const into = new Uint8Array(16 + seg.payload.length);
+        emitArqSegment(seg, into, A, B, GO_BACK_N_PROTOCOL);
+        const back = ok(parseArqSegment(into, A, B, GO_BACK_N_PROTOCOL));
+        expect([back.sourcePort, back.destinationPort, back.seq, back.ack, back.flags]).toEqual([seg.sourcePort, seg.destinationPort, seg.seq, seg.ack, seg.flags]);
+        expect([...back.payload]).toEqual([...seg.payload]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   const bad = (edit: (b: Uint8Array) => void) => {
@@ -68,14 +72,18 @@ describe('ARQ segment wire format', () => {
   }
 
   it('never throws on 10,000 random inputs', () => {
-    const random = new Random('arq-fuzz');
     const reasons = new Set<string>(Object.values(DropReason));
-    for (let i = 0; i < 10_000; i++) {
-      const bytes = random.bytes(random.int(0, 48));
-      if (bytes.length > 13 && random.chance(0.5)) bytes[13] = 1;
-      const result = parseArqSegment(bytes, A, B, P);
-      if (isWireError(result)) expect(reasons.has(result.reason)).toBe(true);
-      else expect(result.payload.length).toBe(bytes.length - 16);
-    }
+    const input = fc.tuple(fc.integer({ min: 0, max: 48 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), fc.boolean()).map(([bytes, version]) => {
+      if (bytes.length > 13 && version) bytes[13] = 1;
+      return bytes;
+    });
+    fc.assert(
+      fc.property(input, (bytes) => {
+        const result = parseArqSegment(bytes, A, B, P);
+        if (isWireError(result)) expect(reasons.has(result.reason)).toBe(true);
+        else expect(result.payload.length).toBe(bytes.length - 16);
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

@@ -38,6 +38,8 @@ export interface FakeIpNetworkOptions {
   readonly reorderDelay?: string | number;
   /** Probability a datagram is delivered twice (default 0). */
   readonly duplicate?: number;
+  /** Each member's sending rate in bit/s: datagrams (payload + 20-byte header) are serialized one after another (default: infinitely fast). */
+  readonly bandwidth?: number;
   /** The MTU mtuTowards reports (default 1500). Larger payloads still arrive whole, as if fragmented and reassembled. */
   readonly mtu?: number;
   /** Label of the random stream forked from the simulation (default "fake-ip-network"). */
@@ -58,6 +60,8 @@ export class FakeIpNetwork {
   private readonly duplicate: number;
   private readonly random: Random;
   private readonly members = new Map<number, FakeIpService>();
+  private readonly bandwidth: number | undefined;
+  private readonly busyUntil = new Map<FakeIpService, number>();
   private identification = 0;
   /** Runs on every copy as it arrives, after the impairments; a swallowed copy counts as lost. */
   tamper: FakeIpTamper | undefined;
@@ -66,6 +70,8 @@ export class FakeIpNetwork {
 
   constructor(private readonly sim: SimulationContext, options: FakeIpNetworkOptions = {}) {
     this.delay = parseDuration(options.delay ?? '1ms');
+    if (options.bandwidth !== undefined && !(options.bandwidth > 0)) throw new InvalidArgumentError('bandwidth', options.bandwidth, 'must be a positive number of bits per second');
+    this.bandwidth = options.bandwidth;
     this.mtu = options.mtu ?? 1500;
     this.loss = probability('loss', options.loss);
     this.reorder = probability('reorder', options.reorder);
@@ -100,6 +106,7 @@ export class FakeIpNetwork {
       identification: this.identification++ & 0xffff,
     };
     const datagram = buildDatagram(header, payload);
+    const departure = this.departure(from, datagram.length) - this.sim.scheduler.now();
     for (const to of destinations) {
       this.stats.sent++;
       if (this.random.chance(this.loss)) {
@@ -110,7 +117,7 @@ export class FakeIpNetwork {
       const copies = this.random.chance(this.duplicate) ? 2 : 1;
       if (copies === 2) this.stats.duplicated++;
       for (let i = 0; i < copies; i++) {
-        let delay = this.delay;
+        let delay = departure + this.delay;
         if (this.random.chance(this.reorder)) {
           this.stats.reordered++;
           delay += this.random.int(1, Math.max(1, this.reorderDelay));
@@ -128,6 +135,16 @@ export class FakeIpNetwork {
         });
       }
     }
+  }
+
+  /** When a datagram of `length` bytes sent now by `from` has left it (now, without a bandwidth). */
+  private departure(from: FakeIpService, length: number): number {
+    const now = this.sim.scheduler.now();
+    if (this.bandwidth === undefined) return now;
+    const start = Math.max(now, this.busyUntil.get(from) ?? 0);
+    const done = start + Math.round((length * 8 * 1e9) / this.bandwidth);
+    this.busyUntil.set(from, done);
+    return done;
   }
 
   private tampered(header: FakeDatagramHeader, datagram: Uint8Array, from: FakeIpService, to: FakeIpService): Uint8Array | null {
@@ -244,6 +261,11 @@ export class FakeIpService implements IpService {
       });
     }
     entry.handler(Packet.wrap(datagram.slice(20)), info);
+  }
+
+  /** Hand an ICMP error report to the handler registered for its `originalProtocol`, as if it arrived now. */
+  injectIcmpError(report: IcmpErrorReport): void {
+    this.deliverError(report);
   }
 
   /** @internal */

@@ -4,10 +4,19 @@
 // ports, EADDRINUSE, ICMP port unreachable (RFC 1122 §4.1.3.1) reported to the sender as
 // an 'error' event (ECONNREFUSED, as Node's dgram does on a connected socket), misuse errors.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { UnreachableCode, type DatagramRemote, type DatagramSocket, type DatagramTransport, type IpService, type NodeContext } from '@netlayers/core';
 import { FakeIpNetwork, type FakeIpService } from '../fakes/ip-network.ts';
-import { codeOf, createWorld, runUntil, testBytes, text, thrown, type TestWorld } from './support.ts';
+import { codeOf, createWorld, runUntil, testBytes, text, thrown, type TestWorld, teachingIt } from './support.ts';
+
+const it = teachingIt('datagram transport conformance', {
+  "delivers a datagram as one 'message' with the sender's address and port, and the reply comes back": { rfc: 'RFC 768', hint: "emit 'message' with the payload and { address, port } of the sender" },
+  'keeps message boundaries and carries a datagram larger than the MTU whole': { rfc: 'RFC 768', hint: 'one send() is one datagram: never merge or split messages (IP fragments the large one)' },
+  'binds distinct ephemeral ports when no port is given': { rfc: 'RFC 6335 §6', hint: 'pick ephemeral ports from a range (49152-65535) and skip ports in use' },
+  'refuses a port already bound with EADDRINUSE, and frees it on close': { hint: 'keep a map of bound ports; throw SocketError EADDRINUSE; delete the entry on close()' },
+  'answers a datagram to an unbound port with ICMP port unreachable, and the sender gets an error event': { rfc: 'RFC 1122 §4.1.3.1, RFC 792', hint: "call ip.sendUnreachable(info, UnreachableCode.Port) for an unbound port; in onError, emit 'error' ECONNREFUSED on the socket that sent it" },
+  'throws typed errors for misuse: bad ports, bad addresses, send after close': { hint: 'validate with the core errors (InvalidArgumentError, SocketError) and include the value in the message' },
+});
 
 export interface DatagramTransportSuiteOptions {
   /**
@@ -48,14 +57,14 @@ export function datagramTransportSuite(name: string, factory: (node: NodeContext
       const atServer = inbox(serverSocket);
       const atClient = inbox(clientSocket);
       clientSocket.send('ping', 5300, '10.0.0.2');
-      runUntil(world.sim, () => atServer.messages.length >= 1, '10s');
+      runUntil(world, () => atServer.messages.length >= 1, '10s');
       expect(atServer.messages.length).toBe(1);
       const { data, remote } = atServer.messages[0]!;
       expect(text(data)).toBe('ping');
       expect(remote.address.toString()).toBe('10.0.0.1');
       expect(remote.port).toBe(clientSocket.localPort);
       serverSocket.send('pong', remote.port, remote.address);
-      runUntil(world.sim, () => atClient.messages.length >= 1, '10s');
+      runUntil(world, () => atClient.messages.length >= 1, '10s');
       expect(text(atClient.messages[0]!.data)).toBe('pong');
       expect(atClient.messages[0]!.remote.address.toString()).toBe('10.0.0.2');
       expect(atClient.messages[0]!.remote.port).toBe(5300);
@@ -67,7 +76,7 @@ export function datagramTransportSuite(name: string, factory: (node: NodeContext
       const socket = client.bind();
       const sizes = [1, 512, 1472, 8000, 0];
       for (const [i, size] of sizes.entries()) socket.send(testBytes(size, `d${i}`), 5300, '10.0.0.2');
-      runUntil(world.sim, () => atServer.messages.length >= sizes.length, '10s');
+      runUntil(world, () => atServer.messages.length >= sizes.length, '10s');
       expect(atServer.messages.map((m) => m.data.length)).toEqual(sizes);
       atServer.messages.forEach((m, i) => expect(m.data).toEqual(testBytes(sizes[i]!, `d${i}`)));
     });
@@ -97,7 +106,7 @@ export function datagramTransportSuite(name: string, factory: (node: NodeContext
         const socket = client.bind();
         const box = inbox(socket);
         socket.send('anyone?', 5999, '10.0.0.2');
-        runUntil(world.sim, () => box.errors.length >= 1, '10s');
+        runUntil(world, () => box.errors.length >= 1, '10s');
         expect(serverIp.unreachablesSent.map((u) => u.code)).toEqual([UnreachableCode.Port]);
         expect(box.errors.length).toBe(1);
         expect(codeOf(box.errors[0])).toBe('ECONNREFUSED');

@@ -6,7 +6,7 @@
 // sits on a PhyPort (Ethernet over a medium), `linkPairSuite` for a module that owns its
 // wire (a four-layer network-access module such as PPP).
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   EtherType,
   Ipv4Address,
@@ -23,7 +23,18 @@ import {
   type SimulationContext,
 } from '@netlayers/core';
 import { FakeMedium } from '../fakes/medium.ts';
-import { createWorld, runUntil, testBytes, type TestWorld } from './support.ts';
+import { createWorld, runUntil, testBytes, type TestWorld, teachingIt } from './support.ts';
+
+const it = teachingIt('link layer conformance', {
+  'delivers to the protocol registered for each EtherType': { rfc: 'IEEE 802.3 §3.2.6 (EtherType)', hint: 'demultiplex received frames by their EtherType to the handler registerProtocol stored' },
+  "resolves an 'ipv4' next hop and keeps delivering in order once resolved": { rfc: 'RFC 826', hint: 'queue packets while ARP resolves the next hop, then send them in order; later packets use the cache' },
+  'delivers a broadcast to every other interface and not to the sender': { rfc: 'RFC 894', hint: 'send to ff:ff:ff:ff:ff:ff and accept broadcast frames on receive' },
+  'does not deliver frames meant for another host': { hint: 'on a shared medium, drop frames whose destination MAC is neither yours nor broadcast/multicast' },
+  'reports an MTU it carries: mtu bytes arrive whole, mtu + 1 do not and nothing throws': { rfc: 'RFC 894 (1500-byte Ethernet payload)', hint: 'refuse (drop with reason too-big) packets larger than mtu instead of throwing' },
+  'drops a corrupted frame with a drop event and never throws on garbage': { rfc: 'IEEE 802.3 §3.2.9 (FCS)', hint: "check the FCS and the header length; call node.tracer.drop('link', ..., DropReason.BadChecksum, ...) and return; a parser returns an error value, never throws" },
+  'follows the medium: isUp and onStateChange, no delivery while down': { hint: "forward the port's onLinkChange to your listeners and refuse to send while down" },
+  'counts frames and bytes in its stats': { hint: 'count txFrames/txBytes on send and rxFrames/rxBytes on delivery' },
+});
 
 /** One end of a link under test. */
 export interface LinkEnd {
@@ -136,7 +147,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const [a] = h.ends;
       a!.iface.send(Packet.from(payload('v4')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
       a!.iface.send(Packet.from(payload('v6')), IPV6, { kind: 'broadcast' });
-      runUntil(h.world.sim, () => inbox.got.length >= 2, '10s');
+      runUntil(h.world, () => inbox.got.length >= 2, '10s');
       // (The broadcast may overtake the unicast that waits for address resolution.)
       const byType = (etherType: number) => inbox.got.filter((g) => g.etherType === etherType);
       expect(inbox.got.length).toBe(2);
@@ -150,14 +161,14 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const inbox = listen(h);
       const [a] = h.ends;
       a!.iface.send(Packet.from(payload('first')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= 1, '10s');
       expect(inbox.got.map((g) => g.bytes)).toEqual([payload('first')]);
       for (let i = 0; i < 10; i++) a!.iface.send(Packet.from(payload(`p${i}`, 60 + i * 100)), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 11, '10s');
+      runUntil(h.world, () => inbox.got.length >= 11, '10s');
       expect(inbox.got.slice(1).map((g) => g.bytes)).toEqual(Array.from({ length: 10 }, (_, i) => payload(`p${i}`, 60 + i * 100)));
       // The reply direction works too.
       h.ends[1]!.iface.send(Packet.from(payload('reply')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[0]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 12, '10s');
+      runUntil(h.world, () => inbox.got.length >= 12, '10s');
       expect(inbox.got[11]?.end).toBe(0);
       expect(inbox.got[11]?.bytes).toEqual(payload('reply'));
     });
@@ -167,7 +178,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const h = build(n)!;
       const inbox = listen(h);
       h.ends[0]!.iface.send(Packet.from(payload('all')), EtherType.IPv4, { kind: 'broadcast' });
-      runUntil(h.world.sim, () => inbox.got.length >= n - 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= n - 1, '10s');
       h.world.sim.scheduler.runFor(1e9);
       expect(inbox.got.map((g) => g.end).sort()).toEqual(Array.from({ length: n - 1 }, (_, i) => i + 1));
       for (const g of inbox.got) expect(g.bytes).toEqual(payload('all'));
@@ -177,7 +188,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const h = build(3)!;
       const inbox = listen(h);
       h.ends[0]!.iface.send(Packet.from(payload('to-c')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[2]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= 1, '10s');
       const cMac = h.ends[2]!.iface.hardwareAddress;
       if (cMac !== null) h.ends[0]!.iface.send(Packet.from(payload('to-c-hw')), EtherType.IPv4, { kind: 'hardware', address: cMac });
       h.world.sim.scheduler.runFor(1e9);
@@ -194,7 +205,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const a = h.ends[0]!.iface;
       a.send(Packet.from(payload('full', mtu)), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
       expect(() => a.send(Packet.from(payload('over', mtu + 1)), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! })).not.toThrow();
-      runUntil(h.world.sim, () => inbox.got.length >= 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= 1, '10s');
       h.world.sim.scheduler.runFor(1e9);
       expect(inbox.got.map((g) => g.bytes.length)).toEqual([mtu]);
       expect(inbox.got[0]!.bytes).toEqual(payload('full', mtu));
@@ -205,7 +216,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const inbox = listen(h);
       const [a, b] = h.ends;
       a!.iface.send(Packet.from(payload('good', 200)), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= 1, '10s');
       expect(inbox.got.length).toBe(1);
       const original = a!.transmitted.at(-1)!;
       expect(original).toBeDefined();
@@ -237,18 +248,18 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       a!.iface.onStateChange((up) => changes.push(up));
       expect(a!.iface.isUp).toBe(true);
       a!.setMediumUp(false);
-      runUntil(h.world.sim, () => changes.length >= 1, '10s');
+      runUntil(h.world, () => changes.length >= 1, '10s');
       expect(a!.iface.isUp).toBe(false);
       expect(changes).toEqual([false]);
       expect(() => a!.iface.send(Packet.from(payload('while-down')), EtherType.IPv4, { kind: 'broadcast' })).not.toThrow();
       h.world.sim.scheduler.runFor(1e9);
       expect(inbox.got.length).toBe(0);
       a!.setMediumUp(true);
-      runUntil(h.world.sim, () => changes.length >= 2, '10s');
+      runUntil(h.world, () => changes.length >= 2, '10s');
       expect(a!.iface.isUp).toBe(true);
       expect(changes).toEqual([false, true]);
       a!.iface.send(Packet.from(payload('after-up')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 1, '10s');
+      runUntil(h.world, () => inbox.got.length >= 1, '10s');
       expect(inbox.got.map((g) => g.bytes)).toEqual([payload('after-up')]);
     });
 
@@ -257,7 +268,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       const inbox = listen(h);
       const [a, b] = h.ends;
       for (let i = 0; i < 3; i++) a!.iface.send(Packet.from(payload(`s${i}`)), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[1]! });
-      runUntil(h.world.sim, () => inbox.got.length >= 3, '10s');
+      runUntil(h.world, () => inbox.got.length >= 3, '10s');
       expect(a!.iface.stats.txFrames).toBeGreaterThanOrEqual(3);
       expect(a!.iface.stats.txBytes).toBeGreaterThanOrEqual(3 * 120);
       expect(b!.iface.stats.rxFrames).toBeGreaterThanOrEqual(3);

@@ -5,7 +5,7 @@
 // §2.3, §3.2), ICMP destination unreachable reaching the sender's onError (RFC 792,
 // RFC 1122 §3.2.2.1), and bad datagrams dropped with a trace event, never thrown.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   EtherType,
   Ipv4Address,
@@ -21,7 +21,19 @@ import {
 } from '@netlayers/core';
 import { FakeLinkSegment, type FakeLinkInterface } from '../fakes/link-segment.ts';
 import { buildDatagram } from '../fakes/ipv4-datagram.ts';
-import { createWorld, runUntil, testBytes, type TestWorld } from './support.ts';
+import { createWorld, runUntil, testBytes, type TestWorld, teachingIt } from './support.ts';
+
+const it = teachingIt('network layer conformance', {
+  'delivers a datagram to the registered protocol with the header fields in IpReceiveInfo': { rfc: 'RFC 791 §3.1', hint: 'build a real header with a valid checksum; on receipt pass source, destination, protocol, TTL, TOS, interface and the datagram' },
+  'reports no-route for an unreachable destination and delivers nothing': { rfc: 'RFC 1812 §5.2.1', hint: "send() returns { ok: false, reason: 'no-route' } when no route matches, and emits a drop event" },
+  'picks the source address of the outgoing interface and knows its own addresses': { rfc: 'RFC 1122 §3.3.4.3', hint: 'sourceAddressFor uses the address of the interface the route goes out of' },
+  'reports the first-hop MTU towards a destination, 576 when it has no route': { rfc: 'RFC 791 §3.1 (576)', hint: "mtuTowards returns the outgoing link's MTU, or 576 without a route" },
+  'fragments a 4000-byte payload over MTU 1500 and the transport receives it whole': { rfc: 'RFC 791 §2.3, §3.2', hint: 'split at multiples of 8 bytes with MF and the fragment offset; reassemble by identification before delivering' },
+  'does not fragment when told not to (DF): nothing arrives and nothing throws': { rfc: 'RFC 791 §3.1 (DF)', hint: "with dontFragment, refuse a too-big datagram (reason 'too-big') instead of fragmenting" },
+  "answers sendUnreachable with an ICMP error the sender's onError sees": { rfc: 'RFC 792, RFC 1122 §3.2.2.1', hint: 'build an ICMP destination unreachable quoting the header and 8 bytes; deliver it to the protocol handler’s onError at the sender' },
+  'drops bad datagrams with a drop event, never throws and never delivers them': { rfc: 'RFC 791 §3.1, RFC 1122 §3.2.1', hint: 'validate version, IHL, total length and header checksum; drop with a DropReason, never throw' },
+  'is configured through addInterface: the link learns its IPv4 address': { hint: "addInterface(link, cidr) calls link.setIpv4Addresses so the link layer can answer ARP" },
+});
 
 /** What the suite needs of a network layer: the IpService, and a way to give it an interface. */
 export type NetworkLayerUnderTest = IpService & {
@@ -66,7 +78,7 @@ export function networkLayerSuite(name: string, factory: (node: NodeContext) => 
       const data = testBytes(100, 'dgram');
       const result = p.a.send(Packet.from(data), { destination: B, protocol: TEST_PROTOCOL, ttl: 33, tos: 0x10 });
       expect(result).toEqual({ ok: true });
-      runUntil(p.world.sim, () => p.received.length >= 1, '10s');
+      runUntil(p.world, () => p.received.length >= 1, '10s');
       expect(p.received.length).toBe(1);
       const { payload, info } = p.received[0]!;
       expect(payload).toEqual(data);
@@ -118,7 +130,7 @@ export function networkLayerSuite(name: string, factory: (node: NodeContext) => 
       });
       const data = testBytes(4000, 'big');
       expect(p.a.send(Packet.from(data), { destination: B, protocol: TEST_PROTOCOL })).toEqual({ ok: true });
-      runUntil(p.world.sim, () => p.received.length >= 1, '10s');
+      runUntil(p.world, () => p.received.length >= 1, '10s');
       p.world.sim.scheduler.runFor(1e9);
       expect(p.received.length).toBe(1);
       expect(p.received[0]!.payload).toEqual(data);
@@ -140,7 +152,7 @@ export function networkLayerSuite(name: string, factory: (node: NodeContext) => 
       p.b.registerProtocol(TEST_PROTOCOL, (_packet, info) => p.b.sendUnreachable(info, UnreachableCode.Port));
       const data = testBytes(40, 'quoted');
       p.a.send(Packet.from(data), { destination: B, protocol: TEST_PROTOCOL });
-      runUntil(p.world.sim, () => errors.length >= 1, '10s');
+      runUntil(p.world, () => errors.length >= 1, '10s');
       expect(errors.length).toBe(1);
       const report = errors[0]!;
       expect(report.type).toBe('destination-unreachable');

@@ -5,9 +5,22 @@
 // enforced, the right ports receive, the sender never hears itself, stats count, and the
 // same seed gives the same run.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Medium, PhyPort, SimulationContext } from '@netlayers/core';
-import { createWorld, runUntil, sameBytes, testBytes, type TestWorld } from './support.ts';
+import { createWorld, runUntil, sameBytes, testBytes, type TestWorld, teachingIt } from './support.ts';
+
+const it = teachingIt('physical medium conformance', {
+  'advertises sane capabilities': { rfc: 'RFC 791 §3.2 (every link carries 68-byte datagrams)', hint: 'capabilities: bitsPerSecond > 0, an integer propagationDelay, mtu >= 68, maxFrameBytes >= mtu' },
+  'delivers frames intact and in order on a clean medium': { hint: 'queue frames per port in FIFO order and hand each receiver a copy of the exact bytes' },
+  'delivers in both directions': { hint: 'each port transmits and receives independently (full duplex on a point-to-point medium)' },
+  'takes serialization plus propagation time, as the capabilities say': { hint: 'a frame arrives after bytes * 8 / bitsPerSecond (serialization) + propagationDelay; frames from one port never overlap' },
+  'refuses a frame larger than maxFrameBytes and counts the drop': { hint: 'transmit() returns false for an oversized frame and stats.drops counts it' },
+  'never delivers a frame back to its sender': { hint: 'skip the sending port when carrying a frame to the others' },
+  'shared: every other attached port receives each frame': { hint: 'on a shared medium (a bus), carry each frame to every other port' },
+  'point-to-point: the one peer receives, in each direction': { hint: 'a point-to-point medium allows two ports and carries each frame to the other one' },
+  'counts frames and bytes at both ends': { hint: 'count txFrames/txBytes when a frame leaves, rxFrames/rxBytes when it arrives' },
+  'gives the same run for the same seed': { hint: 'draw any randomness from sim.random (forked), never Math.random; no wall-clock time' },
+});
 
 export interface PhysicalMediumSuiteOptions {
   /**
@@ -84,7 +97,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
         sent.push(f);
         expect(ports[0]!.transmit(f.slice())).toBe(true);
       }
-      runUntil(world.sim, () => received.length >= sent.length, '10s');
+      runUntil(world, () => received.length >= sent.length, '10s');
       const atB = received.filter((r) => r.port === 'b');
       expect(atB.length).toBe(sent.length);
       // Frame by frame: the index of the first frame that differs (-1: none).
@@ -96,9 +109,9 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
       const medium = factory(world.sim);
       const { ports, received } = attachRecorded(world, medium, ['a', 'b']);
       ports[0]!.transmit(frame(1, 100));
-      runUntil(world.sim, () => received.length >= 1, '10s');
+      runUntil(world, () => received.length >= 1, '10s');
       ports[1]!.transmit(frame(2, 200));
-      runUntil(world.sim, () => received.length >= 2, '10s');
+      runUntil(world, () => received.length >= 2, '10s');
       expect(received.map((r) => [r.port, r.bytes.length])).toEqual([['b', 100], ['a', 200]]);
     });
 
@@ -111,7 +124,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
       const start = world.sim.scheduler.now();
       ports[0]!.transmit(frame(1, size));
       ports[0]!.transmit(frame(2, size));
-      runUntil(world.sim, () => received.length >= 2, '60s');
+      runUntil(world, () => received.length >= 2, '60s');
       expect(received.length).toBe(2);
       const serialization = (bytes: number): number => (bytes * 8 * 1e9) / bitsPerSecond;
       const first = received[0]!.time - start;
@@ -130,7 +143,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
       expect(ports[0]!.transmit(new Uint8Array(max + 1))).toBe(false);
       expect(ports[0]!.stats.drops).toBe(dropsBefore + 1);
       expect(ports[0]!.transmit(frame(7, max))).toBe(true);
-      runUntil(world.sim, () => received.length >= 1, '60s');
+      runUntil(world, () => received.length >= 1, '60s');
       world.sim.scheduler.runFor(1e9);
       expect(received.map((r) => r.bytes.length)).toEqual([max]);
     });
@@ -141,7 +154,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
       const names = topology === 'shared' ? ['a', 'b', 'c'] : ['a', 'b'];
       const { ports, received } = attachRecorded(world, medium, names);
       ports[0]!.transmit(frame(1, 128));
-      runUntil(world.sim, () => received.length >= names.length - 1, '10s');
+      runUntil(world, () => received.length >= names.length - 1, '10s');
       world.sim.scheduler.runFor(1e9);
       expect(received.filter((r) => r.port === 'a')).toEqual([]);
     });
@@ -152,7 +165,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
         const medium = factory(world.sim);
         const { ports, received } = attachRecorded(world, medium, ['a', 'b', 'c', 'd']);
         ports[1]!.transmit(frame(1, 300));
-        runUntil(world.sim, () => received.length >= 3, '10s');
+        runUntil(world, () => received.length >= 3, '10s');
         world.sim.scheduler.runFor(1e9);
         expect(received.map((r) => r.port).sort()).toEqual(['a', 'c', 'd']);
         for (const r of received) expect(r.bytes).toEqual(frame(1, 300));
@@ -164,7 +177,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
         const { ports, received } = attachRecorded(world, medium, ['a', 'b']);
         ports[0]!.transmit(frame(1, 80));
         ports[1]!.transmit(frame(2, 90));
-        runUntil(world.sim, () => received.length >= 2, '10s');
+        runUntil(world, () => received.length >= 2, '10s');
         world.sim.scheduler.runFor(1e9);
         expect(received.map((r) => `${r.port}:${r.bytes.length}`).sort()).toEqual(['a:90', 'b:80']);
       });
@@ -176,7 +189,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
       const { ports, received } = attachRecorded(world, medium, ['a', 'b']);
       const sizes = [64, 500, 1000, 77];
       for (const [i, size] of sizes.entries()) ports[0]!.transmit(frame(i, Math.min(size, medium.capabilities.maxFrameBytes)));
-      runUntil(world.sim, () => received.length >= sizes.length, '10s');
+      runUntil(world, () => received.length >= sizes.length, '10s');
       world.sim.scheduler.runFor(1e9);
       const total = received.reduce((n, r) => n + r.bytes.length, 0);
       expect(ports[0]!.stats.txFrames).toBe(sizes.length);
@@ -197,7 +210,7 @@ export function physicalMediumSuite(name: string, factory: (sim: SimulationConte
           ports[0]!.transmit(frame(i, Math.min(max, 64 + i * 50)));
           ports[1]!.transmit(frame(100 + i, Math.min(max, 1000 - i * 30)));
         }
-        runUntil(world.sim, () => received.length >= 40, '60s');
+        runUntil(world, () => received.length >= 40, '60s');
         return received.map((r) => `${r.time}:${r.port}:${r.bytes[0]}.${r.bytes[1]}:${r.bytes.length}`);
       };
       const first = run();

@@ -3,6 +3,7 @@
 // and captures can be tested before (and apart from) the real layers.
 
 import { crc32, finishChecksum, internetChecksum, Ipv4Address, MacAddress, onesComplementSum, pseudoHeaderSum } from '@netlayers/core';
+import { controlBits, emitTestTcpSegment } from '@netlayers/testing';
 
 export interface TcpSpec {
   readonly sport: number;
@@ -23,26 +24,10 @@ export interface IpSpec {
   readonly protocol: number;
 }
 
-const FLAG_BITS: Record<string, number> = { CWR: 0x80, ECE: 0x40, URG: 0x20, ACK: 0x10, PSH: 0x08, RST: 0x04, SYN: 0x02, FIN: 0x01 };
-
+/** The TCP segment, written by @netlayers/testing's checksummed test codec. */
 export function tcpBytes(ip: IpSpec, t: TcpSpec): Uint8Array {
-  const options = t.mss !== undefined ? [2, 4, t.mss >> 8, t.mss & 0xff] : [];
-  const header = 20 + options.length;
-  const payload = t.payload ?? new Uint8Array(0);
-  const b = new Uint8Array(header + payload.length);
-  const v = new DataView(b.buffer);
-  v.setUint16(0, t.sport);
-  v.setUint16(2, t.dport);
-  v.setUint32(4, t.seq >>> 0);
-  v.setUint32(8, t.ack >>> 0);
-  b[12] = (header / 4) << 4;
-  b[13] = t.flags.reduce((acc, f) => acc | (FLAG_BITS[f] ?? 0), 0);
-  v.setUint16(14, t.win);
-  b.set(options, 20);
-  b.set(payload, header);
-  const sum = onesComplementSum(b, 0, b.length, pseudoHeaderSum(Ipv4Address.parse(ip.src).value, Ipv4Address.parse(ip.dst).value, 6, b.length));
-  v.setUint16(16, finishChecksum(sum));
-  return b;
+  const fields = { sourcePort: t.sport, destinationPort: t.dport, seq: t.seq, ack: t.ack, flags: controlBits(t.flags.join(',')), window: t.win, options: t.mss === undefined ? {} : { mss: t.mss } };
+  return emitTestTcpSegment(fields, t.payload ?? new Uint8Array(0), Ipv4Address.parse(ip.src), Ipv4Address.parse(ip.dst));
 }
 
 export function udpBytes(ip: IpSpec, sport: number, dport: number, payload: Uint8Array): Uint8Array {

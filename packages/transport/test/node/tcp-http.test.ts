@@ -1,5 +1,5 @@
-// The real thing: Node's own http server and client over two TcpLayers, joined by a fake
-// IP pair that loses and reorders datagrams, all in virtual time.
+// The real thing: Node's own http server and client over two TcpLayers, joined by the shared
+// fake IP network of @netlayers/testing, which loses and reorders datagrams, all in virtual time.
 
 import { describe, expect, it } from 'vitest';
 import http from 'node:http';
@@ -7,25 +7,24 @@ import { createHash } from 'node:crypto';
 import { NS_PER_MS, Random, createNodeContext, createSimulationContext } from '@netlayers/core';
 import { TcpLayer } from '../../src/tcp/index.ts';
 import { attachNodeServer, createConnectionFor, type StreamSocketDuplex } from '../../src/node/index.ts';
-import { FakeIpNetwork } from './support/fake-ip.ts';
+import { FakeIpNetwork } from '@netlayers/testing';
 import { runUntilSettled } from './support/drive.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function tcpPair(seed: number) {
   const sim = createSimulationContext(seed);
-  const net = new FakeIpNetwork(sim.scheduler, {
-    seed,
+  const net = new FakeIpNetwork(sim, {
     delay: 5 * NS_PER_MS,
     bandwidth: 100e6,
-    lossRate: 0.01,
-    reorderRate: 0.02,
+    loss: 0.01,
+    reorder: 0.02,
     reorderDelay: 4 * NS_PER_MS,
   });
-  const ipServer = net.host('10.0.0.2');
-  const ipClient = net.host('10.0.0.1');
-  const server = new TcpLayer(createNodeContext(sim, 'server'), ipServer, { rtoMin: '200ms' });
-  const client = new TcpLayer(createNodeContext(sim, 'client'), ipClient, { rtoMin: '200ms' });
+  const serverNode = createNodeContext(sim, 'server');
+  const clientNode = createNodeContext(sim, 'client');
+  const server = new TcpLayer(serverNode, net.addNode(serverNode, '10.0.0.2'), { rtoMin: '200ms' });
+  const client = new TcpLayer(clientNode, net.addNode(clientNode, '10.0.0.1'), { rtoMin: '200ms' });
   return { sim, net, server, client };
 }
 

@@ -13,7 +13,7 @@ import {
   type SimulationContext,
 } from '@netlayers/core';
 import { UdpLayer, type UdpSocket } from '../../src/udp/index.ts';
-import { FakeIpNetwork, type FakeIpService } from '../node/support/fake-ip.ts';
+import { FakeIpNetwork, type FakeIpService } from '@netlayers/testing';
 
 interface Pair {
   sim: SimulationContext;
@@ -26,11 +26,13 @@ interface Pair {
 
 function pair(seed = 1): Pair {
   const sim = createSimulationContext(seed);
-  const net = new FakeIpNetwork(sim.scheduler);
-  const ipA = net.host('10.0.0.1');
-  const ipB = net.host('10.0.0.2');
-  const a = new UdpLayer(createNodeContext(sim, 'a'), ipA);
-  const b = new UdpLayer(createNodeContext(sim, 'b'), ipB);
+  const net = new FakeIpNetwork(sim);
+  const nodeA = createNodeContext(sim, 'a');
+  const nodeB = createNodeContext(sim, 'b');
+  const ipA = net.addNode(nodeA, '10.0.0.1');
+  const ipB = net.addNode(nodeB, '10.0.0.2');
+  const a = new UdpLayer(nodeA, ipA);
+  const b = new UdpLayer(nodeB, ipB);
   return { sim, net, ipA, ipB, a, b };
 }
 
@@ -73,8 +75,8 @@ describe('UdpLayer end to end over a fake IP pair', () => {
     const errs = errors(client);
     client.send('anyone?', 9999, '10.0.0.2');
     p.sim.scheduler.runUntilIdle();
-    expect(p.ipB.unreachableSent).toHaveLength(1);
-    expect(p.ipB.unreachableSent[0]!.code).toBe(UnreachableCode.Port);
+    expect(p.ipB.unreachablesSent).toHaveLength(1);
+    expect(p.ipB.unreachablesSent[0]!.code).toBe(UnreachableCode.Port);
     expect(errs).toHaveLength(1);
     expect(errs[0]).toBeInstanceOf(SocketError);
     expect(errs[0]!.code).toBe('ECONNREFUSED');
@@ -83,10 +85,11 @@ describe('UdpLayer end to end over a fake IP pair', () => {
 
   it('counts the no-socket drop at the receiver', () => {
     const sim = createSimulationContext(3);
-    const net = new FakeIpNetwork(sim.scheduler);
+    const net = new FakeIpNetwork(sim);
+    const nodeA = createNodeContext(sim, 'a');
     const nodeB = createNodeContext(sim, 'b');
-    const a = new UdpLayer(createNodeContext(sim, 'a'), net.host('10.0.0.1'));
-    new UdpLayer(nodeB, net.host('10.0.0.2'));
+    const a = new UdpLayer(nodeA, net.addNode(nodeA, '10.0.0.1'));
+    new UdpLayer(nodeB, net.addNode(nodeB, '10.0.0.2'));
     a.bind().send('x', 4000, '10.0.0.2');
     sim.scheduler.runUntilIdle();
     expect(nodeB.counters.get(`drop.transport.${DropReason.NoSocket}`)).toBe(1);
@@ -97,7 +100,7 @@ describe('UdpLayer end to end over a fake IP pair', () => {
     client.setBroadcast(true);
     client.send('hello all', 9999, '255.255.255.255');
     p.sim.scheduler.runUntilIdle();
-    expect(p.ipB.unreachableSent).toHaveLength(0);
+    expect(p.ipB.unreachablesSent).toHaveLength(0);
   });
 
   it('delivers a broadcast only after setBroadcast(true), else EACCES', () => {
@@ -118,10 +121,11 @@ describe('UdpLayer end to end over a fake IP pair', () => {
 
   it('drops a corrupted datagram with a bad-checksum drop and delivers nothing', () => {
     const sim = createSimulationContext(4);
-    const net = new FakeIpNetwork(sim.scheduler);
+    const net = new FakeIpNetwork(sim);
+    const nodeA = createNodeContext(sim, 'a');
     const nodeB = createNodeContext(sim, 'b');
-    const a = new UdpLayer(createNodeContext(sim, 'a'), net.host('10.0.0.1'));
-    const b = new UdpLayer(nodeB, net.host('10.0.0.2'));
+    const a = new UdpLayer(nodeA, net.addNode(nodeA, '10.0.0.1'));
+    const b = new UdpLayer(nodeB, net.addNode(nodeB, '10.0.0.2'));
     net.tamper = (bytes) => {
       const copy = bytes.slice();
       copy[copy.length - 1]! ^= 0x40;
@@ -146,10 +150,10 @@ describe('UdpLayer end to end over a fake IP pair', () => {
       originalProtocol: IpProtocol.UDP,
       originalPayload: quote,
     };
-    p.ipA.injectIcmpError(IpProtocol.UDP, { ...report, type: 'destination-unreachable', icmpCode: UnreachableCode.Host });
-    p.ipA.injectIcmpError(IpProtocol.UDP, { ...report, type: 'destination-unreachable', icmpCode: UnreachableCode.Net });
-    p.ipA.injectIcmpError(IpProtocol.UDP, { ...report, type: 'time-exceeded', icmpType: 11, icmpCode: 0 });
-    p.ipA.injectIcmpError(IpProtocol.UDP, { ...report, type: 'source-quench', icmpType: 4, icmpCode: 0 });
+    p.ipA.injectIcmpError({ ...report, type: 'destination-unreachable', icmpCode: UnreachableCode.Host });
+    p.ipA.injectIcmpError({ ...report, type: 'destination-unreachable', icmpCode: UnreachableCode.Net });
+    p.ipA.injectIcmpError({ ...report, type: 'time-exceeded', icmpType: 11, icmpCode: 0 });
+    p.ipA.injectIcmpError({ ...report, type: 'source-quench', icmpType: 4, icmpCode: 0 });
     expect(errs.map((e) => e.code)).toEqual(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTUNREACH']);
   });
 
@@ -163,7 +167,8 @@ describe('UdpLayer end to end over a fake IP pair', () => {
 
   it('traces pdu events down and up with ports and length', () => {
     const events: PduEvent[] = [];
-    p.sim.trace.on('pdu', (e) => events.push(e));
+    // (The fake network traces its own IPv4 pdu events; UDP's are the transport ones.)
+    p.sim.trace.on('pdu', (e) => e.role === 'transport' && events.push(e));
     p.b.bind({ port: 53 });
     const client = p.a.bind({ port: 40000 });
     client.send('hello', 53, '10.0.0.2');
@@ -226,8 +231,9 @@ describe('UdpLayer binding', () => {
 
   it('uses a configured ephemeral range and reports exhaustion', () => {
     const sim = createSimulationContext(1);
-    const net = new FakeIpNetwork(sim.scheduler);
-    const udp = new UdpLayer(createNodeContext(sim, 'a'), net.host('10.0.0.1'), { ephemeralPorts: [5000, 5001] });
+    const net = new FakeIpNetwork(sim);
+    const node = createNodeContext(sim, 'a');
+    const udp = new UdpLayer(node, net.addNode(node, '10.0.0.1'), { ephemeralPorts: [5000, 5001] });
     const got = [udp.bind().localPort, udp.bind().localPort].sort();
     expect(got).toEqual([5000, 5001]);
     expect(() => udp.bind()).toThrow(/EADDRINUSE.*5000-5001/);
@@ -235,8 +241,8 @@ describe('UdpLayer binding', () => {
 
   it('rejects a bad ephemeral range, naming it', () => {
     const sim = createSimulationContext(1);
-    const net = new FakeIpNetwork(sim.scheduler);
-    const ip = net.host('10.0.0.1');
+    const net = new FakeIpNetwork(sim);
+    const ip = net.addNode(createNodeContext(sim, 'a'), '10.0.0.1');
     expect(() => new UdpLayer(createNodeContext(sim, 'a'), ip, { ephemeralPorts: [60000, 50000] })).toThrow(InvalidArgumentError);
     expect(() => new UdpLayer(createNodeContext(sim, 'a'), ip, { ephemeralPorts: [0, 50000] })).toThrow(/ephemeralPorts\[0\] 0/);
   });
@@ -278,6 +284,6 @@ describe('UdpSocket misuse', () => {
     a.bind().send('late', 9, '10.0.0.2');
     sim.scheduler.runUntilIdle();
     expect(got).toEqual([]);
-    expect(ipB.unreachableSent).toHaveLength(1);
+    expect(ipB.unreachablesSent).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DropReason, Ipv4Address, Random, isWireError, type WireError } from '@netlayers/core';
+import { DropReason, Ipv4Address, isWireError, type WireError } from '@netlayers/core';
 import { emitUdpDatagram, parseUdpDatagram, udpSummary, type UdpDatagram } from '../../src/udp/index.ts';
 
 const A = Ipv4Address.parse('10.0.0.1');
@@ -123,30 +123,37 @@ describe('parseUdpDatagram rejects', () => {
 
 describe('parseUdpDatagram on random bytes', () => {
   it('never throws on 10,000 random inputs and returns consistent results', () => {
-    const random = new Random('udp-fuzz');
     const reasons = new Set<string>(Object.values(DropReason));
+    // fast-check: random datagrams up to 40 bytes; half (8 bytes or longer) get a plausible
+    // length, 30% a zero checksum, so the checksum path is exercised too.
+    const input = fc
+      .tuple(fc.integer({ min: 0, max: 40 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), fc.boolean(), fc.nat(), fc.integer({ min: 0, max: 9 }))
+      .map(([bytes, plausibleLength, length, zeroChance]) => {
+        if (bytes.length >= 8 && plausibleLength) {
+          bytes[4] = 0;
+          bytes[5] = length % (bytes.length + 1);
+        }
+        if (bytes.length >= 8 && zeroChance < 3) {
+          bytes[6] = 0;
+          bytes[7] = 0;
+        }
+        return bytes;
+      });
     let valid = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const bytes = random.bytes(random.int(0, 40));
-      // Make plausible lengths common so the checksum path is exercised too.
-      if (bytes.length >= 8 && random.chance(0.5)) {
-        bytes[4] = 0;
-        bytes[5] = random.int(0, bytes.length);
-      }
-      if (bytes.length >= 8 && random.chance(0.3)) {
-        bytes[6] = 0;
-        bytes[7] = 0;
-      }
-      const result = parseUdpDatagram(bytes, A, B);
-      if (isWireError(result)) {
-        expect(reasons.has(result.reason)).toBe(true);
-      } else {
-        valid++;
-        expect(result.length).toBeGreaterThanOrEqual(8);
-        expect(result.length).toBeLessThanOrEqual(bytes.length);
-        expect(result.payload.length).toBe(result.length - 8);
-      }
-    }
+    fc.assert(
+      fc.property(input, (bytes) => {
+        const result = parseUdpDatagram(bytes, A, B);
+        if (isWireError(result)) {
+          expect(reasons.has(result.reason)).toBe(true);
+        } else {
+          valid++;
+          expect(result.length).toBeGreaterThanOrEqual(8);
+          expect(result.length).toBeLessThanOrEqual(bytes.length);
+          expect(result.payload.length).toBe(result.length - 8);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
     expect(valid).toBeGreaterThan(100);
   });
 });

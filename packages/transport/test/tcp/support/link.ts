@@ -124,16 +124,7 @@ export function pattern(n: number, seed = 7): Uint8Array {
   return out;
 }
 
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
+export { concat } from '@netlayers/testing';
 
 /** Assert two byte arrays are equal, naming the first difference (fast, unlike a deep equal of megabytes). */
 export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {

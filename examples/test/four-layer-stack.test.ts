@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Network, type ConnectOptions } from '@netlayers/lab';
 import { HttpServer, httpGet } from '@netlayers/application';
 import type { Role, StreamSocket } from '@netlayers/core';
-import { networkAccess } from '../../swaps/src/access/index.ts';
-import { concat, firstDifference, testBytes } from '../src/index.ts';
+import { networkAccess } from '@netlayers/swaps';
+import { concat, firstDifference, testBytes } from '@netlayers/testing';
 
 type Shape = 'five-layer' | 'four-layer';
 

@@ -1,29 +1,20 @@
-// Test fakes for the physical-layer contract (PhyPort): a port that records what it was
-// asked to transmit and lets a test deliver frames, and a two-port wire that carries each
-// frame to the other end after a fixed virtual delay. No @netlayers/physical here: a layer's
-// tests stand on fakes of its neighbours' contracts.
+// A recording PhyPort (the physical contract in @netlayers/core) for testing a link layer
+// alone: it records every frame it is asked to transmit, lets a test deliver frames as if
+// they arrived from the medium and take the link down; two of them can be joined by a wire
+// that carries each frame to the other after a fixed virtual delay. It has no line rate or
+// queue (FakeMedium has both): frames leave at once, which keeps link tests exact.
 
-import {
-  createNodeContext,
-  createSimulationContext,
-  type FrameReceiver,
-  type NodeContext,
-  type PhyCapabilities,
-  type PhyPort,
-  type PhyPortStats,
-  type Scheduler,
-  type SimulationContext,
-  type TraceEvent,
-} from '@netlayers/core';
+import type { FrameReceiver, PhyCapabilities, PhyPort, PhyPortStats, Scheduler } from '@netlayers/core';
 
-export const ETHERNET_CAPABILITIES: PhyCapabilities = {
+export const GIGABIT_ETHERNET_CAPABILITIES: PhyCapabilities = {
   mtu: 1500,
   maxFrameBytes: 1518,
   bitsPerSecond: 1e9,
   propagationDelay: 0,
 };
 
-export class FakePort implements PhyPort {
+/** A PhyPort that records what it is asked to transmit and lets a test deliver frames. */
+export class RecordingPhyPort implements PhyPort {
   readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   /** Every frame handed to `transmit`, in order (copies). */
   readonly sent: Uint8Array[] = [];
@@ -35,7 +26,7 @@ export class FakePort implements PhyPort {
 
   constructor(
     readonly name: string,
-    readonly capabilities: PhyCapabilities = ETHERNET_CAPABILITIES,
+    readonly capabilities: PhyCapabilities = GIGABIT_ETHERNET_CAPABILITIES,
     up = true,
   ) {
     this.up = up;
@@ -80,22 +71,10 @@ export class FakePort implements PhyPort {
 }
 
 /** Two ports joined by a wire that delivers after `delayNs` of virtual time. */
-export function createWire(scheduler: Scheduler, delayNs: number, names: [string, string] = ['a', 'b']): [FakePort, FakePort] {
-  const a = new FakePort(names[0]);
-  const b = new FakePort(names[1]);
+export function joinedRecordingPorts(scheduler: Scheduler, delayNs: number, names: [string, string] = ['a', 'b']): [RecordingPhyPort, RecordingPhyPort] {
+  const a = new RecordingPhyPort(names[0]);
+  const b = new RecordingPhyPort(names[1]);
   a.onTransmit = (frame) => void scheduler.schedule(delayNs, () => b.isUp && b.deliver(frame));
   b.onTransmit = (frame) => void scheduler.schedule(delayNs, () => a.isUp && a.deliver(frame));
   return [a, b];
-}
-
-/** A simulation, named node contexts, and a recorder of every trace event. */
-export function createTestSimulation(seed: number | string = 1): {
-  sim: SimulationContext;
-  node: (name: string) => NodeContext;
-  events: TraceEvent[];
-} {
-  const sim = createSimulationContext(seed);
-  const events: TraceEvent[] = [];
-  sim.trace.on('event', (e) => events.push(e));
-  return { sim, node: (name) => createNodeContext(sim, name), events };
 }

@@ -1,11 +1,11 @@
 // The swap examples (examples/swap-transport.ts, distance-vector.ts, csma-cd.ts,
 // four-layer.ts) run end to end on the real stack and show what they promise.
 import { describe, expect, it } from 'vitest';
-import { countToInfinity, main as distanceVector } from '../../../examples/distance-vector.ts';
-import { transfer } from '../../../examples/swap-transport.ts';
-import { run as csmaCd } from '../../../examples/csma-cd.ts';
-import { main as fourLayer } from '../../../examples/four-layer.ts';
-import { GoBackNTransport, StopAndWaitTransport } from '../../swaps/src/transport/index.ts';
+import { countToInfinity, main as distanceVector } from '../distance-vector.ts';
+import { transfer } from '../swap-transport.ts';
+import { run as csmaCd } from '../csma-cd.ts';
+import { main as fourLayer } from '../four-layer.ts';
+import { GoBackNTransport, StopAndWaitTransport } from '@netlayers/swaps';
 
 async function output(run: (write: (line: string) => void) => Promise<void>): Promise<string> {
   const lines: string[] = [];
