@@ -34,7 +34,7 @@ export {
   type DnsRecordData,
   type DnsResourceRecord,
 } from './dns/message.ts';
-export { canonicalName, parseName, MAX_LABEL_LENGTH, MAX_NAME_LENGTH } from './dns/name.ts';
+export { canonicalName, parseName, MAX_COMPRESSION_POINTERS, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, type NameCache, type ParsedName } from './dns/name.ts';
 export { DnsServer, reverseName, type DnsServerOptions } from './dns/server.ts';
 export { DnsResolver, DnsError, type DnsErrorCode, type DnsResolverOptions } from './dns/resolver.ts';
 
