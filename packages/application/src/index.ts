@@ -4,16 +4,18 @@
 
 export { HttpHeaders, type HeaderInit } from './http/headers.ts';
 export { STATUS_TEXT, type HttpRequest, type HttpResponse, type HttpVersion } from './http/message.ts';
-export { HttpRequestParser, HttpResponseParser, DEFAULT_HTTP_LIMITS, isHttpParseError, type HttpLimits, type HttpParseError } from './http/parser.ts';
+export { HttpRequestParser, HttpResponseParser, DEFAULT_HTTP_LIMITS, MAX_HTTP_LIMITS, isHttpParseError, resolveHttpLimits, type HttpLimits, type HttpParseError } from './http/parser.ts';
 export { HttpServer, HttpServerResponse, type HttpHandler, type HttpServerOptions, type HttpServerRequest, type HttpServerEvents } from './http/server.ts';
 export {
   HttpClientConnection,
+  HttpLimitError,
   HttpProtocolError,
   httpGet,
   httpRequest,
   parseHttpUrl,
   type HostResolver,
   type HttpConnectionOptions,
+  type HttpGetOptions,
   type HttpRequestInit,
   type HttpRequestOptions,
 } from './http/client.ts';

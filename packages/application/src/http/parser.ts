@@ -5,6 +5,7 @@
 // field count and body size. Bytes may arrive split anywhere; `push` never throws: a
 // malformed message yields an HttpParseError carrying the status a server should answer.
 
+import { InvalidArgumentError } from '@netlayers/core';
 import { HttpHeaders, isToken } from './headers.ts';
 import { responseHasNoBody, wantsKeepAlive, type HttpRequest, type HttpResponse, type HttpVersion } from './message.ts';
 import { ByteQueue, concatBytes, fromLatin1 } from '../util/bytes.ts';
@@ -27,19 +28,53 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxBodyBytes: 8 * 1024 * 1024,
 };
 
+/** The largest value each limit may be raised to (a body is one Uint8Array, at most 2 GiB here). */
+export const MAX_HTTP_LIMITS: HttpLimits = {
+  maxLineLength: 1024 * 1024,
+  maxHeaderBytes: 16 * 1024 * 1024,
+  maxHeaderCount: 100_000,
+  maxBodyBytes: 2 ** 31 - 1,
+};
+
+/**
+ * Defaults overlaid with `limits`, each checked: an integer from 1 (0 for the body) to its
+ * MAX_HTTP_LIMITS value. Throws InvalidArgumentError naming the bad or unknown field.
+ */
+export function resolveHttpLimits(limits: Partial<HttpLimits> | undefined): HttpLimits {
+  if (limits === undefined) return DEFAULT_HTTP_LIMITS;
+  if (typeof limits !== 'object' || limits === null) throw new InvalidArgumentError('HTTP limits', limits, 'must be an object such as { maxBodyBytes: 64 * 1024 * 1024 }');
+  const out: Record<keyof HttpLimits, number> = { ...DEFAULT_HTTP_LIMITS };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(key in DEFAULT_HTTP_LIMITS)) {
+      throw new InvalidArgumentError('HTTP limit', key, `is not a limit; the limits are ${Object.keys(DEFAULT_HTTP_LIMITS).join(', ')}`);
+    }
+    if (value === undefined) continue;
+    const name = key as keyof HttpLimits;
+    const min = name === 'maxBodyBytes' ? 0 : 1;
+    const max = MAX_HTTP_LIMITS[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`HTTP limit ${name}`, value, `must be an integer from ${min} to ${max}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /** Why a message could not be parsed, and the status code a server answers with. */
 export interface HttpParseError {
   readonly httpParseError: true;
   readonly status: 400 | 413 | 414 | 431 | 501 | 505;
   readonly detail: string;
+  /** Set when the message broke one of the parser's limits rather than the protocol. */
+  readonly limit?: keyof HttpLimits;
 }
 
 export function isHttpParseError(value: unknown): value is HttpParseError {
   return typeof value === 'object' && value !== null && (value as { httpParseError?: unknown }).httpParseError === true;
 }
 
-function parseError(status: HttpParseError['status'], detail: string): HttpParseError {
-  return { httpParseError: true, status, detail };
+function parseError(status: HttpParseError['status'], detail: string, limit?: keyof HttpLimits): HttpParseError {
+  return limit === undefined ? { httpParseError: true, status, detail } : { httpParseError: true, status, detail, limit };
 }
 
 type State = 'start' | 'headers' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'until-close' | 'error';
@@ -71,8 +106,9 @@ abstract class HttpParserBase<M> {
   protected error: HttpParseError | null = null;
   readonly limits: HttpLimits;
 
-  constructor(limits: Partial<HttpLimits> = {}) {
-    this.limits = { ...DEFAULT_HTTP_LIMITS, ...limits };
+  /** Throws InvalidArgumentError for a limit that is not a positive integer in range (see resolveHttpLimits). */
+  constructor(limits?: Partial<HttpLimits>) {
+    this.limits = resolveHttpLimits(limits);
   }
 
   /** True after a parse error: the stream cannot be resynchronised. */
@@ -106,17 +142,25 @@ abstract class HttpParserBase<M> {
     return this.fail(400, `connection closed in the middle of a message (state ${this.state})`);
   }
 
-  protected fail(status: HttpParseError['status'], detail: string): HttpParseError {
+  protected fail(status: HttpParseError['status'], detail: string, limit?: keyof HttpLimits): HttpParseError {
     this.state = 'error';
-    this.error = parseError(status, detail);
+    this.error = parseError(status, detail, limit);
     this.queue.clear();
+    this.scanned = 0;
     return this.error;
   }
 
+  /** Bytes at the front of the queue already searched for LF: a line arriving in pieces is scanned once. */
+  private scanned = 0;
+
   /** Next line without its line ending; undefined when incomplete, an error when too long or holding a bare CR. */
   private readLine(limit: number, tooLong: () => HttpParseError): string | undefined | HttpParseError {
-    const lf = this.queue.indexOfLf();
-    if (lf < 0) return this.queue.length >= limit ? tooLong() : undefined;
+    const lf = this.queue.indexOfLf(this.scanned);
+    if (lf < 0) {
+      this.scanned = this.queue.length;
+      return this.queue.length >= limit ? tooLong() : undefined;
+    }
+    this.scanned = 0;
     if (lf + 1 > limit) return tooLong();
     const bytes = this.queue.take(lf + 1);
     const end = lf > 0 && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
@@ -151,7 +195,7 @@ abstract class HttpParserBase<M> {
         case 'headers':
         case 'trailers': {
           const room = this.limits.maxHeaderBytes - this.headerBytes;
-          const line = this.readLine(room + 2, () => this.fail(431, `header section larger than ${this.limits.maxHeaderBytes} bytes`));
+          const line = this.readLine(room + 2, () => this.fail(431, `header section larger than ${this.limits.maxHeaderBytes} bytes`, 'maxHeaderBytes'));
           if (line === undefined || typeof line !== 'string') return line ?? null;
           this.headerBytes += line.length + 2;
           if (line === '') {
@@ -170,10 +214,10 @@ abstract class HttpParserBase<M> {
           return this.complete();
         }
         case 'chunk-size': {
-          const line = this.readLine(this.limits.maxLineLength, () => this.fail(400, 'chunk-size line too long'));
+          const line = this.readLine(this.limits.maxLineLength, () => this.fail(400, 'chunk-size line too long', 'maxLineLength'));
           if (line === undefined || typeof line !== 'string') return line ?? null;
           const semicolon = line.indexOf(';');
-          const sizeText = (semicolon < 0 ? line : line.slice(0, semicolon)).replace(/[ \t]+$/, '');
+          const sizeText = trimEndWhitespace(semicolon < 0 ? line : line.slice(0, semicolon));
           const extensions = semicolon < 0 ? '' : line.slice(semicolon);
           if (!HEX_DIGITS.test(sizeText)) return this.fail(400, `invalid chunk size ${JSON.stringify(sizeText)} (RFC 9112 §7.1)`);
           if (!CHUNK_EXT.test(extensions)) return this.fail(400, `invalid chunk extension ${JSON.stringify(extensions)} (RFC 9112 §7.1.1)`);
@@ -182,7 +226,7 @@ abstract class HttpParserBase<M> {
             this.state = 'trailers';
             continue;
           }
-          if (this.bodyLength + size > this.limits.maxBodyBytes) return this.fail(413, `chunked body larger than ${this.limits.maxBodyBytes} bytes`);
+          if (this.bodyLength + size > this.limits.maxBodyBytes) return this.fail(413, `chunked body larger than ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
           this.remaining = size;
           this.state = 'chunk-data';
           continue;
@@ -209,7 +253,7 @@ abstract class HttpParserBase<M> {
         }
         case 'until-close': {
           if (this.queue.length === 0) return null;
-          if (this.bodyLength + this.queue.length > this.limits.maxBodyBytes) return this.fail(413, `body larger than ${this.limits.maxBodyBytes} bytes`);
+          if (this.bodyLength + this.queue.length > this.limits.maxBodyBytes) return this.fail(413, `body larger than ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
           const part = this.queue.take(this.queue.length);
           this.bodyParts.push(part);
           this.bodyLength += part.length;
@@ -234,12 +278,12 @@ abstract class HttpParserBase<M> {
     if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
       return this.obsFold(line, target);
     }
-    if (++this.fieldCount > this.limits.maxHeaderCount) return this.fail(431, `more than ${this.limits.maxHeaderCount} header fields`);
+    if (++this.fieldCount > this.limits.maxHeaderCount) return this.fail(431, `more than ${this.limits.maxHeaderCount} header fields`, 'maxHeaderCount');
     const colon = line.indexOf(':');
     if (colon <= 0) return this.fail(400, `header line without a field name and colon: ${JSON.stringify(line.slice(0, 40))}`);
     const name = line.slice(0, colon);
     if (!isToken(name)) return this.fail(400, `invalid field name ${JSON.stringify(name.slice(0, 40))} (whitespace before the colon is not allowed, RFC 9112 §5.1)`);
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    const value = trimWhitespace(line, colon + 1);
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
       if ((c < 0x20 && c !== 0x09) || c === 0x7f) return this.fail(400, `control character in field ${name}`);
@@ -292,11 +336,28 @@ abstract class HttpParserBase<M> {
   }
 
   protected startFixed(length: number): M | HttpParseError | null {
-    if (length > this.limits.maxBodyBytes) return this.fail(413, `Content-Length ${length} exceeds ${this.limits.maxBodyBytes} bytes`);
+    if (length > this.limits.maxBodyBytes) return this.fail(413, `Content-Length ${length} exceeds ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
     this.remaining = length;
     this.state = 'fixed';
     return null;
   }
+}
+
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/** `text` from `from` without leading and trailing SP/HTAB (OWS), in one pass (a regex here is quadratic on long runs of spaces). */
+function trimWhitespace(text: string, from = 0): string {
+  let start = from;
+  let end = text.length;
+  while (start < end && isWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+function trimEndWhitespace(text: string): string {
+  let end = text.length;
+  while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
 }
 
 function parseVersion(text: string): HttpVersion | 'unsupported' | null {
@@ -309,7 +370,7 @@ function parseVersion(text: string): HttpVersion | 'unsupported' | null {
 /** Parses requests, as a server does. */
 export class HttpRequestParser extends HttpParserBase<HttpRequest> {
   protected startLineTooLong(): HttpParseError {
-    return this.fail(414, `request line longer than ${this.limits.maxLineLength} bytes`);
+    return this.fail(414, `request line longer than ${this.limits.maxLineLength} bytes`, 'maxLineLength');
   }
 
   protected parseStartLine(line: string): StartLine | HttpParseError {
@@ -368,7 +429,7 @@ export class HttpResponseParser extends HttpParserBase<HttpResponse> {
   }
 
   protected startLineTooLong(): HttpParseError {
-    return this.fail(400, `status line longer than ${this.limits.maxLineLength} bytes`);
+    return this.fail(400, `status line longer than ${this.limits.maxLineLength} bytes`, 'maxLineLength');
   }
 
   protected parseStartLine(line: string): StartLine | HttpParseError {
