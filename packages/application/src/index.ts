@@ -68,5 +68,5 @@ export { FtpServer, type FtpServerOptions } from './ftp/server.ts';
 export { FtpClient, type FtpConnectOptions, type FtpDataConnection } from './ftp/client.ts';
 export { MemoryFileSystem } from './ftp/filesystem.ts';
 
-export { ProtocolReplyError, type Reply } from './util/replies.ts';
+export { ProtocolReplyError, ReplyParser, isReplyParseError, type Reply, type ReplyParseError } from './util/replies.ts';
 export type { AppProtocol } from './util/trace.ts';
