@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Ipv4Address, Random, isWireError, type WireError } from '@netlayers/core';
 import { DnsRcode, DnsType, dnsMessage, emitDnsMessage, parseDnsMessage, type DnsMessage } from '../src/dns/message.ts';
 import { MAX_COMPRESSION_POINTERS, parseName } from '../src/dns/name.ts';
@@ -168,6 +169,47 @@ describe('DNS message codec', () => {
     const over = withPrefix([1, 0x78, 3, 0x79, 0x79, 0x79]); // 256 octets
     expect((over as WireError).reason).toBe('malformed');
     expect((over as WireError).detail).toMatch(/longer than 255 octets/);
+  });
+
+  it('reads every name the same with the shared memory of earlier names as without it', () => {
+    // Questions made of a few labels then a pointer to any earlier label or pointer: names
+    // that point into the middle of others, at pointers, and along long chains.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(fc.stringMatching(/^[a-zA-Z]{1,3}$/), { maxLength: 3 }), fc.nat(), fc.boolean()), { minLength: 1, maxLength: 60 }),
+        (questions) => {
+          const out = [0, 1, 0, 0, 0, questions.length, 0, 0, 0, 0, 0, 0];
+          const positions: number[] = []; // every label and pointer written so far
+          const starts: number[] = [];
+          for (const [labels, pick, point] of questions) {
+            starts.push(out.length);
+            for (const label of labels) {
+              positions.push(out.length);
+              out.push(label.length, ...[...label].map((c) => c.charCodeAt(0)));
+            }
+            if (point && positions.length > labels.length) {
+              const earlier = positions.slice(0, positions.length - labels.length);
+              const target = earlier[pick % earlier.length]!;
+              positions.push(out.length);
+              out.push(0xc0 | (target >> 8), target & 0xff);
+            } else {
+              out.push(0);
+            }
+            out.push(0, 1, 0, 1);
+          }
+          const bytes = Uint8Array.from(out);
+          const message = parseDnsMessage(bytes);
+          const alone = starts.map((start) => parseName(bytes, start));
+          if (isWireError(message)) {
+            // Then some name must be wrong on its own too (too long or too deep).
+            expect(alone.some((n) => isWireError(n))).toBe(true);
+          } else {
+            expect(message.questions.map((q) => q.name)).toEqual(alone.map((n) => (n as { name: string }).name));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('never throws on 10,000 random or mutated messages', () => {

@@ -15,6 +15,17 @@ export const DNS_HEADER_LENGTH = 12;
 
 const UTF8 = new TextDecoder();
 
+/** UTF-8 text of bytes[start..end): plain ASCII without the decoder's per-call cost. */
+function decodeText(bytes: Uint8Array, start: number, end: number): string {
+  let ascii = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return UTF8.decode(bytes.subarray(start, end));
+    ascii += String.fromCharCode(b);
+  }
+  return ascii;
+}
+
 export function dnsTypeName(type: number): string {
   return Object.entries(DnsType).find(([, v]) => v === type)?.[0] ?? `TYPE${type}`;
 }
@@ -191,7 +202,7 @@ function parseRecordData(bytes: Uint8Array, type: number, start: number, end: nu
       while (at < end) {
         const n = bytes[at]!;
         if (at + 1 + n > end) return wireError(DropReason.Truncated, 'TXT character-string runs past its RDATA');
-        texts.push(UTF8.decode(bytes.subarray(at + 1, at + 1 + n)));
+        texts.push(decodeText(bytes, at + 1, at + 1 + n));
         at += 1 + n;
       }
       return { type, texts };

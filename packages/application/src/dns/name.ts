@@ -29,28 +29,32 @@ interface DecodedSuffix {
 }
 
 /**
- * Names already decoded in one message, by the offset they start at. `parseDnsMessage` keeps
- * one per message so a pointer to a name read before costs one lookup, not a second walk.
+ * Names already decoded in one message, by the offset a pointer led to (and where each
+ * name started). `parseDnsMessage` keeps one per message, so following a pointer to a name
+ * read before costs one lookup instead of a second walk down its chain.
  */
 export type NameCache = Map<number, DecodedSuffix>;
-
-const ROOT: DecodedSuffix = { name: '', wireLength: 1, jumps: 0 };
 
 /**
  * Read a possibly compressed name at `offset` of the whole message `bytes`. Pointers must
  * lead strictly before every byte read so far, and at most MAX_COMPRESSION_POINTERS of them
  * are followed: a 255-octet name has at most 127 labels, and a pointer is only ever needed
- * in front of one. With a shared `cache`, a pointer to an offset decoded before is resolved
- * without walking again, so a message's names cost time linear in its length.
+ * in front of one. So one name costs at most 255 octets and 127 jumps to read, and a
+ * message's names cost time linear in its length; with a shared `cache`, a pointer to an
+ * offset decoded before is resolved by one lookup.
  */
 export function parseName(bytes: Uint8Array, offset: number, limit = bytes.length, cache: NameCache = new Map()): ParsedName | WireError {
-  const steps: { at: number; label: string | null; length: number }[] = [];
+  const labels: string[] = [];
+  // Where each jump landed, and how many labels and octets had been read before it.
+  const targets: number[] = [];
+  const labelsBefore: number[] = [];
+  const wireBefore: number[] = [];
   let position = offset;
   let end = -1;
   let lowestVisited = offset;
   let wireLength = 1; // the root label's zero byte
   let jumps = 0;
-  let tail = ROOT;
+  let tail: DecodedSuffix | undefined;
   for (;;) {
     if (end >= 0 && position === lowestVisited) {
       // Just jumped here. A name read from this offset before needs no second walk; it was
@@ -79,7 +83,9 @@ export function parseName(bytes: Uint8Array, offset: number, limit = bytes.lengt
         return wireError(DropReason.Malformed, `compression pointer at ${position} points forward or loops (to ${target}; RFC 1035 §4.1.4 allows only prior occurrences)`);
       }
       if (++jumps > MAX_COMPRESSION_POINTERS) return tooManyPointers(offset);
-      steps.push({ at: position, label: null, length: 0 });
+      targets.push(target);
+      labelsBefore.push(labels.length);
+      wireBefore.push(wireLength);
       lowestVisited = target;
       position = target;
       limit = bytes.length; // the pointed-to name may lie anywhere earlier in the message
@@ -89,20 +95,28 @@ export function parseName(bytes: Uint8Array, offset: number, limit = bytes.lengt
     if (position + 1 + length > limit) return wireError(DropReason.Truncated, `label at ${position} runs past the end of its data`);
     wireLength += length + 1;
     if (wireLength > MAX_NAME_LENGTH) return tooLong(offset);
-    steps.push({ at: position, label: escapeLabel(bytes, position + 1, position + 1 + length), length });
+    labels.push(escapeLabel(bytes, position + 1, position + 1 + length));
     position += 1 + length;
   }
-  // Remember the name read from every label and pointer walked, last first.
-  let suffix = tail;
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const step = steps[i]!;
-    suffix =
-      step.label === null
-        ? { name: suffix.name, wireLength: suffix.wireLength, jumps: suffix.jumps + 1 }
-        : { name: suffix.name === '' ? step.label : `${step.label}.${suffix.name}`, wireLength: suffix.wireLength + step.length + 1, jumps: suffix.jumps };
-    cache.set(step.at, suffix);
+  const own = labels.join('.');
+  const name = tail === undefined || tail.name === '' ? own : own === '' ? tail.name : `${own}.${tail.name}`;
+  const totalWire = tail === undefined ? wireLength : wireLength - 1 + tail.wireLength;
+  const totalJumps = jumps + (tail?.jumps ?? 0);
+  // Remember what each jump target (the offsets later pointers lead to) holds, building the
+  // suffixes from the last target back so each label is joined once.
+  let after = tail?.name ?? '';
+  let upTo = labels.length;
+  for (let j = targets.length - 1; j >= 0; j--) {
+    const from = labelsBefore[j]!;
+    if (from < upTo) {
+      const segment = labels.slice(from, upTo).join('.');
+      after = after === '' ? segment : `${segment}.${after}`;
+      upTo = from;
+    }
+    if (!cache.has(targets[j]!)) cache.set(targets[j]!, { name: after, wireLength: totalWire - wireBefore[j]! + 1, jumps: totalJumps - j - 1 });
   }
-  return { name: suffix.name, end };
+  if (!cache.has(offset)) cache.set(offset, { name, wireLength: totalWire, jumps: totalJumps });
+  return { name, end };
 }
 
 function tooManyPointers(offset: number): WireError {
