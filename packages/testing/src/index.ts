@@ -12,3 +12,5 @@ export { FakeMedium, serializationDelay, type FakeMediumOptions } from './fakes/
 export { FakeLinkSegment, FakeLinkInterface, type FakeLinkSegmentOptions, type SegmentTransfer } from './fakes/link-segment.ts';
 export { FakeIpNetwork, FakeIpService, type FakeIpNetworkOptions } from './fakes/ip-network.ts';
 export { buildDatagram, readQuotedHeader, type FakeDatagramHeader } from './fakes/ipv4-datagram.ts';
+export { readPcap, LINKTYPE_ETHERNET, type PcapFile, type PcapRecord } from './captures/pcap-reader.ts';
+export { parseCapturedFrame, type ParsedFrame, type ParseFrameOptions } from './captures/parse-frame.ts';
