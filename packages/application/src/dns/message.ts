@@ -202,7 +202,7 @@ function parseRecordData(bytes: Uint8Array, type: number, start: number, end: nu
       while (at < end) {
         const n = bytes[at]!;
         if (at + 1 + n > end) return wireError(DropReason.Truncated, 'TXT character-string runs past its RDATA');
-        texts.push(decodeText(bytes, at + 1, at + 1 + n));
+        texts.push(n === 0 ? '' : decodeText(bytes, at + 1, at + 1 + n));
         at += 1 + n;
       }
       return { type, texts };
