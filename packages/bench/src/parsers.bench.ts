@@ -1,5 +1,5 @@
 // Parser cost on adversarial input: for every parser of untrusted bytes (Ethernet, ARP,
-// IPv4 and its options, ICMP, UDP, TCP and its options, DNS, DHCP, HTTP requests and
+// IPv4 and its options, IPv4 reassembly, ICMP, UDP, TCP and its options, DNS, DHCP, HTTP requests and
 // responses, SMTP/FTP replies, and the swaps' PPP, RIP and ARQ wire formats) a worst-case
 // input of about 64 KB — pointer chains, option soups, many tiny header lines and chunks,
 // long whitespace runs, byte-at-a-time delivery — parsed again and again. Reports the
@@ -7,6 +7,8 @@
 // time grows from a 16 KB input to a 64 KB one (about 4x is linear; 16x would be quadratic).
 
 import {
+  createNodeContext,
+  createSimulationContext,
   crc32,
   finishChecksum,
   IpProtocol,
@@ -17,7 +19,7 @@ import {
   type WireError,
 } from '@netlayers/core';
 import { parseArpPacket, parseEthernetFrame } from '@netlayers/link';
-import { parseIcmp, parseIpv4, parseQuotedDatagram } from '@netlayers/network';
+import { fragmentDatagram, makeIpv4Header, parseIcmp, parseIpv4, parseQuotedDatagram, Reassembler } from '@netlayers/network';
 import { parseTcpSegment, parseUdpDatagram } from '@netlayers/transport';
 import { HttpRequestParser, HttpResponseParser, isHttpParseError, parseDhcpMessage, parseDnsMessage, ReplyParser, isReplyParseError } from '@netlayers/application';
 import { emitArqSegment, emitPppFrame, parseArqSegment, parsePppFrame, parseRipMessage } from '@netlayers/swaps';
@@ -149,6 +151,26 @@ export const PARSER_CASES: readonly ParserCase[] = [
     build: (size) => {
       const b = ipv4(size - 60, repeat([0x9e, 2], 40));
       return { bytes: b.length, parse: () => outcome(parseIpv4(b)) };
+    },
+  },
+  {
+    parser: 'IPv4 reassembly',
+    input: 'a datagram of the size as 8-byte fragments, first and last first, then the rest in reverse',
+    build: (size) => {
+      const length = size - 20 - 5;
+      const header = makeIpv4Header({ source: SRC, destination: DST, protocol: 17, payloadLength: length, identification: 7 });
+      const fragments = fragmentDatagram(header, new Uint8Array(length), 28)!;
+      const order = [fragments[0]!, fragments[fragments.length - 1]!, ...fragments.slice(1, -1).reverse()];
+      const node = createNodeContext(createSimulationContext(1), 'bench');
+      return {
+        bytes: size,
+        parse: () => {
+          const reassembler = new Reassembler(node, { timeout: 30e9, memoryLimit: 1 << 20 }, () => undefined);
+          let done = false;
+          for (const f of order) done = reassembler.add(f.header, f.payload, f.payload, 'eth0') !== null || done;
+          return done ? `reassembled from ${fragments.length} fragments` : 'incomplete';
+        },
+      };
     },
   },
   {
