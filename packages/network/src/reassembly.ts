@@ -107,8 +107,16 @@ export class Reassembler {
     }
     const plan = this.check(entry, header, offset, end, payload);
     if (plan === 'duplicate') {
-      if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, entry.entity, iface);
-      return null;
+      // No new bytes, but a last fragment or fragment 0 still tells what an overlapping
+      // earlier fragment could not: the length, or the header to quote.
+      const news = (!header.moreFragments && entry.total < 0) || (offset === 0 && entry.first === null);
+      if (!news) {
+        if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, entry.entity, iface);
+        return null;
+      }
+      if (!header.moreFragments) entry.total = end;
+      if (offset === 0) entry.first = { header, bytes: fragmentBytes.slice() };
+      return this.tryComplete(entry);
     }
     if (typeof plan === 'string') {
       this.discard(entry, plan, iface);

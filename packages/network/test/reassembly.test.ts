@@ -168,6 +168,19 @@ describe('Reassembler', () => {
     );
   });
 
+  it('takes the length from a last fragment whose bytes an overlapping fragment already brought', () => {
+    const { reassembler, drops } = setup();
+    const { payload, fragments } = fragmentsOf(3984);
+    const [f0, f1, f2] = fragments as [Fragment, Fragment, Fragment];
+    // 1480..3984 with MF set brings every byte after fragment 0; the real last fragment then
+    // adds no byte, only the length.
+    const wide: Fragment = { header: { ...f1.header, fragmentOffset: 1480, moreFragments: true, totalLength: 20 + 2504 }, payload: payload.subarray(1480, 3984) };
+    expect(add(reassembler, wide)).toBeNull();
+    expect(add(reassembler, f0)).toBeNull();
+    expect(add(reassembler, f2)!.payload).toEqual(payload);
+    expect(drops).toEqual([]);
+  });
+
   it('discards the whole datagram on an overlap with different bytes (teardrop), and its later fragments too', () => {
     const { sim, reassembler, drops } = setup({ timeout: NS_PER_S });
     const { fragments } = fragmentsOf(3980);
