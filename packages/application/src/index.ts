@@ -4,16 +4,18 @@
 
 export { HttpHeaders, type HeaderInit } from './http/headers.ts';
 export { STATUS_TEXT, type HttpRequest, type HttpResponse, type HttpVersion } from './http/message.ts';
-export { HttpRequestParser, HttpResponseParser, DEFAULT_HTTP_LIMITS, isHttpParseError, type HttpLimits, type HttpParseError } from './http/parser.ts';
+export { HttpRequestParser, HttpResponseParser, DEFAULT_HTTP_LIMITS, MAX_HTTP_LIMITS, isHttpParseError, resolveHttpLimits, type HttpLimits, type HttpParseError } from './http/parser.ts';
 export { HttpServer, HttpServerResponse, type HttpHandler, type HttpServerOptions, type HttpServerRequest, type HttpServerEvents } from './http/server.ts';
 export {
   HttpClientConnection,
+  HttpLimitError,
   HttpProtocolError,
   httpGet,
   httpRequest,
   parseHttpUrl,
   type HostResolver,
   type HttpConnectionOptions,
+  type HttpGetOptions,
   type HttpRequestInit,
   type HttpRequestOptions,
 } from './http/client.ts';
@@ -34,7 +36,7 @@ export {
   type DnsRecordData,
   type DnsResourceRecord,
 } from './dns/message.ts';
-export { canonicalName, parseName, MAX_LABEL_LENGTH, MAX_NAME_LENGTH } from './dns/name.ts';
+export { canonicalName, parseName, MAX_COMPRESSION_POINTERS, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, type NameCache, type ParsedName } from './dns/name.ts';
 export { DnsServer, reverseName, type DnsServerOptions } from './dns/server.ts';
 export { DnsResolver, DnsError, type DnsErrorCode, type DnsResolverOptions } from './dns/resolver.ts';
 
@@ -66,7 +68,7 @@ export { FtpServer, type FtpServerOptions } from './ftp/server.ts';
 export { FtpClient, type FtpConnectOptions, type FtpDataConnection } from './ftp/client.ts';
 export { MemoryFileSystem } from './ftp/filesystem.ts';
 
-export { ProtocolReplyError, type Reply } from './util/replies.ts';
+export { ProtocolReplyError, ReplyParser, isReplyParseError, type Reply, type ReplyParseError } from './util/replies.ts';
 export type { AppProtocol } from './util/trace.ts';
 export type { HttpMessageInfo, DnsMessageInfo, DhcpMessageInfo, AppLineInfo } from './util/trace-headers.ts';
 export { registerDissectors, dnsDissector, dhcpDissector, httpDissector } from './dissectors.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ipv4Address, MacAddress, isWireError, type WireError } from '@netlayers/core';
-import { BOOTREPLY, BOOTREQUEST, DhcpMessageType, dhcpMessage, emitDhcpMessage, parseDhcpMessage, type DhcpMessage } from '../src/dhcp/message.ts';
+import { BOOTREPLY, BOOTREQUEST, DhcpMessageType, dhcpMessage, dhcpMessageTypeName, emitDhcpMessage, parseDhcpMessage, type DhcpMessage } from '../src/dhcp/message.ts';
 
 const mac = MacAddress.parse('02:00:00:00:00:0a');
 const ip = (s: string) => Ipv4Address.parse(s);
@@ -71,7 +71,6 @@ describe('DHCP message codec', () => {
     ['option without length byte', withOptions([53]), 'bad-option'],
     ['no end option', withOptions([53, 1, 1]), 'bad-option'],
     ['message type of length 2', withOptions([53, 2, 1, 1, 255]), 'bad-option'],
-    ['unknown message type 9', withOptions([53, 1, 9, 255]), 'bad-option'],
     ['subnet mask of 3 bytes', withOptions([1, 3, 255, 255, 255, 255]), 'bad-option'],
     ['router list of 6 bytes', withOptions([3, 6, 1, 2, 3, 4, 5, 6, 255]), 'bad-option'],
     ['lease time of 2 bytes', withOptions([51, 2, 1, 1, 255]), 'bad-option'],
@@ -107,5 +106,64 @@ describe('DHCP message codec', () => {
       { numRuns: 10_000 },
     );
     expect(ok).toBeGreaterThan(0);
+  });
+});
+
+// A DHCPDISCOVER dhclient sent (fixtures/captures/dhcp.pcap, frame 1: the UDP payload, 300
+// bytes): options 53 (type 1), 12 (host name), 55 (parameter request list), end.
+const REAL_DISCOVER = Uint8Array.from(
+  Buffer.from(
+    '0101060054342b670000000000000000000000000000000000000000020000000c010000000000000000000000000000000000000000000000000000' +
+    '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000' +
+    '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000' +
+    '000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000063825363' +
+    '3501010c02766d370d011c02030f06770c2c2f1a792aff00000000000000000000000000000000000000000000000000000000000000000000000000',
+    'hex',
+  ),
+);
+
+describe('message types this codec does not act on', () => {
+  const withType = (type: number): Uint8Array => {
+    const bytes = REAL_DISCOVER.slice();
+    expect([bytes[240], bytes[241]]).toEqual([53, 1]);
+    bytes[242] = type;
+    return bytes;
+  };
+
+  it('parses the real DISCOVER', () => {
+    const m = parseDhcpMessage(REAL_DISCOVER) as DhcpMessage;
+    expect(isWireError(m)).toBe(false);
+    expect([m.options.messageType, m.options.hostName, m.chaddr.toString()]).toEqual([DhcpMessageType.DHCPDISCOVER, 'vm', '02:00:00:00:0c:01']);
+  });
+
+  it('keeps the RFC 4388 leasequery types 10-13, named, and any other octet as a number', () => {
+    const seen = [10, 11, 12, 13, 9, 18, 0, 19, 200].map((type) => {
+      const m = parseDhcpMessage(withType(type));
+      if (isWireError(m)) throw new Error(m.detail);
+      return [m.options.messageType, dhcpMessageTypeName(m.options.messageType)];
+    });
+    expect(seen).toEqual([
+      [10, 'DHCPLEASEQUERY'],
+      [11, 'DHCPLEASEUNASSIGNED'],
+      [12, 'DHCPLEASEUNKNOWN'],
+      [13, 'DHCPLEASEACTIVE'],
+      [9, 'DHCPFORCERENEW'],
+      [18, 'DHCPTLS'],
+      [0, 'DHCP-type-0'],
+      [19, 'DHCP-type-19'],
+      [200, 'DHCP-type-200'],
+    ]);
+  });
+
+  it('writes an unknown type back as it was, and refuses one that is not an octet', () => {
+    const m = parseDhcpMessage(withType(12)) as DhcpMessage;
+    expect((parseDhcpMessage(emitDhcpMessage(m)) as DhcpMessage).options.messageType).toBe(12);
+    expect(() => emitDhcpMessage({ ...m, options: { messageType: 256 } })).toThrow(/messageType 256: must be an octet/);
+  });
+
+  it('still rejects an option 53 that is not one octet', () => {
+    const bytes = REAL_DISCOVER.slice();
+    bytes[241] = 2;
+    expect((parseDhcpMessage(bytes) as WireError).reason).toBe('bad-option');
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NS_PER_MS } from '@netlayers/core';
 import { HttpServer } from '../src/http/server.ts';
-import { HttpClientConnection, httpGet, httpRequest } from '../src/http/client.ts';
-import { HttpResponseParser } from '../src/http/parser.ts';
+import { HttpClientConnection, HttpLimitError, HttpProtocolError, httpGet, httpRequest } from '../src/http/client.ts';
+import { HttpRequestParser, HttpResponseParser } from '../src/http/parser.ts';
+import { InvalidArgumentError } from '@netlayers/core';
 import type { HttpResponse } from '../src/http/message.ts';
 import { FakeNetwork, type FakeStreamSocket } from './support/fake-network.ts';
 import { bytes, drive, text } from './support/drive.ts';
@@ -199,5 +200,58 @@ describe('HTTP client', () => {
     const c = new HttpClientConnection(client.tcp, { host: '10.0.2.10' });
     expect(() => c.request({ path: '/has space' })).toThrow(/invalid path/);
     expect(() => c.request({ headers: { 'X-Evil': 'a\r\nInjected: yes' } })).toThrow(/header X-Evil value/);
+  });
+
+  it('lets httpGet raise its 8 MiB body limit, and reports a body over the limit as HttpLimitError', async () => {
+    const { net, server, client } = setup();
+    const big = new Uint8Array(9 * 1024 * 1024).fill(0x61);
+    new HttpServer(server.tcp, { port: 80, handler: (_req, res) => res.send(200, big) });
+    const refused = drive(net, httpGet(client.tcp, 'http://10.0.2.10/big'));
+    await expect(refused).rejects.toBeInstanceOf(HttpLimitError);
+    await expect(refused).rejects.toBeInstanceOf(HttpProtocolError); // still a protocol-level failure for old catchers
+    await expect(refused).rejects.toMatchObject({ code: 'ERR_HTTP_LIMIT', limit: 'maxBodyBytes', value: 8 * 1024 * 1024 });
+    await expect(refused).rejects.toThrow(/limits\.maxBodyBytes = 8388608/);
+    const response = await drive(net, httpGet(client.tcp, 'http://10.0.2.10/big', { limits: { maxBodyBytes: 16 * 1024 * 1024 } }));
+    expect(response.body.length).toBe(big.length);
+  });
+
+  it('applies header-count and header-size limits given to httpGet', async () => {
+    const { net, server, client } = setup();
+    new HttpServer(server.tcp, {
+      port: 80,
+      handler: (_req, res) => {
+        for (let i = 0; i < 20; i++) res.headers.append(`X-Field-${i}`, 'v'.repeat(50));
+        res.send(200, 'ok');
+      },
+    });
+    await expect(drive(net, httpGet(client.tcp, 'http://10.0.2.10/', { limits: { maxHeaderCount: 10 } }))).rejects.toMatchObject({ limit: 'maxHeaderCount', value: 10 });
+    await expect(drive(net, httpGet(client.tcp, 'http://10.0.2.10/', { limits: { maxHeaderBytes: 500 } }))).rejects.toMatchObject({ limit: 'maxHeaderBytes', value: 500 });
+    const ok = await drive(net, httpGet(client.tcp, 'http://10.0.2.10/', { limits: { maxHeaderCount: 30 } }));
+    expect(ok.headers.get('x-field-19')).toBe('v'.repeat(50));
+  });
+
+  it('refuses limits that are not integers in range, or not limits at all, with InvalidArgumentError', async () => {
+    const { server, client } = setup();
+    const bad: [object, RegExp][] = [
+      [{ maxBodyBytes: -1 }, /maxBodyBytes -1: must be an integer from 0/],
+      [{ maxBodyBytes: 1.5 }, /maxBodyBytes 1.5/],
+      [{ maxHeaderCount: 0 }, /maxHeaderCount 0: must be an integer from 1/],
+      [{ maxLineLength: Number.NaN }, /maxLineLength NaN/],
+      [{ maxHeaderBytes: '16k' }, /maxHeaderBytes "16k"/],
+      [{ maxBodyBytes: 2 ** 31 }, /to 2147483647/],
+      [{ maxBodySize: 10 }, /HTTP limit "maxBodySize": is not a limit; the limits are maxLineLength, maxHeaderBytes, maxHeaderCount, maxBodyBytes/],
+    ];
+    for (const [limits, message] of bad) {
+      expect(() => httpGet(client.tcp, 'http://10.0.2.10/', { limits: limits as never })).toThrow(message);
+      expect(() => httpGet(client.tcp, 'http://10.0.2.10/', { limits: limits as never })).toThrow(InvalidArgumentError);
+      await expect(httpRequest(client.tcp, { host: '10.0.2.10', limits: limits as never })).rejects.toThrow(message);
+      expect(() => new HttpServer(server.tcp, { port: 80, handler: () => undefined, limits: limits as never })).toThrow(message);
+      expect(() => new HttpRequestParser(limits as never)).toThrow(message);
+      expect(() => new HttpResponseParser(limits as never)).toThrow(message);
+    }
+    expect(client.tcp.sockets).toHaveLength(0); // nothing was opened for a refused call
+    expect(() => httpGet(client.tcp, 'http://10.0.2.10/', { timeout: '1s' })).toThrow(/a timeout needs options.node/);
+    expect(() => httpGet(client.tcp, 'http://10.0.2.10/', { node: client.context, timeout: 'soon' })).toThrow(/soon/);
+    await expect(httpRequest(client.tcp, { host: '10.0.2.10', node: client.context, timeout: 0 })).rejects.toThrow(/timeout 0: must be longer than zero/);
   });
 });

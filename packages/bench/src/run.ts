@@ -6,6 +6,7 @@ import { schedulerBenchmarks } from './scheduler.bench.ts';
 import { linkBenchmarks } from './link.bench.ts';
 import { networkBenchmarks } from './network.bench.ts';
 import { tcpBenchmarks } from './tcp.bench.ts';
+import { parserBenchmarks } from './parsers.bench.ts';
 import { report, type BenchResult } from './harness.ts';
 
 const suites: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
@@ -13,6 +14,7 @@ const suites: Record<string, () => BenchResult[] | Promise<BenchResult[]>> = {
   switch: linkBenchmarks,
   router: networkBenchmarks,
   tcp: tcpBenchmarks,
+  parsers: parserBenchmarks,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -68,6 +68,14 @@ export interface EthernetFrame extends EthernetHeader {
 export interface ParseEthernetOptions {
   /** Whether the last four bytes are the FCS (default true). Captures usually lack it. */
   readonly hasFcs?: boolean;
+  /**
+   * Whether a frame below the minimum size is a runt to reject (default: only when it has an
+   * FCS). A frame with an FCS came off a wire, where IEEE 802.3 requires 64 bytes; one
+   * without came from a capture, and a capture taken on the sending host holds frames
+   * before the NIC pads them (42-byte ARP requests, 54-byte pure ACKs). Set it to true to
+   * hold FCS-less frames to the 60-byte minimum too.
+   */
+  readonly requireMinimumSize?: boolean;
 }
 
 function readUint32LE(bytes: Uint8Array, offset: number): number {
@@ -90,8 +98,9 @@ export function computeFcs(bytes: Uint8Array, start = 0, end = bytes.length): nu
 
 /**
  * Parse and validate one frame. Checks, in order: room for the header, room for an
- * 802.1Q tag when the TPID says there is one, the 64-byte minimum (60 without FCS),
- * and the FCS. Never throws.
+ * 802.1Q tag when the TPID says there is one, the 64-byte minimum when the frame has an
+ * FCS (60 without, only with `requireMinimumSize`), room for the FCS, and the FCS.
+ * Never throws.
  */
 export function parseEthernetFrame(bytes: Uint8Array, options: ParseEthernetOptions = {}): EthernetFrame | WireError {
   const hasFcs = options.hasFcs ?? true;
@@ -110,9 +119,13 @@ export function parseEthernetFrame(bytes: Uint8Array, options: ParseEthernetOpti
     typeOffset = 16;
   }
   const headerLength = typeOffset + 2;
-  const minimum = hasFcs ? MIN_FRAME_LENGTH : MIN_FRAME_LENGTH - FCS_LENGTH;
-  if (length < minimum) {
-    return wireError(DropReason.Truncated, `runt frame: ${length} bytes is below the ${minimum}-byte minimum${hasFcs ? '' : ' (without FCS)'}`);
+  if (options.requireMinimumSize ?? hasFcs) {
+    const minimum = hasFcs ? MIN_FRAME_LENGTH : MIN_FRAME_LENGTH - FCS_LENGTH;
+    if (length < minimum) {
+      return wireError(DropReason.Truncated, `runt frame: ${length} bytes is below the ${minimum}-byte minimum${hasFcs ? '' : ' (without FCS)'}`);
+    }
+  } else if (hasFcs && length < headerLength + FCS_LENGTH) {
+    return wireError(DropReason.Truncated, `${length} bytes leaves no room for the FCS after the ${headerLength}-byte header`);
   }
   let fcs: number | null = null;
   let payloadEnd = length;

@@ -40,6 +40,10 @@ const ARP_FRAME = hex(
 
 // 802.1Q-tagged (PCP 5, VID 10) IPv4 frame carrying "hello", padded to 64 bytes with FCS
 // 0x5a4284a8 (Python zlib.crc32), stored a8 84 42 5a.
+// Captured by tcpdump on a veth in a network namespace (fixtures/captures/http-curl.pcap):
+// an ARP request (frame 3) and a TCP RST (frame 6), as the sending host saw them.
+const REAL_ARP_REQUEST = 'ffffffffffff020000000c0208060001080006040001020000000c020a4d00020000000000000a4d0001';
+const REAL_RST = '020000000c02020000000c0108004500002800004000400626340a4d00010a4d00020001bc3600000000b7c4a3d850140000835f0000';
 const TAGGED_FRAME = hex(
   '020000000002 020000000001 8100 a00a 0800' + '68656c6c6f' + '00'.repeat(37) + 'a884425a',
 );
@@ -136,6 +140,19 @@ describe('Ethernet II fixed vectors', () => {
     expect(frame.length).toBe(60);
   });
 
+  it('accepts unpadded frames from a sender-side capture when there is no FCS', () => {
+    // Both frames are bytes tcpdump wrote on the sending host (fixtures/captures/http-curl.pcap,
+    // frames 3 and 6): nothing pads a frame before the NIC, so they are 42 and 54 bytes.
+    const arp = parsed(hex(REAL_ARP_REQUEST), { hasFcs: false });
+    expect([arp.length, arp.etherType, arp.payload.length, arp.fcs]).toEqual([42, 0x0806, 28, null]);
+    expect(arp.destination.toString()).toBe('ff:ff:ff:ff:ff:ff');
+    const rst = parsed(hex(REAL_RST), { hasFcs: false });
+    expect([rst.length, rst.etherType, rst.payload.length]).toEqual([54, 0x0800, 40]);
+    // Only a header is needed; 13 bytes are still too short.
+    expect(parsed(hex(REAL_ARP_REQUEST).subarray(0, 14), { hasFcs: false }).payload.length).toBe(0);
+    expect((parseEthernetFrame(hex(REAL_ARP_REQUEST).subarray(0, 13), { hasFcs: false }) as WireError).reason).toBe(DropReason.Truncated);
+  });
+
   it('emitEthernetHeader writes exactly the header bytes', () => {
     const into = new Uint8Array(14);
     emitEthernetHeader({ destination: MacAddress.BROADCAST, source: SRC, etherType: 0x0806 }, into);
@@ -164,13 +181,15 @@ describe('parseEthernetFrame rejects invalid frames', () => {
     copy[index]! ^= 0x01;
     return copy;
   };
-  const cases: { name: string; bytes: Uint8Array; options?: { hasFcs?: boolean }; reason: string; detail: RegExp }[] = [
+  const cases: { name: string; bytes: Uint8Array; options?: { hasFcs?: boolean; requireMinimumSize?: boolean }; reason: string; detail: RegExp }[] = [
     { name: 'empty', bytes: new Uint8Array(0), reason: DropReason.Truncated, detail: /14-byte Ethernet header/ },
     { name: '13 bytes', bytes: ARP_FRAME.subarray(0, 13), reason: DropReason.Truncated, detail: /14-byte Ethernet header/ },
     { name: 'TPID 0x8100 with no room for the tag', bytes: TAGGED_FRAME.subarray(0, 16), reason: DropReason.Truncated, detail: /802\.1Q/ },
     { name: 'TPID 0x8100, 17 bytes', bytes: TAGGED_FRAME.subarray(0, 17), reason: DropReason.Truncated, detail: /802\.1Q/ },
     { name: 'runt: 63 bytes', bytes: ARP_FRAME.subarray(0, 63), reason: DropReason.Truncated, detail: /runt frame: 63 bytes .* 64-byte/ },
-    { name: 'runt without FCS: 59 bytes', bytes: ARP_FRAME.subarray(0, 59), options: { hasFcs: false }, reason: DropReason.Truncated, detail: /60-byte minimum/ },
+    { name: 'runt without FCS held to the minimum: 59 bytes', bytes: ARP_FRAME.subarray(0, 59), options: { hasFcs: false, requireMinimumSize: true }, reason: DropReason.Truncated, detail: /60-byte minimum/ },
+    { name: 'runt with FCS even when asked not to check size: 17 bytes', bytes: ARP_FRAME.subarray(0, 17), options: { requireMinimumSize: false }, reason: DropReason.Truncated, detail: /no room for the FCS/ },
+    { name: 'a 42-byte unpadded ARP frame read as if it had an FCS', bytes: hex(REAL_ARP_REQUEST), reason: DropReason.Truncated, detail: /runt frame: 42 bytes .* 64-byte/ },
     { name: 'one bit flipped in the destination', bytes: flip(ARP_FRAME, 0), reason: DropReason.BadFcs, detail: /FCS 0xf84d6fe8 does not match/ },
     { name: 'one bit flipped in the padding', bytes: flip(ARP_FRAME, 50), reason: DropReason.BadFcs, detail: /does not match/ },
     { name: 'one bit flipped in the FCS', bytes: flip(ARP_FRAME, 63), reason: DropReason.BadFcs, detail: /computed CRC-32 0xf84d6fe8/ },

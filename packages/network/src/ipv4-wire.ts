@@ -73,6 +73,26 @@ export interface ParsedIpv4 {
   readonly header: Ipv4Header;
   /** The data after the header, trimmed to the total length (link padding removed). A view. */
   readonly payload: Uint8Array;
+  /**
+   * Present (true) when the total length field read 0 and, parsed with `allowTsoZeroLength`,
+   * the datagram was taken to run to the end of the bytes (`header.totalLength` is then
+   * that length, and the header checksum was not verified).
+   */
+  readonly tsoZeroLength?: true;
+}
+
+export interface ParseIpv4Options {
+  /**
+   * Read a total length of 0 as "to the end of the captured bytes" instead of rejecting it.
+   * A capture taken on the sending host sees segments before the NIC's segmentation offload
+   * (TSO/LSO) splits them, and the driver leaves total length (and the header checksum) for
+   * the NIC to fill in; Wireshark shows such a datagram as "reported as 0, presumed to be
+   * because of TCP segmentation offload" and does not verify its checksum. For capture
+   * readers only: a NIC never delivers such a datagram, so the live stack keeps rejecting it.
+   */
+  readonly allowTsoZeroLength?: boolean;
+  /** Check the header checksum (default true); a dissector reads a damaged header too. */
+  readonly verifyChecksum?: boolean;
 }
 
 const NO_OPTIONS: readonly Ipv4Option[] = Object.freeze([]);
@@ -100,15 +120,11 @@ export function ipv4OptionName(type: number): string {
 /**
  * Parse and validate an IPv4 datagram. Never throws. Checks, in order: length for the fixed
  * header, version 4, IHL >= 5 and within the bytes, total length between the header length
- * and the bytes available, the header checksum, the options' bounds, and that the fragment
- * ends at or before byte 65535 of the original datagram.
+ * and the bytes available (0 is rejected unless `allowTsoZeroLength`), the header checksum,
+ * the options' bounds, and that the fragment ends at or before byte 65535 of the original
+ * datagram.
  */
-export interface ParseIpv4Options {
-  /** Check the header checksum (default true); a dissector reads a damaged header too. */
-  readonly verifyChecksum?: boolean;
-}
-
-export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): ParsedIpv4 | WireError {
+export function parseIpv4(bytes: Uint8Array, how: ParseIpv4Options = {}): ParsedIpv4 | WireError {
   const available = bytes.length;
   if (available < IPV4_MIN_HEADER_LENGTH) {
     return wireError(DropReason.Truncated, `IPv4 header needs 20 bytes, got ${available}`);
@@ -122,14 +138,23 @@ export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): P
   if (headerLength > available) {
     return wireError(DropReason.Truncated, `header length ${headerLength} exceeds the ${available} bytes received`);
   }
-  const totalLength = (bytes[2]! << 8) | bytes[3]!;
+  let totalLength = (bytes[2]! << 8) | bytes[3]!;
+  const tsoZeroLength = totalLength === 0 && how.allowTsoZeroLength === true;
+  if (tsoZeroLength) {
+    totalLength = available; // an offloaded segment may even exceed 65535 bytes (BIG TCP)
+  } else if (totalLength === 0) {
+    return wireError(
+      DropReason.BadLength,
+      'total length 0 (left for segmentation offload in a sender-side capture; a capture reader can parse it with { allowTsoZeroLength: true })',
+    );
+  }
   if (totalLength < headerLength) {
     return wireError(DropReason.BadLength, `total length ${totalLength} is below the header length ${headerLength}`);
   }
   if (totalLength > available) {
     return wireError(DropReason.Truncated, `total length ${totalLength} exceeds the ${available} bytes received`);
   }
-  if (settings.verifyChecksum !== false && internetChecksum(bytes, 0, headerLength) !== 0) {
+  if (how.verifyChecksum !== false && !tsoZeroLength && internetChecksum(bytes, 0, headerLength) !== 0) {
     const got = (bytes[10]! << 8) | bytes[11]!;
     return wireError(DropReason.BadChecksum, `header checksum 0x${got.toString(16).padStart(4, '0')} is wrong`);
   }
@@ -142,7 +167,7 @@ export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): P
   const flagsAndOffset = (bytes[6]! << 8) | bytes[7]!;
   const fragmentOffset = (flagsAndOffset & 0x1fff) * 8;
   const dataLength = totalLength - headerLength;
-  if (fragmentOffset + dataLength > IPV4_MAX_DATAGRAM_LENGTH) {
+  if (!tsoZeroLength && fragmentOffset + dataLength > IPV4_MAX_DATAGRAM_LENGTH) {
     return wireError(
       DropReason.FragmentInvalid,
       `fragment at offset ${fragmentOffset} with ${dataLength} data bytes ends past byte 65535`,
@@ -164,7 +189,8 @@ export function parseIpv4(bytes: Uint8Array, settings: ParseIpv4Options = {}): P
     destination: Ipv4Address.fromBytes(bytes, 16),
     options,
   };
-  return { header, payload: bytes.subarray(headerLength, totalLength) };
+  const payload = bytes.subarray(headerLength, totalLength);
+  return tsoZeroLength ? { header, payload, tsoZeroLength } : { header, payload };
 }
 
 function parseOptions(bytes: Uint8Array, headerLength: number): Ipv4Option[] | WireError {

@@ -1,5 +1,7 @@
 // Reassembly of IPv4 fragments (RFC 791 §3.2 "An Example Reassembly Procedure", with the
-// hole bookkeeping of RFC 815 done as a sorted list of received ranges). Datagrams are keyed
+// hole bookkeeping of RFC 815 done as a sorted list of disjoint received ranges, so each
+// fragment costs a binary search and the ranges it touches, and a datagram sent as
+// thousands of 8-byte fragments is not quadratic to put together). Datagrams are keyed
 // by (source, destination, protocol, identification). One timer per datagram from its first
 // fragment (RFC 1122 §3.3.2: 60 to 120 s recommended; default here 30 s like Linux); on
 // expiry the pieces are dropped and, if fragment 0 had arrived, the owner is told so it can
@@ -39,7 +41,12 @@ interface PendingDatagram {
   readonly key: string;
   /** "10.0.0.1 > 10.0.0.2 id 9": how traces name it. */
   readonly entity: string;
+  /** Received data as disjoint ranges sorted by offset (overlapping fragments are trimmed). */
   readonly pieces: Piece[];
+  /** Bytes held in `pieces` (the sum of their lengths). */
+  covered: number;
+  /** Fragments accepted (duplicates not counted). */
+  fragments: number;
   /** Data length, known once the last fragment (MF clear) arrives; -1 until then. */
   total: number;
   /** Fragment 0: its header and its bytes (header and data), kept for the ICMP quote. */
@@ -98,16 +105,25 @@ export class Reassembler {
     if (entry === undefined) {
       entry = this.start(key, header, iface);
     }
-    const problem = this.check(entry, header, offset, end, payload);
-    if (problem === 'duplicate') {
-      if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, entry.entity, iface);
+    const plan = this.check(entry, header, offset, end, payload);
+    if (plan === 'duplicate') {
+      // No new bytes, but a last fragment or fragment 0 still tells what an overlapping
+      // earlier fragment could not: the length, or the header to quote.
+      const news = (!header.moreFragments && entry.total < 0) || (offset === 0 && entry.first === null);
+      if (!news) {
+        if (this.node.tracer.active) this.note(`duplicate fragment ${offset}-${end} of id ${header.identification} ignored`, entry.entity, iface);
+        return null;
+      }
+      if (!header.moreFragments) entry.total = end;
+      if (offset === 0) entry.first = { header, bytes: fragmentBytes.slice() };
+      return this.tryComplete(entry);
+    }
+    if (typeof plan === 'string') {
+      this.discard(entry, plan, iface);
       return null;
     }
-    if (problem !== null) {
-      this.discard(entry, problem, iface);
-      return null;
-    }
-    while (this.held + payload.length > this.options.memoryLimit) {
+    const adding = plan.gaps.reduce((n, [from, to]) => n + to - from, 0);
+    while (this.held + adding > this.options.memoryLimit) {
       const oldest = this.oldestOther(entry);
       if (oldest === undefined) {
         this.evict(entry, iface);
@@ -116,9 +132,19 @@ export class Reassembler {
       }
       this.evict(oldest, iface);
     }
-    entry.pieces.push({ offset, data: payload.slice() });
-    entry.bytes += payload.length;
-    this.held += payload.length;
+    // Store only the bytes not held yet, each gap between the pieces it falls among.
+    const fresh = plan.gaps.map(([from, to]) => ({ offset: from, data: payload.slice(from - offset, to - offset) }));
+    const touched = entry.pieces.slice(plan.index, plan.index + plan.count);
+    const merged: Piece[] = [];
+    for (let i = 0, j = 0; i < touched.length || j < fresh.length; ) {
+      if (j >= fresh.length || (i < touched.length && touched[i]!.offset < fresh[j]!.offset)) merged.push(touched[i++]!);
+      else merged.push(fresh[j++]!);
+    }
+    entry.pieces.splice(plan.index, plan.count, ...merged);
+    entry.covered += adding;
+    entry.fragments++;
+    entry.bytes += adding;
+    this.held += adding;
     if (!header.moreFragments) entry.total = end;
     if (offset === 0) entry.first = { header, bytes: fragmentBytes.slice() };
     return this.tryComplete(entry);
@@ -127,7 +153,7 @@ export class Reassembler {
   private start(key: string, header: Ipv4Header, iface: string): PendingDatagram {
     const timer = this.node.scheduler.schedule(this.options.timeout, () => this.expire(key));
     const entity = `${header.source} > ${header.destination} id ${header.identification}`;
-    const entry: PendingDatagram = { key, entity, pieces: [], total: -1, first: null, bytes: 0, discarded: false, timer, iface };
+    const entry: PendingDatagram = { key, entity, pieces: [], covered: 0, fragments: 0, total: -1, first: null, bytes: 0, discarded: false, timer, iface };
     this.pending.set(key, entry);
     if (this.node.tracer.active) {
       this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface, action: 'set', timer: 'reassembly', entity, duration: this.options.timeout });
@@ -135,39 +161,53 @@ export class Reassembler {
     return entry;
   }
 
-  /** null when the fragment fits, 'duplicate' for an exact duplicate, else why the datagram is invalid. */
-  private check(entry: PendingDatagram, header: Ipv4Header, offset: number, end: number, payload: Uint8Array): string | null {
+  /**
+   * Where the fragment goes: the `count` pieces from `index` it overlaps (same bytes) and the
+   * ranges of it not held yet, to merge in among them; 'duplicate' when every byte is held already with the same contents; else why the
+   * datagram is invalid (different bytes for a range held, or disagreement on the length).
+   */
+  private check(entry: PendingDatagram, header: Ipv4Header, offset: number, end: number, payload: Uint8Array): { index: number; count: number; gaps: [number, number][] } | 'duplicate' | string {
     if (!header.moreFragments && entry.total >= 0 && entry.total !== end) {
       return `two last fragments disagree on the length (${entry.total} and ${end})`;
     }
     if (entry.total >= 0 && end > entry.total) return `fragment ${offset}-${end} extends past the datagram end ${entry.total}`;
-    if (!header.moreFragments) {
-      for (const piece of entry.pieces) {
-        if (piece.offset + piece.data.length > end) return `last fragment ends at ${end} but data was received up to ${piece.offset + piece.data.length}`;
-      }
+    const pieces = entry.pieces;
+    if (!header.moreFragments && pieces.length > 0) {
+      const last = pieces[pieces.length - 1]!;
+      const lastEnd = last.offset + last.data.length;
+      if (lastEnd > end) return `last fragment ends at ${end} but data was received up to ${lastEnd}`;
     }
-    for (const piece of entry.pieces) {
+    // The first piece ending after `offset` (pieces are disjoint and sorted, so ends are too).
+    let low = 0;
+    let high = pieces.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const p = pieces[mid]!;
+      if (p.offset + p.data.length <= offset) low = mid + 1;
+      else high = mid;
+    }
+    const gaps: [number, number][] = [];
+    let cursor = offset;
+    let index = low;
+    for (let i = low; i < pieces.length && pieces[i]!.offset < end; i++) {
+      const piece = pieces[i]!;
       const pieceEnd = piece.offset + piece.data.length;
-      if (pieceEnd <= offset || piece.offset >= end) continue;
-      if (piece.offset === offset && pieceEnd === end && sameBytes(piece.data, 0, payload, 0, payload.length)) return 'duplicate';
       const from = Math.max(offset, piece.offset);
       const to = Math.min(end, pieceEnd);
       if (!sameBytes(piece.data, from - piece.offset, payload, from - offset, to - from)) {
         return `fragment ${offset}-${end} overlaps ${piece.offset}-${pieceEnd} with different contents`;
       }
+      if (piece.offset > cursor) gaps.push([cursor, piece.offset]);
+      cursor = Math.max(cursor, pieceEnd);
+      index = i + 1;
     }
-    return null;
+    if (cursor < end) gaps.push([cursor, end]);
+    if (gaps.length === 0) return 'duplicate';
+    return { index: low, count: index - low, gaps };
   }
 
   private tryComplete(entry: PendingDatagram): ReassembledDatagram | null {
-    if (entry.total < 0 || entry.first === null) return null;
-    entry.pieces.sort((a, b) => a.offset - b.offset);
-    let covered = 0;
-    for (const piece of entry.pieces) {
-      if (piece.offset > covered) return null;
-      covered = Math.max(covered, piece.offset + piece.data.length);
-    }
-    if (covered < entry.total) return null;
+    if (entry.total < 0 || entry.first === null || entry.covered < entry.total) return null;
     const firstHeader = entry.first.header;
     const header: Ipv4Header = {
       ...firstHeader,
@@ -178,7 +218,7 @@ export class Reassembler {
     const datagram = new Uint8Array(header.totalLength);
     emitIpv4Header(header, datagram);
     for (const piece of entry.pieces) datagram.set(piece.data, header.headerLength + piece.offset);
-    const fragments = entry.pieces.length;
+    const fragments = entry.fragments;
     this.forget(entry);
     if (this.node.tracer.active) {
       this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'cancelled', timer: 'reassembly', entity: entry.entity });
@@ -196,7 +236,7 @@ export class Reassembler {
     if (this.node.tracer.active) {
       this.node.tracer.emit({ kind: 'timer', role: 'network', protocol: 'ipv4', iface: entry.iface, action: 'fired', timer: 'reassembly', entity: entry.entity });
     }
-    this.drop(DropReason.ReassemblyTimeout, `reassembly timed out with ${entry.pieces.length} fragments (${entry.bytes} bytes) held`, entry.bytes, entry.iface);
+    this.drop(DropReason.ReassemblyTimeout, `reassembly timed out with ${entry.fragments} fragments (${entry.bytes} bytes) held`, entry.bytes, entry.iface);
     if (entry.first !== null) this.onExpired(entry.first.bytes, entry.first.header);
   }
 

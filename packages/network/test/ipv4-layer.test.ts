@@ -253,6 +253,21 @@ describe('receiving', () => {
     expect(net.b.stats.delivered).toBe(0);
   });
 
+  it('drops a datagram with total length 0 (as segmentation offload leaves it) with BadLength: a NIC never delivers one', () => {
+    const net = chain();
+    const events = record(net.sim);
+    const bytes = new Uint8Array(28);
+    emitIpv4Header(makeIpv4Header({ source: ip('10.0.2.9'), destination: ip('10.0.2.2'), protocol: 17, payloadLength: 8 }), bytes);
+    bytes[2] = 0;
+    bytes[3] = 0;
+    bytes[10] = 0;
+    bytes[11] = 0;
+    net.links.bEth0.inject(bytes);
+    const [drop] = drops(events, 'b');
+    expect(drop?.reason).toBe(DropReason.BadLength);
+    expect(net.b.stats.delivered).toBe(0);
+  });
+
   it('answers an unknown protocol with ICMP protocol unreachable and drops with UnknownProtocol', () => {
     const net = chain();
     const events = record(net.sim);

@@ -199,6 +199,52 @@ describe('invalid datagrams', () => {
   });
 });
 
+describe('total length 0 from segmentation offload (TSO)', () => {
+  // The IPv4 part of a TCP RST tcpdump captured on the sending host
+  // (fixtures/captures/http-curl.pcap, frame 6): total length 40, checksum 0x2634.
+  const REAL = hex('4500 0028 0000 4000 4006 2634 0a4d 0001 0a4d 0002 0001bc3600000000b7c4a3d850140000835f0000');
+  // The same datagram as a driver hands it to a NIC that segments and checksums it:
+  // total length and header checksum both left 0.
+  const OFFLOADED = REAL.slice();
+  OFFLOADED.set([0, 0], 2);
+  OFFLOADED.set([0, 0], 10);
+
+  it('parses the real datagram as captured', () => {
+    expect(parsed(REAL).header.totalLength).toBe(40);
+    expect(parsed(REAL).tsoZeroLength).toBeUndefined();
+  });
+
+  it('rejects total length 0 by default, saying why and which option reads it', () => {
+    const result = parseIpv4(OFFLOADED);
+    expect(isWireError(result) && result.reason).toBe(DropReason.BadLength);
+    expect(isWireError(result) && result.detail).toMatch(/total length 0 .*segmentation offload.*allowTsoZeroLength/);
+  });
+
+  it('with allowTsoZeroLength, takes the length from the bytes and does not verify the checksum, as Wireshark does', () => {
+    const result = parseIpv4(OFFLOADED, { allowTsoZeroLength: true });
+    if (isWireError(result)) throw new Error(result.detail);
+    expect(result.tsoZeroLength).toBe(true);
+    expect(result.header.totalLength).toBe(40);
+    expect(result.payload).toEqual(REAL.subarray(20));
+    expect([result.header.protocol, String(result.header.source), String(result.header.destination)]).toEqual([6, '10.77.0.1', '10.77.0.2']);
+    // Larger than 65535 bytes, as BIG TCP hands a NIC, still reads whole.
+    const big = new Uint8Array(70_000);
+    big.set(OFFLOADED.subarray(0, 20));
+    const bigResult = parseIpv4(big, { allowTsoZeroLength: true });
+    expect(isWireError(bigResult) ? bigResult.detail : bigResult.payload.length).toBe(70_000 - 20);
+  });
+
+  it('still rejects what is wrong for other reasons with the option on', () => {
+    const badVersion = OFFLOADED.slice();
+    badVersion[0] = 0x65;
+    expect(isWireError(parseIpv4(badVersion, { allowTsoZeroLength: true }))).toBe(true);
+    const short = parseIpv4(OFFLOADED.subarray(0, 19), { allowTsoZeroLength: true });
+    expect(isWireError(short) && short.reason).toBe(DropReason.Truncated);
+    // A non-zero total length is checked exactly as without the option.
+    expect(isWireError(parseIpv4(REAL.subarray(0, 39), { allowTsoZeroLength: true }))).toBe(true);
+  });
+});
+
 describe('robustness', () => {
   it('never throws on 10,000 seeded random inputs', () => {
     // fast-check: random datagrams up to 80 bytes, half of them starting with a plausible

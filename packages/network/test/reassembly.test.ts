@@ -3,6 +3,7 @@
 // malformed fragments, and the memory bound.
 
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DropReason, Ipv4Address, NS_PER_S, type DropEvent } from '@netlayers/core';
 import { Reassembler, emitIpv4Header, fragmentDatagram, makeIpv4Header, type Fragment, type Ipv4Header } from '../src/index.ts';
 import { nodeIn, simulation } from './support/fake-link.ts';
@@ -122,6 +123,62 @@ describe('Reassembler', () => {
     add(reassembler, overlap);
     add(reassembler, fragments[2]!);
     expect(add(reassembler, fragments[1]!)!.payload).toEqual(payload);
+  });
+
+  it('reassembles any cover of the datagram by fragments in any order, overlaps and duplicates included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 600 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 40 })), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        (blocks, extras, shuffle) => {
+          // The payload is `blocks` 8-byte blocks plus a tail; fragments are runs of blocks.
+          const length = blocks * 8 + 5;
+          const { payload } = fragmentsOf(length);
+          const base = fragmentsOf(length).fragments[0]!.header;
+          const piece = (from: number, to: number): Fragment => ({
+            header: { ...base, fragmentOffset: from, moreFragments: to < length, totalLength: 20 + to - from },
+            payload: payload.subarray(from, to),
+          });
+          const list: Fragment[] = [];
+          for (let at = 0; at < length; ) {
+            const size = Math.min(length - at, 8 * (1 + (list.length % 5)));
+            const to = at + size >= length ? length : at + size;
+            list.push(piece(at, to));
+            at = to;
+          }
+          for (const [start, run] of extras) {
+            const from = (start % blocks) * 8;
+            const to = Math.min(length, from + run * 8);
+            list.push(piece(from, to < length && (to - from) % 8 !== 0 ? from + 8 : to));
+          }
+          for (let i = list.length - 1; i > 0; i--) {
+            const j = (shuffle[i % Math.max(1, shuffle.length)] ?? 0) % (i + 1);
+            [list[i], list[j]] = [list[j]!, list[i]!];
+          }
+          const { reassembler, drops } = setup();
+          const results = list.map((f) => add(reassembler, f)).filter((r) => r !== null);
+          // Whatever completes it first is the whole datagram; later copies start a new one.
+          expect(results.length).toBeGreaterThanOrEqual(1);
+          expect(results[0]!.payload).toEqual(payload);
+          expect(drops).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the length from a last fragment whose bytes an overlapping fragment already brought', () => {
+    const { reassembler, drops } = setup();
+    const { payload, fragments } = fragmentsOf(3984);
+    const [f0, f1, f2] = fragments as [Fragment, Fragment, Fragment];
+    // 1480..3984 with MF set brings every byte after fragment 0; the real last fragment then
+    // adds no byte, only the length.
+    const wide: Fragment = { header: { ...f1.header, fragmentOffset: 1480, moreFragments: true, totalLength: 20 + 2504 }, payload: payload.subarray(1480, 3984) };
+    expect(add(reassembler, wide)).toBeNull();
+    expect(add(reassembler, f0)).toBeNull();
+    expect(add(reassembler, f2)!.payload).toEqual(payload);
+    expect(drops).toEqual([]);
   });
 
   it('discards the whole datagram on an overlap with different bytes (teardrop), and its later fragments too', () => {

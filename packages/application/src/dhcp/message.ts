@@ -20,6 +20,11 @@ export const DHCP_MIN_MESSAGE = 300;
 export const MAGIC_COOKIE = Uint8Array.of(99, 130, 83, 99);
 export const BROADCAST_FLAG = 0x8000;
 
+/**
+ * Option 53 values as IANA lists them: RFC 2132 §9.6 (1-8), RFC 3203 (9), RFC 4388
+ * leasequery (10-13), RFC 6926 bulk leasequery (14-15), RFC 7724 active leasequery (16-18).
+ * This codec's client and server use 1-8; the others are named so traces can show them.
+ */
 export const DhcpMessageType = {
   DHCPDISCOVER: 1,
   DHCPOFFER: 2,
@@ -29,7 +34,18 @@ export const DhcpMessageType = {
   DHCPNAK: 6,
   DHCPRELEASE: 7,
   DHCPINFORM: 8,
+  DHCPFORCERENEW: 9,
+  DHCPLEASEQUERY: 10,
+  DHCPLEASEUNASSIGNED: 11,
+  DHCPLEASEUNKNOWN: 12,
+  DHCPLEASEACTIVE: 13,
+  DHCPBULKLEASEQUERY: 14,
+  DHCPLEASEQUERYDONE: 15,
+  DHCPACTIVELEASEQUERY: 16,
+  DHCPLEASEQUERYSTATUS: 17,
+  DHCPTLS: 18,
 } as const;
+/** A known message type; a parsed message may also carry any other octet, kept as a number. */
 export type DhcpMessageType = (typeof DhcpMessageType)[keyof typeof DhcpMessageType];
 
 export function dhcpMessageTypeName(type: number | undefined): string {
@@ -55,7 +71,8 @@ export const DhcpOption = {
 } as const;
 
 export interface DhcpOptions {
-  readonly messageType?: DhcpMessageType;
+  /** Option 53: a DhcpMessageType value, or an unassigned octet kept as it was received. */
+  readonly messageType?: DhcpMessageType | number;
   readonly subnetMask?: Ipv4Address;
   readonly routers?: readonly Ipv4Address[];
   readonly dnsServers?: readonly Ipv4Address[];
@@ -119,7 +136,14 @@ const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! <<
 function cString(bytes: Uint8Array, start: number, length: number): string {
   let end = start;
   while (end < start + length && bytes[end] !== 0) end++;
-  return String.fromCharCode(...bytes.subarray(start, end));
+  return latin1Text(bytes.subarray(start, end));
+}
+
+/** One character per octet, in slices: a spread of a 64 KB option would overflow the call stack. */
+function latin1Text(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
 }
 
 export function parseDhcpMessage(bytes: Uint8Array): DhcpMessage | WireError {
@@ -196,16 +220,17 @@ function decodeOptions(raw: Map<number, Uint8Array[]>, order: number[]): DhcpOpt
       case DhcpOption.SubnetMask: key = 'subnetMask'; value = address(); break;
       case DhcpOption.Router: key = 'routers'; value = addresses(); break;
       case DhcpOption.DomainNameServer: key = 'dnsServers'; value = addresses(); break;
-      case DhcpOption.HostName: key = 'hostName'; value = data.length === 0 ? bad('empty host name') : String.fromCharCode(...data); break;
+      case DhcpOption.HostName: key = 'hostName'; value = data.length === 0 ? bad('empty host name') : latin1Text(data); break;
       case DhcpOption.RequestedIpAddress: key = 'requestedIp'; value = address(); break;
       case DhcpOption.IpAddressLeaseTime: key = 'leaseTime'; value = seconds(); break;
       case DhcpOption.MessageType:
         key = 'messageType';
-        value = data.length !== 1 ? bad(`length ${data.length}, expected 1`) : data[0]! < 1 || data[0]! > 8 ? bad(`unknown message type ${data[0]}`) : data[0];
+        // Any octet is kept: a type this codec does not know is still a well-formed message.
+        value = data.length !== 1 ? bad(`length ${data.length}, expected 1`) : data[0];
         break;
       case DhcpOption.ServerIdentifier: key = 'serverId'; value = address(); break;
       case DhcpOption.ParameterRequestList: key = 'parameterRequestList'; value = data.length === 0 ? bad('empty list') : [...data]; break;
-      case DhcpOption.Message: key = 'message'; value = String.fromCharCode(...data); break;
+      case DhcpOption.Message: key = 'message'; value = latin1Text(data); break;
       case DhcpOption.RenewalTime: key = 'renewalTime'; value = seconds(); break;
       case DhcpOption.RebindingTime: key = 'rebindingTime'; value = seconds(); break;
       case DhcpOption.ClientIdentifier: key = 'clientId'; value = data.length < 2 ? bad('shorter than 2 bytes') : data.slice(); break;
@@ -226,12 +251,13 @@ export function emitDhcpMessage(message: DhcpMessage): Uint8Array {
   const options: number[] = [];
   const put = (code: number, data: ArrayLike<number>): void => {
     // Long values are split over several instances (RFC 3396).
+    const all = Array.from(data);
     let offset = 0;
     do {
-      const part = Array.from(data).slice(offset, offset + 255);
+      const part = all.slice(offset, offset + 255);
       options.push(code, part.length, ...part);
       offset += 255;
-    } while (offset < data.length);
+    } while (offset < all.length);
   };
   const addr = (a: Ipv4Address): number[] => {
     const b = new Uint8Array(4);
@@ -248,7 +274,10 @@ export function emitDhcpMessage(message: DhcpMessage): Uint8Array {
     return codes;
   };
   const o = message.options;
-  if (o.messageType !== undefined) put(DhcpOption.MessageType, [o.messageType]);
+  if (o.messageType !== undefined) {
+    if (!Number.isInteger(o.messageType) || o.messageType < 0 || o.messageType > 255) throw new InvalidArgumentError('messageType', o.messageType, 'must be an octet (0-255); see DhcpMessageType');
+    put(DhcpOption.MessageType, [o.messageType]);
+  }
   if (o.serverId !== undefined) put(DhcpOption.ServerIdentifier, addr(o.serverId));
   if (o.requestedIp !== undefined) put(DhcpOption.RequestedIpAddress, addr(o.requestedIp));
   if (o.leaseTime !== undefined) put(DhcpOption.IpAddressLeaseTime, seconds('leaseTime', o.leaseTime));

@@ -28,6 +28,7 @@ import {
   DHCP_SERVER_PORT,
   DhcpMessageType,
   dhcpMessage,
+  dhcpMessageTypeName,
   type DhcpMessage,
   type DhcpOptions,
 } from './message.ts';
@@ -141,7 +142,7 @@ export class DhcpServer extends EventEmitter<DhcpServerEvents> {
       case DhcpMessageType.DHCPRELEASE: return this.onRelease(message);
       case DhcpMessageType.DHCPINFORM: return this.onInform(message, remote);
       default:
-        traceDrop(this.node, 'dhcp', DropReason.NotForUs, `a ${message.options.messageType} from a client`, data.length);
+        traceDrop(this.node, 'dhcp', DropReason.NotForUs, `${dhcpMessageTypeName(message.options.messageType)} (${message.options.messageType}) is not a type this server answers`, data.length);
     }
   }
 

@@ -4,7 +4,7 @@
 // `parseDnsMessage` never throws; `emitDnsMessage` compresses names (§4.1.4).
 
 import { DropReason, InvalidArgumentError, Ipv4Address, isWireError, wireError, type WireError } from '@netlayers/core';
-import { NameCompressor, parseName } from './name.ts';
+import { NameCompressor, parseName, type NameCache } from './name.ts';
 
 export const DnsType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, ANY: 255 } as const;
 export const DnsClass = { IN: 1, ANY: 255 } as const;
@@ -12,6 +12,19 @@ export const DnsOpcode = { QUERY: 0, IQUERY: 1, STATUS: 2 } as const;
 export const DnsRcode = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 
 export const DNS_HEADER_LENGTH = 12;
+
+const UTF8 = new TextDecoder();
+
+/** UTF-8 text of bytes[start..end): plain ASCII without the decoder's per-call cost. */
+function decodeText(bytes: Uint8Array, start: number, end: number): string {
+  let ascii = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return UTF8.decode(bytes.subarray(start, end));
+    ascii += String.fromCharCode(b);
+  }
+  return ascii;
+}
 
 export function dnsTypeName(type: number): string {
   return Object.entries(DnsType).find(([, v]) => v === type)?.[0] ?? `TYPE${type}`;
@@ -107,9 +120,10 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | WireError {
   const flags = u16(bytes, 2);
   const counts = [u16(bytes, 4), u16(bytes, 6), u16(bytes, 8), u16(bytes, 10)] as const;
   let offset = DNS_HEADER_LENGTH;
+  const names: NameCache = new Map();
   const questions: DnsQuestion[] = [];
   for (let i = 0; i < counts[0]; i++) {
-    const name = parseName(bytes, offset);
+    const name = parseName(bytes, offset, bytes.length, names);
     if (isWireError(name)) return name;
     if (name.end + 4 > bytes.length) return wireError(DropReason.Truncated, `question ${i + 1} is cut off`);
     questions.push({ name: name.name, type: u16(bytes, name.end), class: u16(bytes, name.end + 2) });
@@ -118,7 +132,7 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | WireError {
   const sections: DnsResourceRecord[][] = [[], [], []];
   for (let s = 0; s < 3; s++) {
     for (let i = 0; i < counts[s + 1]!; i++) {
-      const record = parseRecord(bytes, offset);
+      const record = parseRecord(bytes, offset, names);
       if (isWireError(record)) return record;
       sections[s]!.push(record.record);
       offset = record.end;
@@ -142,8 +156,8 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | WireError {
   };
 }
 
-function parseRecord(bytes: Uint8Array, offset: number): { record: DnsResourceRecord; end: number } | WireError {
-  const name = parseName(bytes, offset);
+function parseRecord(bytes: Uint8Array, offset: number, names: NameCache): { record: DnsResourceRecord; end: number } | WireError {
+  const name = parseName(bytes, offset, bytes.length, names);
   if (isWireError(name)) return name;
   const at = name.end;
   if (at + 10 > bytes.length) return wireError(DropReason.Truncated, `resource record at ${offset} is cut off`);
@@ -154,14 +168,14 @@ function parseRecord(bytes: Uint8Array, offset: number): { record: DnsResourceRe
   const start = at + 10;
   const end = start + rdLength;
   if (end > bytes.length) return wireError(DropReason.Truncated, `RDATA of ${rdLength} bytes at ${start} runs past the message`);
-  const data = parseRecordData(bytes, type, start, end);
+  const data = parseRecordData(bytes, type, start, end, names);
   if (isWireError(data)) return data;
   return { record: { name: name.name, class: klass, ttl: ttl > 0x7fffffff ? 0 : ttl, data }, end };
 }
 
-function parseRecordData(bytes: Uint8Array, type: number, start: number, end: number): DnsRecordData | WireError {
+function parseRecordData(bytes: Uint8Array, type: number, start: number, end: number, names: NameCache): DnsRecordData | WireError {
   const length = end - start;
-  const nameWithin = (at: number): { name: string; end: number } | WireError => parseName(bytes, at, end);
+  const nameWithin = (at: number): { name: string; end: number } | WireError => parseName(bytes, at, end, names);
   switch (type) {
     case DnsType.A:
       if (length !== 4) return wireError(DropReason.BadLength, `A record RDATA is ${length} bytes, not 4`);
@@ -188,7 +202,7 @@ function parseRecordData(bytes: Uint8Array, type: number, start: number, end: nu
       while (at < end) {
         const n = bytes[at]!;
         if (at + 1 + n > end) return wireError(DropReason.Truncated, 'TXT character-string runs past its RDATA');
-        texts.push(new TextDecoder().decode(bytes.subarray(at + 1, at + 1 + n)));
+        texts.push(n === 0 ? '' : decodeText(bytes, at + 1, at + 1 + n));
         at += 1 + n;
       }
       return { type, texts };

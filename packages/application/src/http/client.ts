@@ -16,7 +16,7 @@ import {
   parseDuration,
 } from '@netlayers/core';
 import { HttpHeaders, type HeaderInit } from './headers.ts';
-import { HttpResponseParser, isHttpParseError, type HttpLimits } from './parser.ts';
+import { HttpResponseParser, isHttpParseError, resolveHttpLimits, type HttpLimits, type HttpParseError } from './parser.ts';
 import { serializeHead, type HttpResponse } from './message.ts';
 import { concatBytes, latin1, toBytes } from '../util/bytes.ts';
 import { connectionKey, tracePdu } from '../util/trace.ts';
@@ -26,10 +26,22 @@ export type { HostResolver } from '../util/host.ts';
 
 /** An HTTP failure that is not a response: a protocol violation by the server. */
 export class HttpProtocolError extends Error {
-  readonly code = 'ERR_HTTP_PROTOCOL';
+  readonly code: 'ERR_HTTP_PROTOCOL' | 'ERR_HTTP_LIMIT' = 'ERR_HTTP_PROTOCOL';
   constructor(message: string) {
     super(message);
     this.name = 'HttpProtocolError';
+  }
+}
+
+/**
+ * A response broke one of the client's limits (a body over `maxBodyBytes`, say): not a
+ * protocol violation, and raised by passing a larger `limits[limit]`.
+ */
+export class HttpLimitError extends HttpProtocolError {
+  override readonly code = 'ERR_HTTP_LIMIT';
+  constructor(readonly limit: keyof HttpLimits, readonly value: number, detail: string) {
+    super(`response exceeds limits.${limit} = ${value}: ${detail}; raise it with { limits: { ${limit}: ... } }`);
+    this.name = 'HttpLimitError';
   }
 }
 
@@ -72,7 +84,7 @@ export class HttpClientConnection {
   constructor(private readonly transport: StreamTransport, private readonly options: HttpConnectionOptions) {
     const port = options.port ?? 80;
     assertPort(port);
-    this.parser = new HttpResponseParser(options.limits);
+    this.parser = new HttpResponseParser(options.limits); // checks the limits (InvalidArgumentError)
     const host = String(options.host);
     this.hostHeader = port === 80 ? host : `${host}:${port}`;
     const literal = options.host instanceof Ipv4Address ? options.host : Ipv4Address.tryParse(options.host);
@@ -174,7 +186,7 @@ export class HttpClientConnection {
   private onData(chunk: Uint8Array): void {
     for (const item of this.parser.push(chunk)) {
       if (isHttpParseError(item)) {
-        this.fail(new HttpProtocolError(`malformed response: ${item.detail}`));
+        this.fail(this.parseFailure('malformed response', item));
         this.socket?.destroy();
         return;
       }
@@ -203,7 +215,7 @@ export class HttpClientConnection {
   private onEnd(): void {
     const last = this.parser.finish();
     if (last !== null) {
-      if (isHttpParseError(last)) this.fail(new HttpProtocolError(`connection closed mid-response: ${last.detail}`));
+      if (isHttpParseError(last)) this.fail(this.parseFailure('connection closed mid-response', last));
       else this.deliver(last);
     }
     this.fail(new SocketError('ECONNRESET', 'server closed the connection'));
@@ -214,6 +226,11 @@ export class HttpClientConnection {
     }
   }
 
+  private parseFailure(what: string, error: HttpParseError): HttpProtocolError {
+    if (error.limit !== undefined) return new HttpLimitError(error.limit, this.parser.limits[error.limit], error.detail);
+    return new HttpProtocolError(`${what}: ${error.detail}`);
+  }
+
   private fail(error: Error): void {
     if (this.failure === null) this.failure = error;
     const waiting = this.pending.splice(0);
@@ -222,20 +239,43 @@ export class HttpClientConnection {
 }
 
 export interface HttpRequestOptions extends HttpRequestInit, HttpConnectionOptions {
+  /** Give up after this long (virtual time; needs `node`): a duration such as "30s" or nanoseconds. */
+  readonly timeout?: number | string;
+}
+
+/** What `httpGet` takes besides the URL. */
+export interface HttpGetOptions {
+  readonly resolver?: HostResolver;
+  readonly node?: NodeContext;
+  readonly headers?: HeaderInit;
   /** Give up after this long (virtual time; needs `node`). */
   readonly timeout?: number | string;
+  /** Response limits; e.g. `{ maxBodyBytes: 64 * 1024 * 1024 }` for a body over the 8 MiB default. */
+  readonly limits?: Partial<HttpLimits>;
+}
+
+/**
+ * Check a one-shot request's timeout and limits before anything is opened, so a bad one
+ * throws InvalidArgumentError and leaves nothing behind. Returns the timeout in nanoseconds.
+ */
+function checkOneShotOptions(options: { timeout?: number | string; node?: NodeContext; limits?: Partial<HttpLimits> }): number | undefined {
+  resolveHttpLimits(options.limits);
+  if (options.timeout === undefined) return undefined;
+  if (options.node === undefined) throw new InvalidArgumentError('timeout', options.timeout, 'a timeout needs options.node (virtual time)');
+  const ns = parseDuration(options.timeout);
+  if (!(ns > 0)) throw new InvalidArgumentError('timeout', options.timeout, 'must be longer than zero');
+  return ns;
 }
 
 /** One request on a fresh connection (sent with `Connection: close`). */
 export async function httpRequest(transport: StreamTransport, options: HttpRequestOptions): Promise<HttpResponse> {
+  const timeoutNs = checkOneShotOptions(options);
   const connection = new HttpClientConnection(transport, options);
   const headers = new HttpHeaders(options.headers);
   if (!headers.has('connection')) headers.set('Connection', 'close');
   let timer: TimerHandle | undefined;
-  if (options.timeout !== undefined) {
-    if (options.node === undefined) throw new InvalidArgumentError('timeout', options.timeout, 'a timeout needs options.node (virtual time)');
-    const ns = parseDuration(options.timeout);
-    timer = options.node.scheduler.schedule(ns, () => connection.destroy(new SocketError('ETIMEDOUT', `no response within ${options.timeout}`)));
+  if (timeoutNs !== undefined) {
+    timer = options.node!.scheduler.schedule(timeoutNs, () => connection.destroy(new SocketError('ETIMEDOUT', `no response within ${options.timeout}`)));
   }
   try {
     return await connection.request({ ...options, headers });
@@ -245,9 +285,11 @@ export async function httpRequest(transport: StreamTransport, options: HttpReque
 }
 
 /** GET an `http://host[:port]/path` URL; host names go through `resolver`. */
-export function httpGet(transport: StreamTransport, url: string, options: { resolver?: HostResolver; node?: NodeContext; headers?: HeaderInit; timeout?: number | string } = {}): Promise<HttpResponse> {
+export function httpGet(transport: StreamTransport, url: string, options: HttpGetOptions = {}): Promise<HttpResponse> {
   const parsed = parseHttpUrl(url);
-  return httpRequest(transport, { ...options, host: parsed.host, port: parsed.port, path: parsed.path, method: 'GET' });
+  const { resolver, node, headers, timeout, limits } = options;
+  checkOneShotOptions(options); // a bad limit or timeout throws here, as a bad URL does
+  return httpRequest(transport, { resolver, node, headers, timeout, limits, host: parsed.host, port: parsed.port, path: parsed.path, method: 'GET' });
 }
 
 /** Split an http URL into host, port and origin-form target. */

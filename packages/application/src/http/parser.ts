@@ -5,9 +5,10 @@
 // field count and body size. Bytes may arrive split anywhere; `push` never throws: a
 // malformed message yields an HttpParseError carrying the status a server should answer.
 
+import { InvalidArgumentError } from '@netlayers/core';
 import { HttpHeaders, isToken } from './headers.ts';
 import { responseHasNoBody, wantsKeepAlive, type HttpRequest, type HttpResponse, type HttpVersion } from './message.ts';
-import { ByteQueue, concatBytes, fromLatin1 } from '../util/bytes.ts';
+import { ByteQueue, fromLatin1 } from '../util/bytes.ts';
 
 export interface HttpLimits {
   /** Longest start line or chunk-size line, bytes (with CRLF). */
@@ -27,20 +28,56 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxBodyBytes: 8 * 1024 * 1024,
 };
 
+/** The largest value each limit may be raised to (a body is one Uint8Array, at most 2 GiB here). */
+export const MAX_HTTP_LIMITS: HttpLimits = {
+  maxLineLength: 1024 * 1024,
+  maxHeaderBytes: 16 * 1024 * 1024,
+  maxHeaderCount: 100_000,
+  maxBodyBytes: 2 ** 31 - 1,
+};
+
+/**
+ * Defaults overlaid with `limits`, each checked: an integer from 1 (0 for the body) to its
+ * MAX_HTTP_LIMITS value. Throws InvalidArgumentError naming the bad or unknown field.
+ */
+export function resolveHttpLimits(limits: Partial<HttpLimits> | undefined): HttpLimits {
+  if (limits === undefined) return DEFAULT_HTTP_LIMITS;
+  if (typeof limits !== 'object' || limits === null) throw new InvalidArgumentError('HTTP limits', limits, 'must be an object such as { maxBodyBytes: 64 * 1024 * 1024 }');
+  const out: Record<keyof HttpLimits, number> = { ...DEFAULT_HTTP_LIMITS };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(key in DEFAULT_HTTP_LIMITS)) {
+      throw new InvalidArgumentError('HTTP limit', key, `is not a limit; the limits are ${Object.keys(DEFAULT_HTTP_LIMITS).join(', ')}`);
+    }
+    if (value === undefined) continue;
+    const name = key as keyof HttpLimits;
+    const min = name === 'maxBodyBytes' ? 0 : 1;
+    const max = MAX_HTTP_LIMITS[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`HTTP limit ${name}`, value, `must be an integer from ${min} to ${max}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /** Why a message could not be parsed, and the status code a server answers with. */
 export interface HttpParseError {
   readonly httpParseError: true;
   readonly status: 400 | 413 | 414 | 431 | 501 | 505;
   readonly detail: string;
+  /** Set when the message broke one of the parser's limits rather than the protocol. */
+  readonly limit?: keyof HttpLimits;
 }
 
 export function isHttpParseError(value: unknown): value is HttpParseError {
   return typeof value === 'object' && value !== null && (value as { httpParseError?: unknown }).httpParseError === true;
 }
 
-function parseError(status: HttpParseError['status'], detail: string): HttpParseError {
-  return { httpParseError: true, status, detail };
+function parseError(status: HttpParseError['status'], detail: string, limit?: keyof HttpLimits): HttpParseError {
+  return limit === undefined ? { httpParseError: true, status, detail } : { httpParseError: true, status, detail, limit };
 }
+
+const EMPTY_BODY = new Uint8Array(0);
 
 type State = 'start' | 'headers' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'until-close' | 'error';
 
@@ -53,7 +90,6 @@ interface StartLine {
 }
 
 const HEX_DIGITS = /^[0-9A-Fa-f]{1,15}$/;
-const CHUNK_EXT = /^(?:[ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"))?)*[ \t]*$/;
 const TARGET = /^[\x21-\x7e]+$/;
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
 
@@ -65,14 +101,18 @@ abstract class HttpParserBase<M> {
   protected trailers = new HttpHeaders();
   protected headerBytes = 0;
   protected fieldCount = 0;
-  protected bodyParts: Uint8Array[] = [];
+  /** The body so far, in a buffer that doubles as it fills (a chunked body of many tiny chunks is one buffer, not thousands). */
+  protected body: Uint8Array = EMPTY_BODY;
   protected bodyLength = 0;
+  /** The body can grow no larger: the Content-Length, or the body limit. */
+  protected bodyCeiling = 0;
   protected remaining = 0;
   protected error: HttpParseError | null = null;
   readonly limits: HttpLimits;
 
-  constructor(limits: Partial<HttpLimits> = {}) {
-    this.limits = { ...DEFAULT_HTTP_LIMITS, ...limits };
+  /** Throws InvalidArgumentError for a limit that is not a positive integer in range (see resolveHttpLimits). */
+  constructor(limits?: Partial<HttpLimits>) {
+    this.limits = resolveHttpLimits(limits);
   }
 
   /** True after a parse error: the stream cannot be resynchronised. */
@@ -106,25 +146,36 @@ abstract class HttpParserBase<M> {
     return this.fail(400, `connection closed in the middle of a message (state ${this.state})`);
   }
 
-  protected fail(status: HttpParseError['status'], detail: string): HttpParseError {
+  protected fail(status: HttpParseError['status'], detail: string, limit?: keyof HttpLimits): HttpParseError {
     this.state = 'error';
-    this.error = parseError(status, detail);
+    this.error = parseError(status, detail, limit);
     this.queue.clear();
+    this.scanned = 0;
     return this.error;
   }
 
+  /** Bytes at the front of the queue already searched for LF: a line arriving in pieces is scanned once. */
+  private scanned = 0;
+
   /** Next line without its line ending; undefined when incomplete, an error when too long or holding a bare CR. */
   private readLine(limit: number, tooLong: () => HttpParseError): string | undefined | HttpParseError {
-    const lf = this.queue.indexOfLf();
-    if (lf < 0) return this.queue.length >= limit ? tooLong() : undefined;
+    const lf = this.queue.indexOfLf(this.scanned);
+    if (lf < 0) {
+      this.scanned = this.queue.length;
+      return this.queue.length >= limit ? tooLong() : undefined;
+    }
+    this.scanned = 0;
     if (lf + 1 > limit) return tooLong();
-    const bytes = this.queue.take(lf + 1);
+    // Read the line straight from the queue (no copy), then drop it and its line ending.
+    const bytes = this.queue.view();
     const end = lf > 0 && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
     for (let i = 0; i < end; i++) {
       const b = bytes[i]!;
       if (b === 0x0d || b === 0x00) return this.fail(400, `${b === 0 ? 'NUL' : 'bare CR'} in a line (RFC 9112 §2.2)`);
     }
-    return fromLatin1(bytes, 0, end);
+    const line = fromLatin1(bytes, 0, end);
+    this.queue.consume(lf + 1);
+    return line;
   }
 
   private step(): M | HttpParseError | null {
@@ -143,15 +194,16 @@ abstract class HttpParserBase<M> {
           this.trailers = new HttpHeaders();
           this.headerBytes = 0;
           this.fieldCount = 0;
-          this.bodyParts = [];
+          this.body = EMPTY_BODY;
           this.bodyLength = 0;
+          this.bodyCeiling = this.limits.maxBodyBytes;
           this.state = 'headers';
           continue;
         }
         case 'headers':
         case 'trailers': {
           const room = this.limits.maxHeaderBytes - this.headerBytes;
-          const line = this.readLine(room + 2, () => this.fail(431, `header section larger than ${this.limits.maxHeaderBytes} bytes`));
+          const line = this.readLine(room + 2, () => this.fail(431, `header section larger than ${this.limits.maxHeaderBytes} bytes`, 'maxHeaderBytes'));
           if (line === undefined || typeof line !== 'string') return line ?? null;
           this.headerBytes += line.length + 2;
           if (line === '') {
@@ -170,19 +222,19 @@ abstract class HttpParserBase<M> {
           return this.complete();
         }
         case 'chunk-size': {
-          const line = this.readLine(this.limits.maxLineLength, () => this.fail(400, 'chunk-size line too long'));
+          const line = this.readLine(this.limits.maxLineLength, () => this.fail(400, 'chunk-size line too long', 'maxLineLength'));
           if (line === undefined || typeof line !== 'string') return line ?? null;
           const semicolon = line.indexOf(';');
-          const sizeText = (semicolon < 0 ? line : line.slice(0, semicolon)).replace(/[ \t]+$/, '');
+          const sizeText = trimEndWhitespace(semicolon < 0 ? line : line.slice(0, semicolon));
           const extensions = semicolon < 0 ? '' : line.slice(semicolon);
           if (!HEX_DIGITS.test(sizeText)) return this.fail(400, `invalid chunk size ${JSON.stringify(sizeText)} (RFC 9112 §7.1)`);
-          if (!CHUNK_EXT.test(extensions)) return this.fail(400, `invalid chunk extension ${JSON.stringify(extensions)} (RFC 9112 §7.1.1)`);
+          if (!isChunkExtensions(extensions)) return this.fail(400, `invalid chunk extension ${JSON.stringify(extensions)} (RFC 9112 §7.1.1)`);
           const size = parseInt(sizeText, 16);
           if (size === 0) {
             this.state = 'trailers';
             continue;
           }
-          if (this.bodyLength + size > this.limits.maxBodyBytes) return this.fail(413, `chunked body larger than ${this.limits.maxBodyBytes} bytes`);
+          if (this.bodyLength + size > this.limits.maxBodyBytes) return this.fail(413, `chunked body larger than ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
           this.remaining = size;
           this.state = 'chunk-data';
           continue;
@@ -209,10 +261,9 @@ abstract class HttpParserBase<M> {
         }
         case 'until-close': {
           if (this.queue.length === 0) return null;
-          if (this.bodyLength + this.queue.length > this.limits.maxBodyBytes) return this.fail(413, `body larger than ${this.limits.maxBodyBytes} bytes`);
-          const part = this.queue.take(this.queue.length);
-          this.bodyParts.push(part);
-          this.bodyLength += part.length;
+          if (this.bodyLength + this.queue.length > this.limits.maxBodyBytes) return this.fail(413, `body larger than ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
+          this.appendBody(this.queue.view());
+          this.queue.consume(this.queue.length);
           return null;
         }
       }
@@ -223,23 +274,40 @@ abstract class HttpParserBase<M> {
   private takeBody(): boolean {
     if (this.remaining === 0) return true;
     if (this.queue.length === 0) return false;
-    const part = this.queue.take(this.remaining);
-    this.bodyParts.push(part);
-    this.bodyLength += part.length;
+    const view = this.queue.view();
+    const part = view.length > this.remaining ? view.subarray(0, this.remaining) : view;
+    this.appendBody(part);
+    this.queue.consume(part.length);
     this.remaining -= part.length;
     return this.remaining === 0;
+  }
+
+  /** Copy `part` onto the end of the body, growing its buffer to at least twice its size when full. */
+  private appendBody(part: Uint8Array): void {
+    const need = this.bodyLength + part.length;
+    if (need > this.body.length) {
+      const grown = new Uint8Array(Math.max(need, Math.min(this.body.length * 2, this.bodyCeiling), Math.min(64, this.bodyCeiling)));
+      grown.set(this.body.subarray(0, this.bodyLength));
+      this.body = grown;
+    }
+    if (part.length < 32) {
+      for (let i = 0; i < part.length; i++) this.body[this.bodyLength + i] = part[i]!; // cheaper than set() for a few bytes
+    } else {
+      this.body.set(part, this.bodyLength);
+    }
+    this.bodyLength = need;
   }
 
   private parseFieldLine(line: string, target: HttpHeaders): HttpParseError | null {
     if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
       return this.obsFold(line, target);
     }
-    if (++this.fieldCount > this.limits.maxHeaderCount) return this.fail(431, `more than ${this.limits.maxHeaderCount} header fields`);
+    if (++this.fieldCount > this.limits.maxHeaderCount) return this.fail(431, `more than ${this.limits.maxHeaderCount} header fields`, 'maxHeaderCount');
     const colon = line.indexOf(':');
     if (colon <= 0) return this.fail(400, `header line without a field name and colon: ${JSON.stringify(line.slice(0, 40))}`);
     const name = line.slice(0, colon);
     if (!isToken(name)) return this.fail(400, `invalid field name ${JSON.stringify(name.slice(0, 40))} (whitespace before the colon is not allowed, RFC 9112 §5.1)`);
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    const value = trimWhitespace(line, colon + 1);
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
       if ((c < 0x20 && c !== 0x09) || c === 0x7f) return this.fail(400, `control character in field ${name}`);
@@ -259,8 +327,9 @@ abstract class HttpParserBase<M> {
   /** The message is whole: build it, and the next bytes start a new message. */
   protected complete(): M {
     this.state = 'start';
-    const body = this.bodyParts.length === 1 ? this.bodyParts[0]! : concatBytes(this.bodyParts);
-    this.bodyParts = [];
+    const body = this.body.length === this.bodyLength ? this.body : this.body.slice(0, this.bodyLength);
+    this.body = EMPTY_BODY;
+    this.bodyLength = 0;
     return this.build(this.start!, body);
   }
 
@@ -292,11 +361,101 @@ abstract class HttpParserBase<M> {
   }
 
   protected startFixed(length: number): M | HttpParseError | null {
-    if (length > this.limits.maxBodyBytes) return this.fail(413, `Content-Length ${length} exceeds ${this.limits.maxBodyBytes} bytes`);
+    if (length > this.limits.maxBodyBytes) return this.fail(413, `Content-Length ${length} exceeds ${this.limits.maxBodyBytes} bytes`, 'maxBodyBytes');
+    // The size is known, but memory is committed only as bytes arrive (a Content-Length
+    // alone must not reserve megabytes): start at up to 64 KiB and grow to exactly `length`.
+    this.body = new Uint8Array(Math.min(length, 64 * 1024));
+    this.bodyCeiling = length;
     this.remaining = length;
     this.state = 'fixed';
     return null;
   }
+}
+
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/** `text` from `from` without leading and trailing SP/HTAB (OWS), in one pass (a regex here is quadratic on long runs of spaces). */
+function trimWhitespace(text: string, from = 0): string {
+  let start = from;
+  let end = text.length;
+  while (start < end && isWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** tchar of RFC 9110 §5.6.2, by code point. */
+const TOKEN_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+const isTokenChar = (c: number): boolean => c < 0x80 && TOKEN_CHARS[c] === 1;
+
+/**
+ * RFC 9112 §7.1.1: *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ), then
+ * optional trailing whitespace. One pass over the text (the equivalent regular expression
+ * backtracks quadratically on a long run of extensions that fails at its end).
+ */
+function isChunkExtensions(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    i = skipWhitespace(text, i);
+    if (i === n) return true;
+    if (text.charCodeAt(i) !== 0x3b) return false; // ';'
+    i = skipWhitespace(text, i + 1);
+    const nameEnd = skipToken(text, i);
+    if (nameEnd === i) return false;
+    i = skipWhitespace(text, nameEnd);
+    if (i === n || text.charCodeAt(i) !== 0x3d) {
+      i = nameEnd; // no value: the next extension (or the end) follows
+      continue;
+    }
+    i = skipWhitespace(text, i + 1);
+    if (i < n && text.charCodeAt(i) === 0x22) {
+      i = skipQuotedString(text, i + 1);
+      if (i < 0) return false;
+    } else {
+      const valueEnd = skipToken(text, i);
+      if (valueEnd === i) return false;
+      i = valueEnd;
+    }
+  }
+}
+
+function skipWhitespace(text: string, i: number): number {
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipToken(text: string, i: number): number {
+  while (i < text.length && isTokenChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** From just after the opening DQUOTE to just after the closing one, or -1 (RFC 9110 §5.6.4). */
+function skipQuotedString(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c === 0x5c) {
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+      if (!(next === 0x09 || (next >= 0x20 && next !== 0x7f && next <= 0xff))) return -1;
+      i += 2;
+    } else if (c === 0x09 || c === 0x20 || c === 0x21 || (c >= 0x23 && c <= 0x7e) || (c >= 0x80 && c <= 0xff)) {
+      i++;
+    } else {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+function trimEndWhitespace(text: string): string {
+  let end = text.length;
+  while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
 }
 
 function parseVersion(text: string): HttpVersion | 'unsupported' | null {
@@ -309,7 +468,7 @@ function parseVersion(text: string): HttpVersion | 'unsupported' | null {
 /** Parses requests, as a server does. */
 export class HttpRequestParser extends HttpParserBase<HttpRequest> {
   protected startLineTooLong(): HttpParseError {
-    return this.fail(414, `request line longer than ${this.limits.maxLineLength} bytes`);
+    return this.fail(414, `request line longer than ${this.limits.maxLineLength} bytes`, 'maxLineLength');
   }
 
   protected parseStartLine(line: string): StartLine | HttpParseError {
@@ -368,7 +527,7 @@ export class HttpResponseParser extends HttpParserBase<HttpResponse> {
   }
 
   protected startLineTooLong(): HttpParseError {
-    return this.fail(400, `status line longer than ${this.limits.maxLineLength} bytes`);
+    return this.fail(400, `status line longer than ${this.limits.maxLineLength} bytes`, 'maxLineLength');
   }
 
   protected parseStartLine(line: string): StartLine | HttpParseError {

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { assertPort, InvalidArgumentError, type Ipv4Address, type NodeContext, type StreamListener, type StreamSocket, type StreamTransport, DropReason } from '@netlayers/core';
 import { HttpHeaders } from './headers.ts';
-import { HttpRequestParser, isHttpParseError, type HttpLimits, type HttpParseError } from './parser.ts';
+import { HttpRequestParser, isHttpParseError, resolveHttpLimits, type HttpLimits, type HttpParseError } from './parser.ts';
 import { responseHasNoBody, serializeHead, STATUS_TEXT, type HttpRequest, type HttpVersion } from './message.ts';
 import { concatBytes, latin1, toBytes } from '../util/bytes.ts';
 import { connectionKey, traceDrop, tracePdu } from '../util/trace.ts';
@@ -308,9 +308,10 @@ export class HttpServer extends EventEmitter<HttpServerEvents> {
     this.handler = options.handler;
     this.node = options.node;
     const serverName = options.serverName ?? 'netlayers';
+    const limits = resolveHttpLimits(options.limits); // a bad limit throws here, not in a socket callback
     this.listener = transport.listen({ port: options.port, ...(options.address !== undefined ? { address: options.address } : {}) });
     this.listener.on('connection', (socket) => {
-      new ServerConnection(this, socket, options.limits, serverName);
+      new ServerConnection(this, socket, limits, serverName);
     });
   }
 

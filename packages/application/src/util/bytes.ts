@@ -16,8 +16,14 @@ export function fromUtf8(bytes: Uint8Array): string {
 /** One character per byte (Latin-1 / ISO-8859-1), as HTTP treats obs-text octets. */
 export function fromLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
+  if (end - start <= 24) {
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
+    return out;
+  }
+  // `apply` takes the typed array as it is (a spread would walk it through an iterator);
+  // slices of 4096 keep the argument count far below any engine's limit.
   for (let i = start; i < end; i += 4096) {
-    out += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
   }
   return out;
 }
@@ -65,7 +71,9 @@ export class ByteQueue {
     if (chunk.length === 0) return;
     if (this.end + chunk.length > this.buffer.length) {
       const live = this.end - this.start;
-      if (live + chunk.length <= this.buffer.length && this.start > 0) {
+      // Slide the live bytes to the front only when that frees at least half the buffer:
+      // sliding to gain a few bytes would copy the whole backlog again every few appends.
+      if (live + chunk.length <= this.buffer.length / 2) {
         this.buffer.copyWithin(0, this.start, this.end);
       } else {
         const next = new Uint8Array(Math.max(this.buffer.length * 2, live + chunk.length));

@@ -10,6 +10,8 @@ export class LineReader {
   private readonly queue = new ByteQueue();
   private discarding = false;
   private discarded = 0;
+  /** Bytes at the front already searched for LF, so a line arriving in pieces is scanned once. */
+  private scanned = 0;
 
   /** `maxLineLength` counts the line's bytes including its CRLF. */
   constructor(private maxLineLength: number) {}
@@ -30,11 +32,13 @@ export class LineReader {
   /** The next complete line (without its line ending), an overflow report, or null. */
   next(): LineEvent | null {
     for (;;) {
-      const lf = this.queue.indexOfLf();
+      const lf = this.queue.indexOfLf(this.scanned);
+      this.scanned = lf < 0 ? this.queue.length : 0;
       if (this.discarding) {
         if (lf < 0) {
           this.discarded += this.queue.length;
           this.queue.clear();
+          this.scanned = 0;
           return null;
         }
         this.queue.consume(lf + 1);

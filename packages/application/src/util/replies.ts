@@ -1,8 +1,8 @@
 // Numbered replies of the text protocols (SMTP RFC 5321 §4.2, FTP RFC 959 §4.2): a
 // three-digit code, then SP and text on the last line; "ddd-" starts a multi-line reply
-// that ends at the first line beginning with the same code and a space. `ReplyReader`
-// turns a client's control connection into a queue of replies to await; `sendReply` is a
-// server's side of the same dialogue.
+// that ends at the first line beginning with the same code and a space. `ReplyParser`
+// reads that grammar from bytes; `ReplyReader` turns a client's control connection into a
+// queue of replies to await; `sendReply` is a server's side of the same dialogue.
 
 import { SocketError, type NodeContext, type StreamSocket } from '@netlayers/core';
 import { LineReader } from './lines.ts';
@@ -55,12 +55,70 @@ export function sendReply(
   }
 }
 
+/** Why a reply stream could not be read; the control connection cannot be resynchronised. */
+export interface ReplyParseError {
+  readonly replyParseError: true;
+  readonly detail: string;
+}
+
+export function isReplyParseError(value: unknown): value is ReplyParseError {
+  return typeof value === 'object' && value !== null && (value as { replyParseError?: unknown }).replyParseError === true;
+}
+
+const REPLY_LINE = /^(\d{3})([ -])(.*)$/;
+const BARE_CODE = /^(\d{3})$/;
+
+/**
+ * The reply grammar of RFC 5321 §4.2 / RFC 959 §4.2 over received bytes, with no socket:
+ * `push` returns the replies completed (and at most one error, last) and never throws.
+ * Lines are at most `maxLineLength` bytes with their CRLF.
+ */
+export class ReplyParser {
+  private readonly lines: LineReader;
+  private partial: { code: number; lines: string[] } | null = null;
+  private failed = false;
+
+  constructor(maxLineLength = 4096) {
+    this.lines = new LineReader(maxLineLength);
+  }
+
+  push(chunk: Uint8Array): (Reply | ReplyParseError)[] {
+    const out: (Reply | ReplyParseError)[] = [];
+    if (this.failed) return out;
+    this.lines.push(chunk);
+    for (let event = this.lines.next(); event !== null; event = this.lines.next()) {
+      if (event.kind === 'too-long') return this.fail(out, `reply line of ${event.length} bytes is too long`);
+      const line = event.line;
+      const m = REPLY_LINE.exec(line) ?? BARE_CODE.exec(line);
+      if (this.partial !== null) {
+        if (m !== null && Number(m[1]) === this.partial.code && m[2] !== '-') {
+          this.partial.lines.push(m[3] ?? '');
+          out.push(this.partial);
+          this.partial = null;
+        } else {
+          this.partial.lines.push(m !== null && Number(m[1]) === this.partial.code ? (m[3] ?? '') : line);
+        }
+        continue;
+      }
+      if (m === null) return this.fail(out, `malformed reply line ${JSON.stringify(line.slice(0, 60))}`);
+      if (m[2] === '-') this.partial = { code: Number(m[1]), lines: [m[3] ?? ''] };
+      else out.push({ code: Number(m[1]), lines: [m[3] ?? ''] });
+    }
+    return out;
+  }
+
+  private fail(out: (Reply | ReplyParseError)[], detail: string): (Reply | ReplyParseError)[] {
+    this.failed = true;
+    out.push({ replyParseError: true, detail });
+    return out;
+  }
+}
+
 export class ReplyReader {
-  private readonly lines = new LineReader(4096);
+  private readonly parser = new ReplyParser(4096);
   private readonly ready: Reply[] = [];
   private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
-  private partial: { code: number; lines: string[] } | null = null;
 
   constructor(socket: StreamSocket, private readonly onReply?: (reply: Reply) => void) {
     socket.on('data', (chunk) => this.push(chunk));
@@ -78,30 +136,9 @@ export class ReplyReader {
   }
 
   private push(chunk: Uint8Array): void {
-    this.lines.push(chunk);
-    for (let event = this.lines.next(); event !== null; event = this.lines.next()) {
-      if (event.kind === 'too-long') {
-        this.fail(new Error(`reply line of ${event.length} bytes is too long`));
-        return;
-      }
-      const line = event.line;
-      const m = /^(\d{3})([ -])(.*)$/.exec(line) ?? /^(\d{3})()$/.exec(line);
-      if (this.partial !== null) {
-        if (m !== null && Number(m[1]) === this.partial.code && m[2] !== '-') {
-          this.partial.lines.push(m[3] ?? '');
-          this.deliver(this.partial);
-          this.partial = null;
-        } else {
-          this.partial.lines.push(m !== null && Number(m[1]) === this.partial.code ? (m[3] ?? '') : line);
-        }
-        continue;
-      }
-      if (m === null) {
-        this.fail(new Error(`malformed reply line ${JSON.stringify(line.slice(0, 60))}`));
-        return;
-      }
-      if (m[2] === '-') this.partial = { code: Number(m[1]), lines: [m[3] ?? ''] };
-      else this.deliver({ code: Number(m[1]), lines: [m[3] ?? ''] });
+    for (const item of this.parser.push(chunk)) {
+      if (isReplyParseError(item)) this.fail(new Error(item.detail));
+      else this.deliver(item);
     }
   }
 

@@ -16,7 +16,8 @@ export {
   type TcpSegmentFields,
   type ParseTcpOptions,
 } from './wire.ts';
-export { TcpOptionKind, parseTcpOptions, writeTcpOptions, tcpOptionsLength, type TcpHeaderOptions, type SackBlock, type TcpTimestamps } from './options.ts';
+export { TcpOptionKind, parseTcpOptions, writeTcpOptions, tcpOptionsLength, type TcpHeaderOptions, type TcpOtherOption, type SackBlock, type TcpTimestamps } from './options.ts';
+export { TCP_OPTION_NAMES, tcpOptionName, type TcpOptionName } from './option-names.ts';
 export { tcpSummary, tcpFlagNames, tcpFlagList, tcpdumpFlags, tcpHeaderInfo } from './summary.ts';
 export { seqAdd, seqDiff, seqLt, seqLeq, seqGt, seqGeq, seqMax, seqMin, seqInRange } from './seq.ts';
 export { IsnGenerator, halfSipHash, type ConnectionTuple } from './isn.ts';

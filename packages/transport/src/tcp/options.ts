@@ -2,6 +2,10 @@
 // Timestamps; RFC 2018 §2-3 SACK-permitted and SACK). Parsing checks every option's bounds
 // and fixed length and returns a reason string instead of throwing; writing lays options out
 // the way Linux does (MSS, SACKOK+TS, NOP, WS on a SYN; NOP NOP TS, NOP NOP SACK otherwise).
+// Options of other kinds (MPTCP, TFO, AccECN, ...) are kept, bounds-checked, with the name
+// IANA gives them (option-names.ts), for traces and capture readers; TCP ignores them.
+
+import { tcpOptionName } from './option-names.ts';
 
 export const TcpOptionKind = {
   EndOfList: 0,
@@ -23,7 +27,16 @@ export interface TcpTimestamps {
   readonly echo: number;
 }
 
-/** The options this implementation understands; unknown kinds are skipped. */
+/** An option of a kind this implementation does not act on, kept as received. */
+export interface TcpOtherOption {
+  readonly kind: number;
+  /** The short name for the kind ("mptcp", "tfo", "accecn0", or "opt-<kind>" if unassigned). */
+  readonly name: string;
+  /** The octets after kind and length: a view into the parsed bytes. */
+  readonly data: Uint8Array;
+}
+
+/** The options this implementation understands, and (when present) the others, in order. */
 export interface TcpHeaderOptions {
   readonly mss?: number;
   /** Shift count, 0..14 (RFC 7323 §2.3: larger values are used as 14). */
@@ -31,6 +44,8 @@ export interface TcpHeaderOptions {
   readonly sackPermitted?: boolean;
   readonly sack?: readonly SackBlock[];
   readonly timestamps?: TcpTimestamps;
+  /** Options of other kinds as received; never written by `writeTcpOptions`. */
+  readonly others?: readonly TcpOtherOption[];
 }
 
 export const NO_OPTIONS: TcpHeaderOptions = Object.freeze({});
@@ -49,6 +64,7 @@ export function parseTcpOptions(bytes: Uint8Array, start: number, end: number): 
   let sackPermitted: boolean | undefined;
   let sack: SackBlock[] | undefined;
   let timestamps: TcpTimestamps | undefined;
+  let others: TcpOtherOption[] | undefined;
   let i = start;
   while (i < end) {
     const kind = bytes[i]!;
@@ -85,6 +101,7 @@ export function parseTcpOptions(bytes: Uint8Array, start: number, end: number): 
         timestamps = { value: readUint32(bytes, i + 2), echo: readUint32(bytes, i + 6) };
         break;
       default:
+        (others ??= []).push({ kind, name: tcpOptionName(kind), data: bytes.subarray(i + 2, i + length) });
         break;
     }
     i += length;
@@ -95,6 +112,7 @@ export function parseTcpOptions(bytes: Uint8Array, start: number, end: number): 
   if (sackPermitted !== undefined) out.sackPermitted = sackPermitted;
   if (sack !== undefined) out.sack = sack;
   if (timestamps !== undefined) out.timestamps = timestamps;
+  if (others !== undefined) out.others = others;
   return out;
 }
 

@@ -59,6 +59,8 @@ function optionsText(options: TcpHeaderOptions): string {
   if (options.sack !== undefined && options.sack.length > 0) {
     parts.push(`sack ${options.sack.length} ${options.sack.map(([l, r]) => `{${l}:${r}}`).join('')}`);
   }
+  // Other kinds by their IANA short name and option length, as tcpdump starts them: "mptcp 12".
+  for (const other of options.others ?? []) parts.push(`${other.name} ${other.data.length + 2}`);
   return parts.join(',');
 }
 

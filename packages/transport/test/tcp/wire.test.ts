@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DropReason, Ipv4Address, isWireError, Packet, type WireError } from '@netlayers/core';
-import { emitTcpSegment, parseTcpSegment, segmentLength, TcpFlag, tcpFlagNames, tcpSummary, tcpdumpFlags, type TcpSegment } from '../../src/tcp/index.ts';
+import { emitTcpSegment, parseTcpSegment, segmentLength, TCP_OPTION_NAMES, TcpFlag, tcpFlagNames, tcpOptionName, tcpSummary, tcpdumpFlags, type TcpSegment } from '../../src/tcp/index.ts';
 
 const CLIENT = Ipv4Address.parse('192.168.0.10');
 const SERVER = Ipv4Address.parse('93.184.216.34');
@@ -31,6 +31,44 @@ function parseErr(bytes: Uint8Array, verifyChecksum = false): WireError {
   if (!isWireError(seg)) throw new Error('expected a WireError');
   return seg;
 }
+
+// Segments tcpdump captured on the sending host (fixtures/captures/tcp-options.pcap, frames
+// 2 and 24; the checksum is the partial one left for the NIC, so it is not verified here):
+// an MPTCP SYN (MP_CAPABLE, kind 30) and a TCP Fast Open SYN carrying a cookie (kind 34) and data.
+const REAL_MPTCP_SYN = hex('a4201f4191f4749b00000000b002faf014cf0000020405b40402080abee336a2000000000103030a1e040101');
+const REAL_TFO_SYN = hex('e68c1f422033f3c400000000d002faf014da0000020405b40402080aa3fc0e48000000000103030a220a21760ff432121db2010174666f');
+const FIXTURE_CLIENT = Ipv4Address.parse('10.77.0.1');
+const FIXTURE_SERVER = Ipv4Address.parse('10.77.0.2');
+
+describe('options of kinds TCP does not act on (IANA names)', () => {
+  it('keeps the MPTCP option of a real SYN and names it as IANA and tcpdump do', () => {
+    const seg = parseTcpSegment(REAL_MPTCP_SYN, FIXTURE_CLIENT, FIXTURE_SERVER, { verifyChecksum: false }) as TcpSegment;
+    expect(seg.options).toEqual({ mss: 1460, sackPermitted: true, timestamps: { value: 0xbee336a2, echo: 0 }, windowScale: 10, others: [{ kind: 30, name: 'mptcp', data: Uint8Array.of(1, 1) }] });
+    expect(TCP_OPTION_NAMES.get(30)?.name).toBe('Multipath TCP (MPTCP)');
+    expect(tcpSummary(seg, FIXTURE_CLIENT, FIXTURE_SERVER)).toBe(
+      '10.77.0.1.42016 > 10.77.0.2.8001: Flags [S], seq 2448716955, win 64240, options [mss 1460,wscale 10,sackOK,TS val 3202561698 ecr 0,mptcp 4], length 0',
+    );
+  });
+
+  it('keeps the TCP Fast Open cookie of a real SYN with data', () => {
+    const seg = parseTcpSegment(REAL_TFO_SYN, FIXTURE_CLIENT, FIXTURE_SERVER, { verifyChecksum: false }) as TcpSegment;
+    expect(seg.options.others).toEqual([{ kind: 34, name: 'tfo', data: hex('21760ff432121db2') }]);
+    expect(new TextDecoder().decode(seg.payload)).toBe('tfo');
+  });
+
+  it('names the kinds IANA assigns, and only those', () => {
+    const names = Object.fromEntries([19, 29, 30, 34, 69, 172, 174, 253, 254, 28, 6, 99, 31].map((k) => [k, tcpOptionName(k)]));
+    expect(names).toEqual({ 19: 'md5', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 69: 'tcp-eno', 172: 'accecn0', 174: 'accecn1', 253: 'exp', 254: 'exp', 28: 'uto', 6: 'echo', 99: 'opt-99', 31: 'opt-31' });
+    expect(TCP_OPTION_NAMES.get(172)?.name).toBe('Accurate ECN Order 0 (AccECN0)');
+  });
+
+  it('still rejects another kind whose length runs past the header', () => {
+    const bad = REAL_MPTCP_SYN.slice();
+    bad[bad.length - 3] = 9; // the MPTCP option claims 9 bytes where 4 remain
+    const result = parseTcpSegment(bad, FIXTURE_CLIENT, FIXTURE_SERVER, { verifyChecksum: false });
+    expect(isWireError(result) && result.reason).toBe(DropReason.BadOption);
+  });
+});
 
 describe('parseTcpSegment: fixed vectors', () => {
   it('parses a real SYN with options', () => {
@@ -145,9 +183,9 @@ describe('parseTcpSegment: invalid input', () => {
     expect(isWireError(parseTcpSegment(bytes, CLIENT, SERVER))).toBe(true);
   });
 
-  it('stops at End of Option List and ignores unknown options', () => {
+  it('stops at End of Option List and keeps options of other kinds, named', () => {
     const seg = parseTcpSegment(withOptions([30, 4, 9, 9, 2, 4, 5, 180, 0, 99, 99, 99]), CLIENT, SERVER, { verifyChecksum: false });
-    expect(isWireError(seg) ? seg.detail : seg.options).toEqual({ mss: 1460 });
+    expect(isWireError(seg) ? seg.detail : seg.options).toEqual({ mss: 1460, others: [{ kind: 30, name: 'mptcp', data: Uint8Array.of(9, 9) }] });
   });
 
   it('never throws on 10,000 seeded random inputs', () => {
