@@ -88,6 +88,9 @@ function persistTimeout(tcb: Tcb): void {
   const s = tcb.state;
   if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT' && s !== 'FIN-WAIT-1' && s !== 'CLOSING' && s !== 'LAST-ACK') return;
   const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
+  // Back off before probing: output() re-arms the timer for the next probe.
+  const probing = tcb.sndWnd === 0 && tcb.sendBuffer.length > 0;
+  if (probing) tcb.persistBackoff = Math.min(tcb.persistBackoff + 1, 16);
   if (tcb.sndWnd > 0 || unsent <= 0) {
     // The window is open (or nothing waits): send what SWS avoidance held back.
     output(tcb, true);
@@ -99,10 +102,7 @@ function persistTimeout(tcb: Tcb): void {
     transmit(tcb, TcpFlag.ACK, tcb.sndUna, offset, 1, true);
     tcb.stats.windowProbes++;
   }
-  if (tcb.sndWnd === 0 && tcb.sendBuffer.length > 0) {
-    tcb.persistBackoff = Math.min(tcb.persistBackoff + 1, 16);
-    ensurePersist(tcb);
-  }
+  if (probing) ensurePersist(tcb);
 }
 
 function keepAliveTimeout(tcb: Tcb): void {

@@ -143,7 +143,9 @@ export function sendAck(tcb: Tcb): void {
     return;
   }
   if (tcb.state === 'CLOSED' || tcb.state === 'LISTEN' || tcb.state === 'SYN-SENT') return;
-  transmit(tcb, TcpFlag.ACK, tcb.sndMax, 0, 0, false);
+  // Against a closed window the peer accepts only SEG.SEQ = RCV.NXT, which its last ACK set
+  // to SND.UNA: an unaccepted zero-window probe byte must not push our ACKs past it.
+  transmit(tcb, TcpFlag.ACK, tcb.sndWnd === 0 ? tcb.sndUna : tcb.sndMax, 0, 0, false);
 }
 
 /** An RFC 5961 challenge ACK, subject to the layer's rate limit (§7). */
@@ -251,15 +253,24 @@ export function output(tcb: Tcb, force = false): void {
     } else if (flight > 0 && !force && tcb.cc.cwnd - flight <= 0) {
       break;
     }
-    const fin = finToSend && sent + length >= tcb.sendBuffer.length;
+    const probe = force && windowRoom <= 0 && length > 0;
+    const fin = finToSend && !probe && sent + length >= tcb.sendBuffer.length;
     const seq = tcb.sndNxt;
     let flags = TcpFlag.ACK;
     if (fin) flags |= TcpFlag.FIN;
     if (length > 0 && sent + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
     const retransmission = seqLt(seq, tcb.sndMax);
     transmit(tcb, flags, seq, sent, length, retransmission);
-    if (force && windowRoom <= 0) tcb.stats.windowProbes++;
-    tcb.sndNxt = seqAdd(seq, length + (fin ? 1 : 0));
+    const end = seqAdd(seq, length + (fin ? 1 : 0));
+    if (probe) {
+      // A zero-window probe (RFC 9293 §3.8.6.1): the byte is sent (SND.MAX covers it, so its
+      // ACK is acceptable) but SND.NXT stays put. If the receiver does not accept it, the
+      // next probe and, once the window opens, the data continue from SND.UNA: no hole.
+      tcb.stats.windowProbes++;
+      if (seqGt(end, tcb.sndMax)) tcb.sndMax = end;
+      break;
+    }
+    tcb.sndNxt = end;
     if (fin) tcb.finSeqSent = seqAdd(seq, length);
     if (seqGt(tcb.sndNxt, tcb.sndMax)) tcb.sndMax = tcb.sndNxt;
     if (!tcb.tsOk && tcb.rttTime < 0 && !retransmission) {
