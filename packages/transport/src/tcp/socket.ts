@@ -7,18 +7,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { SocketError, type Ipv4Address, type StreamSocket, type StreamSocketEvents } from '@netlayers/core';
 import type { Tcb, TcbEvents, TcpConnectionStats, TcpState } from './tcb.ts';
+import { assertBoolean, assertDurationNs, sendBytes } from './validate.ts';
 import { userAbort, userClose, userPause, userResume, userSend, userSetKeepAlive, userSetNoDelay } from './user.ts';
-
-const encoder = new TextEncoder();
-
-/** Strings are encoded into this scratch array: write() copies them into the send buffer at once. */
-const scratch = new Uint8Array(16 * 1024);
-
-function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data !== 'string') return data;
-  if (data.length * 3 > scratch.length) return encoder.encode(data);
-  return scratch.subarray(0, encoder.encodeInto(data, scratch).written);
-}
 
 export class TcpSocket extends EventEmitter<StreamSocketEvents> implements StreamSocket, TcbEvents {
   private written = 0;
@@ -66,9 +56,10 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
     return this.tcb.key;
   }
 
+  /** Queue bytes (a Uint8Array/Buffer, or a string sent as UTF-8); anything else throws InvalidArgumentError. */
   write(data: Uint8Array | string): boolean {
+    const bytes = sendBytes('data', data);
     if (this.ended) throw new SocketError('EPIPE', `cannot write to ${this.tcb.remoteAddress}:${this.tcb.remotePort}: the socket was ended`);
-    const bytes = toBytes(data);
     if (bytes.length === 0) return this.tcb.sendBuffer.length < this.tcb.sendBufferLimit;
     const ok = userSend(this.tcb, bytes);
     this.written += bytes.length;
@@ -76,6 +67,7 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
 
   end(data?: Uint8Array | string): void {
+    if (data !== undefined) sendBytes('data', data);
     if (this.ended) return;
     if (data !== undefined) this.write(data);
     this.ended = true;
@@ -89,11 +81,14 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
 
   setNoDelay(noDelay = true): void {
+    assertBoolean('noDelay', noDelay);
     userSetNoDelay(this.tcb, noDelay);
   }
 
   /** Keepalive after `initialDelay` ns idle (default: the layer's keepAliveIdle, 2 h). */
   setKeepAlive(enable: boolean, initialDelay?: number): void {
+    assertBoolean('enable', enable);
+    if (initialDelay !== undefined) assertDurationNs('initialDelay', initialDelay);
     userSetKeepAlive(this.tcb, enable, initialDelay);
   }
 
