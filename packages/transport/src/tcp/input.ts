@@ -12,7 +12,7 @@ import { seqAdd, seqDiff, seqGeq, seqGt, seqInRange, seqLeq, seqLt } from './seq
 import { closeConnection, enterTimeWait, notifyUser, setState } from './state.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, startTimer, stopTimer } from './timers.ts';
-import { publishMetrics } from './trace.ts';
+import { dropSegment, publishMetrics } from './trace.ts';
 import { segmentLength, TcpFlag, type TcpSegment } from './wire.ts';
 import { windowScaleFor } from './config.ts';
 
@@ -66,9 +66,7 @@ export function segmentArrives(tcb: Tcb, seg: TcpSegment): InputVerdict {
   return 'done';
 }
 
-function drop(tcb: Tcb, reason: (typeof DropReason)[keyof typeof DropReason], detail: string, seg: TcpSegment): void {
-  tcb.host.node.tracer.drop('transport', 'tcp', reason, detail, seg.payload.length, { connection: tcb.peerKey });
-}
+const drop = dropSegment;
 
 /** §3.10.7.3. */
 function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
@@ -188,11 +186,14 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       drop(tcb, DropReason.OutOfWindow, `seq ${segment.seq} len ${segLen} outside RCV.NXT ${tcb.rcvNxt} RCV.WND ${tcb.rcvWnd}`, seg);
       if (rst) return;
       if (tcb.state === 'TIME-WAIT' && flags & TcpFlag.FIN) startTimer(tcb, 'TIME-WAIT', 2 * tcb.host.config.msl);
-      sendAck(tcb);
+      // RFC 5961 §4.2: a SYN, whatever its sequence number, gets a (rate-limited) challenge ACK.
+      if (flags & TcpFlag.SYN && tcb.synchronized) sendChallengeAck(tcb);
+      else sendAck(tcb);
       return;
     }
     // RCV.WND = 0: accept the ACK (and RST) fields, not the text (§3.10.7.4), and answer.
     tcb.stats.unacceptableSegments++;
+    drop(tcb, DropReason.OutOfWindow, `zero window: ${segment.payload.length} byte(s) at RCV.NXT ${tcb.rcvNxt} not accepted`, seg);
     segment = { ...segment, payload: segment.payload.subarray(0, 0), flags: segment.flags & ~TcpFlag.FIN };
     tcb.ackOwed = true;
   }
@@ -206,6 +207,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
   // Second: RST (RFC 5961 §3).
   if (rst) {
     if (seg.seq !== tcb.rcvNxt) {
+      drop(tcb, DropReason.OutOfWindow, `RST seq ${seg.seq} in the window but not RCV.NXT ${tcb.rcvNxt}`, seg);
       sendChallengeAck(tcb);
       return;
     }
@@ -219,6 +221,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       closeConnection(tcb, 'rcv SYN (return to LISTEN)');
       return;
     }
+    drop(tcb, DropReason.BadState, `${tcb.state}: SYN in a synchronized state`, seg);
     sendChallengeAck(tcb);
     return;
   }
@@ -295,7 +298,9 @@ function trimToWindow(tcb: Tcb, seg: TcpSegment): TcpSegment {
   }
   const windowEnd = seqAdd(rcvNxt, tcb.rcvWnd);
   if (seqGt(seqAdd(seq, payload.length), windowEnd)) {
-    payload = payload.subarray(0, Math.max(0, seqDiff(windowEnd, seq)));
+    const kept = Math.max(0, seqDiff(windowEnd, seq));
+    drop(tcb, DropReason.OutOfWindow, `${payload.length - kept} byte(s) beyond the window's right edge ${windowEnd}`, seg, payload.length - kept);
+    payload = payload.subarray(0, kept);
     flags &= ~TcpFlag.FIN;
   }
   if (seq === seg.seq && payload === seg.payload && flags === seg.flags) return seg;
@@ -330,6 +335,8 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
   const payload = seg.payload;
   let need: AckNeed = 'none';
   let finInOrder = false;
+  // §3.10.7.4 seventh step: after the peer's FIN (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT) text is ignored.
+  if (payload.length > 0 && !acceptsText) drop(tcb, DropReason.BadState, `${state}: ${payload.length} byte(s) of text after the peer's FIN`, seg);
   if (acceptsText && (payload.length > 0 || seg.flags & TcpFlag.FIN)) {
     if (seg.seq === tcb.rcvNxt) {
       if (payload.length > 0) {

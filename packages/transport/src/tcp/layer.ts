@@ -313,12 +313,20 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   /** RFC 1122 §4.2.3.9: hard errors abort, soft errors are remembered for a later timeout. */
   private icmpError(report: IcmpErrorReport): void {
     const quoted = report.originalPayload;
-    if (quoted.length < 8) return;
+    const tracer = this.node.tracer;
+    if (quoted.length < 8) {
+      tracer.drop('transport', 'tcp', DropReason.Truncated, `ICMP ${report.type} quotes ${quoted.length} bytes of TCP header, fewer than the 8 needed`, quoted.length);
+      return;
+    }
     const sourcePort = (quoted[0]! << 8) | quoted[1]!;
     const destinationPort = (quoted[2]! << 8) | quoted[3]!;
     const seq = readUint32(quoted, 4);
     const tcb = this.table.get(report.originalSource, sourcePort, report.originalDestination, destinationPort);
-    if (tcb === undefined) return;
+    if (tcb === undefined) {
+      const connection = tupleKey(report.originalSource, sourcePort, report.originalDestination, destinationPort);
+      tracer.drop('transport', 'tcp', DropReason.NoSocket, `ICMP ${report.type} for no connection`, quoted.length, { connection });
+      return;
+    }
     // RFC 5927 §4.1: only errors quoting a sequence number in flight are believable.
     if (!seqInRange(seq, tcb.sndUna, seqAdd(tcb.sndMax, 1))) {
       this.node.tracer.drop('transport', 'tcp', DropReason.OutOfWindow, `ICMP error quoting seq ${seq} outside SND.UNA..SND.MAX`, quoted.length, { connection: tcb.key });
