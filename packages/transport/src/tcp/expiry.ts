@@ -1,10 +1,10 @@
 // What happens when a connection's timer expires: retransmission timeout (RFC 6298 §5.4-5.7,
 // RFC 5681 §3.1 loss window, RFC 6582 §4 `recover`; SYN retransmission and give-up, RFC 9293
 // §3.8.3 R2), the persist timer's zero-window probe (RFC 9293 §3.8.6.1), delayed ACK
-// (RFC 1122 §4.2.3.2), TIME-WAIT's 2*MSL (RFC 9293 §3.10.8), keepalive (RFC 1122 §4.2.3.6)
-// and the optional connect deadline.
+// (RFC 1122 §4.2.3.2), TIME-WAIT's 2*MSL (RFC 9293 §3.10.8), keepalive (RFC 1122 §4.2.3.6),
+// the FIN-WAIT-2 timeout (as Linux's tcp_fin_timeout) and the optional connect deadline.
 
-import { SocketError } from '@netlayers/core';
+import { NS_PER_S, SocketError } from '@netlayers/core';
 import { ensurePersist, output, sendAck, sendSyn, transmit } from './output.ts';
 import { seqAdd, seqDiff } from './seq.ts';
 import { closeConnection } from './state.ts';
@@ -29,6 +29,13 @@ export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
       break;
     case 'keepalive':
       keepAliveTimeout(tcb);
+      break;
+    case 'FIN-WAIT-2':
+      // As Linux on tcp_fin_timeout: reset the peer that never closed, then CLOSED.
+      if (tcb.state === 'FIN-WAIT-2') {
+        transmit(tcb, TcpFlag.RST, tcb.sndMax, 0, 0, false);
+        closeConnection(tcb, 'FIN-WAIT-2 timeout', timedOut(tcb, `FIN-WAIT-2 timeout: the peer did not close within ${tcb.host.config.finWait2Timeout / NS_PER_S} s`));
+      }
       break;
     case 'connect':
       if (tcb.state === 'SYN-SENT' || (tcb.state === 'SYN-RECEIVED' && tcb.listener === null)) {

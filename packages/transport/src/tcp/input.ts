@@ -11,7 +11,7 @@ import { output, sendAck, sendChallengeAck, sendSyn, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqInRange, seqLeq, seqLt } from './seq.ts';
 import { closeConnection, enterTimeWait, notifyUser, setState } from './state.ts';
 import type { Tcb } from './tcb.ts';
-import { ensureTimer, startTimer, stopTimer } from './timers.ts';
+import { ensureTimer, isTimerRunning, startTimer, stopTimer } from './timers.ts';
 import { dropSegment, publishMetrics } from './trace.ts';
 import { segmentLength, TcpFlag, type TcpSegment } from './wire.ts';
 import { windowScaleFor } from './config.ts';
@@ -251,7 +251,14 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
   if (processAck(tcb, segment) === 'drop') return;
   switch (tcb.state) {
     case 'FIN-WAIT-1':
-      if (tcb.finAcked) setState(tcb, 'FIN-WAIT-2', 'rcv ACK of FIN');
+      if (tcb.finAcked) {
+        setState(tcb, 'FIN-WAIT-2', 'rcv ACK of FIN');
+        if (tcb.host.config.finWait2Timeout > 0) startTimer(tcb, 'FIN-WAIT-2', tcb.host.config.finWait2Timeout);
+      }
+      break;
+    case 'FIN-WAIT-2':
+      // The FIN-WAIT-2 timeout counts from the last segment received (see TcpOptions.finWait2Timeout).
+      if (isTimerRunning(tcb, 'FIN-WAIT-2')) startTimer(tcb, 'FIN-WAIT-2', tcb.host.config.finWait2Timeout);
       break;
     case 'CLOSING':
       if (tcb.finAcked) {

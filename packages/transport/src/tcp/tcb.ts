@@ -28,7 +28,7 @@ export type TcpState =
   | 'TIME-WAIT';
 
 /** The timers of one connection, named as traces name them. */
-export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect';
+export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect' | 'FIN-WAIT-2';
 
 /** Per-connection counters, for inspection and tests. */
 export interface TcpConnectionStats {
