@@ -56,6 +56,8 @@ export interface TcpOptions {
    * so the timer restarts on every segment received and a peer still sending keeps it alive.)
    */
   readonly finWait2Timeout?: Duration;
+  /** RFC 4987 SYN cookies when a listener's SYN queue (its backlog) is full (default true, as Linux's tcp_syncookies=1). */
+  readonly synCookies?: boolean;
 }
 
 export interface TcpConfig {
@@ -84,6 +86,7 @@ export interface TcpConfig {
   readonly challengeAckLimit: number;
   readonly backlog: number;
   readonly finWait2Timeout: Nanoseconds;
+  readonly synCookies: boolean;
 }
 
 function duration(name: string, value: Duration | undefined, fallback: Duration): Nanoseconds {
@@ -146,6 +149,7 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
     challengeAckLimit: integer('challengeAckLimit', options.challengeAckLimit, 1000, 0, 1e9),
     backlog: integer('backlog', options.backlog, 511, 1, 1 << 20),
     finWait2Timeout: duration('finWait2Timeout', options.finWait2Timeout, '60s'),
+    synCookies: options.synCookies ?? true,
   };
 }
 

@@ -51,6 +51,30 @@ export function acceptSyn(tcb: Tcb, seg: TcpSegment): void {
   sendSyn(tcb, false);
 }
 
+/**
+ * A valid SYN cookie came back in `ack` (RFC 4987 §3.6): rebuild, from the ACK and the options
+ * the cookie kept, the SYN-RECEIVED connection a SYN queue entry would have held, so that
+ * `segmentArrives(tcb, ack)` completes the handshake as usual.
+ */
+export function acceptCookie(tcb: Tcb, ack: TcpSegment, synOptions: TcpSegment['options']): void {
+  tcb.iss = seqAdd(ack.ack, -1);
+  tcb.irs = seqAdd(ack.seq, -1);
+  tcb.rcvNxt = ack.seq;
+  negotiateOptions(tcb, { ...ack, options: synOptions });
+  tcb.sndUna = tcb.iss;
+  tcb.sndNxt = ack.ack;
+  tcb.sndMax = ack.ack;
+  tcb.recover = tcb.iss;
+  tcb.sndWnd = ack.window;
+  tcb.maxSndWnd = ack.window;
+  tcb.sndWl1 = tcb.irs;
+  tcb.sndWl2 = tcb.iss;
+  tcb.rcvAdv = seqAdd(tcb.rcvNxt, Math.min(tcb.receiveSpace, 0xffff));
+  tcb.lastAckSent = tcb.rcvNxt;
+  tcb.lastReceiveTime = tcb.now;
+  setState(tcb, 'SYN-RECEIVED', 'rcv ACK of SYN cookie');
+}
+
 /** Process `seg` on an existing connection. */
 export function segmentArrives(tcb: Tcb, seg: TcpSegment): InputVerdict {
   tcb.stats.segmentsReceived++;
