@@ -75,6 +75,7 @@ function run(synCookies: boolean): Record<string, string | number> {
   return {
     synCookies: String(synCookies),
     spoofedSyns: sent,
+    lostAtAttacker: attacker.context.counters.get('drop.link.queue-full'),
     clientConnectMs: connectMs < 0 ? `never (${clientError || 'still waiting'})` : connectMs.toFixed(3),
     serverConnectionsDuring: keptDuring,
     cookiesSent: counters.get('tcp.syn-cookies.sent'),
