@@ -2,7 +2,7 @@
 // SYN-SENT follows §3.10.7.3; the other states follow §3.10.7.4 in its eight steps:
 // sequence check (the four acceptability cases, with RFC 7323 §5 PAWS), RST (RFC 5961 §3:
 // exact match resets, in-window gets a challenge ACK), SYN (RFC 5961 §4 challenge ACK),
-// ACK (ack.ts, with RFC 5961 §5), URG (ignored), text, FIN. Delivery to the user and the
+// ACK (ack.ts, with RFC 5961 §5), URG (urgent.ts, RFC 6093), text, FIN. Delivery to the user and the
 // ACK or data that answers the segment come last, once the TCB is consistent.
 
 import { copyBytes, DropReason, NS_PER_MS, SocketError } from '@netlayers/core';
@@ -12,6 +12,7 @@ import { seqAdd, seqDiff, seqGeq, seqGt, seqInRange, seqLeq, seqLt } from './seq
 import { closeConnection, enterTimeWait, notifyUser, setState } from './state.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, startTimer, stopTimer } from './timers.ts';
+import { urgentArrives } from './urgent.ts';
 import { dropSegment, publishMetrics } from './trace.ts';
 import { segmentLength, TcpFlag, type TcpSegment } from './wire.ts';
 import { windowScaleFor } from './config.ts';
@@ -301,7 +302,8 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       break;
   }
 
-  // Sixth (URG) is not supported; seventh and eighth: text and FIN.
+  // Sixth: URG (urgent.ts); seventh and eighth: text and FIN.
+  urgentArrives(tcb, seg);
   const ack = processTextAndFin(tcb, segment);
   finishSegment(tcb, ack);
   // A close() issued during the handshake sends its FIN now (§3.10.4, SYN-RECEIVED).

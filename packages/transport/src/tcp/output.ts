@@ -3,7 +3,7 @@
 // §2), timestamps (RFC 7323 §3), SACK blocks (RFC 2018 §4), and the output loop that sends
 // as much as the peer's window and cwnd allow, with Nagle's algorithm (RFC 896, RFC 1122
 // §4.2.3.4) and sender SWS avoidance (§3.8.6.2.1). In SACK loss recovery it fills holes
-// first, counting the pipe as RFC 6675 §4 does.
+// first, counting the pipe as RFC 6675 §4 does. Segments before SND.UP carry URG (urgent.ts).
 
 import { NS_PER_MS, Packet } from '@netlayers/core';
 import type { TcpHeaderOptions } from './options.ts';
@@ -11,6 +11,7 @@ import { seqAdd, seqDiff, seqGt, seqLeq, seqLt, seqMax, seqMin } from './seq.ts'
 import { tcpSummary, tcpTraceFields } from './summary.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
+import { inUrgentMode, urgentPointerFor } from './urgent.ts';
 import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
 
 /** Headroom for the TCP, IP and link headers in front of a payload. */
@@ -81,6 +82,8 @@ export function maxPayload(tcb: Tcb): number {
 export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: number, length: number, retransmission: boolean): void {
   const syn = (flags & TcpFlag.SYN) !== 0;
   const options = segmentOptions(tcb, flags);
+  const urgentPointer = flags & (TcpFlag.SYN | TcpFlag.RST) || !tcb.urgentMode ? 0 : urgentPointerFor(tcb, seq);
+  if (urgentPointer > 0) flags |= TcpFlag.URG;
   const fields: TcpSegmentFields = {
     sourcePort: tcb.localPort,
     destinationPort: tcb.remotePort,
@@ -88,6 +91,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
     ack: flags & TcpFlag.ACK ? tcb.rcvNxt : 0,
     flags,
     window: flags & TcpFlag.RST ? 0 : windowField(tcb, syn),
+    urgentPointer,
     options,
   };
   const packet = Packet.alloc(length, HEADROOM);
@@ -246,7 +250,8 @@ export function output(tcb: Tcb, force = false): void {
         if (force && flight === 0 && windowRoom <= 0) length = 1; // zero-window probe
         else break;
       } else if (length < mss && !force) {
-        const nagleAllows = flight === 0 || tcb.noDelay;
+        // Urgent data is not held back (as Linux's tcp_nagle_test in urgent mode).
+        const nagleAllows = flight === 0 || tcb.noDelay || inUrgentMode(tcb);
         const pushesAll = length === unsent;
         if (!(nagleAllows && (pushesAll || length >= tcb.maxSndWnd / 2))) break;
       }

@@ -5,15 +5,16 @@
 // directions are finished (TIME-WAIT or CLOSED), 'state' on every RFC 9293 state change.
 
 import { EventEmitter } from 'eventemitter3';
-import { SocketError, type Ipv4Address, type StreamSocket, type StreamSocketEvents } from '@netlayers/core';
+import { InvalidArgumentError, SocketError, type Ipv4Address, type StreamSocket, type StreamSocketEvents } from '@netlayers/core';
 import type { Tcb, TcbEvents, TcpConnectionStats, TcpState } from './tcb.ts';
-import { assertBoolean, assertDurationNs, sendBytes } from './validate.ts';
+import { assertBoolean, assertDurationNs, sendBytes, writeOptions, type TcpWriteOptions } from './validate.ts';
 import { userAbort, userClose, userPause, userResume, userSend, userSetKeepAlive, userSetNoDelay } from './user.ts';
 
 export class TcpSocket extends EventEmitter<StreamSocketEvents> implements StreamSocket, TcbEvents {
   private written = 0;
   private read = 0;
   private ended = false;
+  private urgentEnd: number | undefined = undefined;
 
   /** @internal use TcpLayer.connect / a listener's 'connection'. */
   constructor(readonly tcb: Tcb) {
@@ -56,12 +57,18 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
     return this.tcb.key;
   }
 
-  /** Queue bytes (a Uint8Array/Buffer, or a string sent as UTF-8); anything else throws InvalidArgumentError. */
-  write(data: Uint8Array | string): boolean {
+  /**
+   * Queue bytes (a Uint8Array/Buffer, or a string sent as UTF-8); anything else throws
+   * InvalidArgumentError. With `{ urgent: true }` the bytes are urgent data (RFC 9293 §3.8.5):
+   * segments up to them carry URG and the urgent pointer, and they are not held by Nagle.
+   */
+  write(data: Uint8Array | string, options?: TcpWriteOptions): boolean {
     const bytes = sendBytes('data', data);
+    const urgent = writeOptions(options);
+    if (urgent && bytes.length === 0) throw new InvalidArgumentError('data', '', 'urgent data must be at least one byte');
     if (this.ended) throw new SocketError('EPIPE', `cannot write to ${this.tcb.remoteAddress}:${this.tcb.remotePort}: the socket was ended`);
     if (bytes.length === 0) return this.tcb.sendBuffer.length < this.tcb.sendBufferLimit;
-    const ok = userSend(this.tcb, bytes);
+    const ok = userSend(this.tcb, bytes, urgent);
     this.written += bytes.length;
     return ok;
   }
@@ -108,6 +115,16 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
     return this.tcb.paused;
   }
 
+  /** Where the peer's latest urgent data ends (a stream offset, compare with bytesRead), if it sent any. */
+  get urgentMark(): number | undefined {
+    return this.urgentEnd;
+  }
+
+  /** As SIOCATMARK (RFC 6093 reading): every byte up to the end of the peer's urgent data has been read. */
+  get atUrgentMark(): boolean {
+    return this.urgentEnd !== undefined && this.read === this.urgentEnd;
+  }
+
   // TcbEvents: called by the connection.
   onConnect(): void {
     this.emit('connect');
@@ -131,5 +148,9 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
   onState(from: TcpState, to: TcpState): void {
     this.emit('state', from, to);
+  }
+  onUrgent(end: number): void {
+    this.urgentEnd = end;
+    this.emit('urgent', end);
   }
 }

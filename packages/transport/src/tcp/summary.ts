@@ -67,7 +67,7 @@ function optionsText(options: TcpHeaderOptions): string {
  * "10.0.0.1.49152 > 10.0.0.2.80: Flags [S.], seq 0, ack 1, win 65535, options [mss 1460], length 0".
  */
 export function tcpSummary(
-  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly payload: { readonly length: number } },
+  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly payload: { readonly length: number }; readonly urgentPointer?: number },
   source: Ipv4Address,
   destination: Ipv4Address,
 ): string {
@@ -77,6 +77,7 @@ export function tcpSummary(
   if (len > 0) line += `:${(segment.seq + len) >>> 0}`;
   if (segment.flags & TcpFlag.ACK) line += `${line.endsWith(', ') ? '' : ', '}ack ${segment.ack}`;
   line += `${line.endsWith(', ') ? '' : ', '}win ${segment.window}`;
+  if (segment.flags & TcpFlag.URG) line += `, urg ${segment.urgentPointer ?? 0}`;
   const options = optionsText(segment.options);
   if (options !== '') line += `, options [${options}]`;
   line += `, length ${len}`;
@@ -84,7 +85,10 @@ export function tcpSummary(
 }
 
 /** The flat field record for a `pdu` trace event (see the transport README for the shape). */
-export function tcpTraceFields(segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'>, payloadLength: number): SummaryFields {
+export function tcpTraceFields(
+  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly urgentPointer?: number },
+  payloadLength: number,
+): SummaryFields {
   const fields: Record<string, string | number | boolean> = {
     sport: segment.sourcePort,
     dport: segment.destinationPort,
@@ -94,6 +98,7 @@ export function tcpTraceFields(segment: Pick<TcpSegment, 'sourcePort' | 'destina
     win: segment.window,
     len: payloadLength,
   };
+  if (segment.flags & TcpFlag.URG) fields.urp = segment.urgentPointer ?? 0;
   const o = segment.options;
   if (o.mss !== undefined) fields.mss = o.mss;
   if (o.windowScale !== undefined) fields.wscale = o.windowScale;

@@ -31,3 +31,19 @@ export function assertDurationNs(argument: string, value: unknown): asserts valu
     throw new InvalidArgumentError(argument, value, 'must be a finite number of nanoseconds >= 0');
   }
 }
+
+/** Options of TcpSocket.write. */
+export interface TcpWriteOptions {
+  /** Send the bytes as urgent data (URG, RFC 9293 §3.8.5). */
+  readonly urgent?: boolean;
+}
+
+/** Check write()'s options; returns whether the data is urgent. */
+export function writeOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'must be an object such as { urgent: true }');
+  const urgent = (options as { urgent?: unknown }).urgent;
+  if (urgent === undefined) return false;
+  assertBoolean('options.urgent', urgent);
+  return urgent;
+}
