@@ -262,6 +262,11 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       drop(tcb, DropReason.BadState, `SYN-RECEIVED: unacceptable ACK ${segment.ack}`, seg);
       return;
     }
+    if (tcb.listener?.acceptQueueFull === true) {
+      // As Linux with tcp_abort_on_overflow = 0: the SYN,ACK retransmission will try again.
+      drop(tcb, DropReason.QueueFull, 'SYN-RECEIVED: accept queue is full, handshake ACK dropped', seg);
+      return;
+    }
     // The handshake's RTT sample (RFC 6298 §3, Karn: only if the SYN,ACK was not resent).
     const echo = segment.options.timestamps?.echo ?? 0;
     if (!(tcb.tsOk && echo !== 0) && tcb.retries === 0 && tcb.synSentTime >= 0) tcb.rto.sample(tcb.now - tcb.synSentTime);

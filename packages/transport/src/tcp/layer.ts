@@ -175,8 +175,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   accepted(tcb: Tcb): void {
     const listener = tcb.listener;
     if (!(listener instanceof TcpListener)) return;
-    const socket = new TcpSocket(tcb);
-    listener.emit('connection', socket);
+    listener.deliver(new TcpSocket(tcb));
   }
 
   allowChallengeAck(): boolean {
@@ -205,6 +204,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     for (const tcb of [...this.table.all()]) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
     }
+    for (const socket of listener.acceptQueue.splice(0)) userAbort(socket.tcb);
   }
 
   // ---- Receiving ---------------------------------------------------------------------
@@ -264,7 +264,11 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection });
       return;
     }
-    if (listener.halfOpen >= listener.backlog) {
+    if (listener.acceptQueueFull) {
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection });
+      return;
+    }
+    if (listener.halfOpen + listener.pending >= listener.backlog) {
       if (this.config.synCookies) {
         this.sendCookie(seg, info);
         return;
@@ -364,6 +368,11 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const tuple: ConnectionTuple = { localAddress: info.destination.value, localPort: seg.destinationPort, remoteAddress: info.source.value, remotePort: seg.sourcePort };
     const mss = this.cookies.check(tuple, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), this.node.scheduler.now());
     if (mss === undefined) return false;
+    if (listener.acceptQueueFull) {
+      const connection = tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort);
+      this.node.tracer.drop('transport', 'tcp', DropReason.QueueFull, 'SYN cookie ACK: accept queue is full', seg.payload.length, { connection });
+      return true;
+    }
     const ts = this.config.timestamps ? seg.options.timestamps : undefined;
     let options: TcpHeaderOptions = { mss };
     if (ts !== undefined && ts.echo !== 0) {

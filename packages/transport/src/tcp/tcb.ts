@@ -86,6 +86,8 @@ export interface TcbEvents {
 /** The listener a passive connection came from, as far as the TCB cares. */
 export interface TcbListener {
   halfOpen: number;
+  /** The accept queue is at the backlog: a completing handshake must wait (its ACK is dropped). */
+  readonly acceptQueueFull: boolean;
 }
 
 export class Tcb {
