@@ -388,6 +388,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     this.node.counters.increment('tcp.syn-cookies.accepted');
     acceptCookie(tcb, seg, options);
     segmentArrives(tcb, seg);
+    // No SYN,ACK is pending for this entry (no timer would ever clear it): it completes now or not at all.
+    if ((tcb.state as TcpState) === 'SYN-RECEIVED') closeConnection(tcb, 'SYN cookie ACK not accepted');
     return true;
   }
 
