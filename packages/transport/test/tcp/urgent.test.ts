@@ -9,6 +9,7 @@ import { Harness, LOCAL, LOCAL_ISS, LOCAL_PORT, REMOTE, REMOTE_ISS, REMOTE_PORT,
 import { emitTcpSegment, TcpFlag } from '../../src/tcp/index.ts';
 import { concat, createPair } from './support/link.ts';
 import type { TcpSocket } from '../../src/tcp/index.ts';
+import { toDuplex } from '../../src/node/index.ts';
 
 const L = LOCAL_ISS;
 const R = REMOTE_ISS;
@@ -150,5 +151,19 @@ describe('end to end', () => {
     expect(new TextDecoder().decode(concat(got))).toBe(`${'x'.repeat(5000)}!${'y'.repeat(100)}`);
     expect(marks.map(([end]) => end)).toEqual([5001]);
     expect(marks[0]![1]).toBeLessThanOrEqual(5001);
+  });
+
+  it("the Node duplex adapter passes 'urgent' on", () => {
+    const p = createPair();
+    const marks: number[] = [];
+    p.b.listen({ port: 80 }).on('connection', (s) => {
+      const duplex = toDuplex(s);
+      duplex.on('urgent', (end: number) => marks.push(end));
+      duplex.resume();
+    });
+    const c = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    c.on('connect', () => c.write('ab!', { urgent: true }));
+    p.run(NS_PER_S);
+    expect(marks).toEqual([3]);
   });
 });
