@@ -17,6 +17,11 @@ describe('Ipv4Address', () => {
     ['a.b.c.d', /four decimal octets/],
     ['010.0.0.1', /leading zero/],
     ['', /four decimal octets/],
+    [' 10.0.0.2', /whitespace/],
+    ['10.0.0.2 ', /whitespace/],
+    ['10.0.0.2\n', /whitespace/],
+    ['\t10.0.0.2', /whitespace/],
+    ['10. 0.0.2', /four decimal octets/],
   ])('rejects %j with a typed error (%s)', (text, why) => {
     expect(() => Ipv4Address.parse(text)).toThrow(InvalidAddressError);
     expect(() => Ipv4Address.parse(text)).toThrow(why);
@@ -48,7 +53,7 @@ describe('Ipv4Cidr', () => {
     expect(Ipv4Cidr.parse('10.0.0.1/32').contains(Ipv4Address.parse('10.0.0.2'))).toBe(false);
   });
 
-  it.each(['10.0.0.300/24', '10.0.0.1/33', '10.0.0.1', '10.0.0.1/', '10.0.0.1/x'])('rejects %j', (text) => {
+  it.each(['10.0.0.300/24', '10.0.0.1/33', '10.0.0.1', '10.0.0.1/', '10.0.0.1/x', ' 10.0.0.1/24', '10.0.0.1/24 ', '10.0.0.1 /24', '10.0.0.1/ 24'])('rejects %j', (text) => {
     expect(() => Ipv4Cidr.parse(text)).toThrow(InvalidAddressError);
     expect(() => Ipv4Cidr.parse(text)).toThrow(JSON.stringify(text));
   });

@@ -26,7 +26,7 @@ describe('MacAddress', () => {
     expect(a.bytes()[0]! & 0x02).toBe(0x02);
   });
 
-  it.each(['02:00:00:00:00', '02:00:00:00:00:0g', '0200.0000.0001', '02:00:00:00:00:100'])('rejects %j', (text) => {
+  it.each(['02:00:00:00:00', '02:00:00:00:00:0g', '0200.0000.0001', '02:00:00:00:00:100', ' 02:00:00:00:00:01', '02:00:00:00:00:01\n'])('rejects %j', (text) => {
     expect(() => MacAddress.parse(text)).toThrow(InvalidAddressError);
   });
 });

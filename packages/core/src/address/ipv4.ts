@@ -22,7 +22,8 @@ export class Ipv4Address {
   /** Parse dotted-quad text; returns the reason as a string instead of throwing. */
   static tryParse(text: string): Ipv4Address | string {
     if (typeof text !== 'string') return 'expected a dotted-quad string such as "10.0.0.1"';
-    const m = DOTTED.exec(text.trim());
+    if (text.trim() !== text) return 'has leading or trailing whitespace';
+    const m = DOTTED.exec(text);
     if (m === null) return 'expected four decimal octets separated by dots, such as "10.0.0.1"';
     let value = 0;
     for (let i = 1; i <= 4; i++) {
@@ -108,7 +109,7 @@ export class Ipv4Cidr {
     if (slash < 0) throw new InvalidAddressError(text, 'expected address/prefix, such as "10.0.0.1/24"');
     const addr = Ipv4Address.tryParse(text.slice(0, slash));
     if (typeof addr === 'string') throw new InvalidAddressError(text, addr);
-    const prefixText = text.slice(slash + 1).trim();
+    const prefixText = text.slice(slash + 1);
     if (!/^\d{1,2}$/.test(prefixText) || Number(prefixText) > 32) {
       throw new InvalidAddressError(text, `prefix length "${prefixText}" must be a whole number from 0 to 32`);
     }

@@ -24,7 +24,8 @@ export class MacAddress {
   /** Parse "02:00:00:00:00:01" (also accepts '-' separators); throws InvalidAddressError. */
   static parse(text: string): MacAddress {
     if (typeof text !== 'string') throw new InvalidAddressError(String(text), 'expected text such as "02:00:00:00:00:01"');
-    const parts = text.trim().split(/[:-]/);
+    if (text.trim() !== text) throw new InvalidAddressError(text, 'has leading or trailing whitespace');
+    const parts = text.split(/[:-]/);
     if (parts.length !== 6) throw new InvalidAddressError(text, 'expected six hexadecimal octets separated by ":"');
     const octets = new Uint8Array(6);
     for (let i = 0; i < 6; i++) {

@@ -19,6 +19,12 @@ export interface StreamSocketEvents {
   error: [error: SocketError];
   /** The socket is finished; `hadError` when it ended by an error. */
   close: [hadError: boolean];
+  /**
+   * The peer sent urgent data (TCP's URG, RFC 9293 §3.8.5) that ends at stream offset `end`
+   * (bytes from the start of the stream). The bytes themselves arrive inline in 'data'.
+   * Transports without urgent data never emit it.
+   */
+  urgent: [end: number];
   /** The protocol state changed (TCP: the RFC 9293 state names). */
   state: [from: string, to: string];
 }

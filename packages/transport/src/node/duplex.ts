@@ -66,6 +66,8 @@ export class StreamSocketDuplex extends Duplex {
     socket.on('drain', this.onDrain);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    // TCP urgent data (RFC 6093: inline): the stream offset where it ends, as the socket reports it.
+    socket.on('urgent', (end) => this.emit('urgent', end));
   }
 
   // net.Socket's address properties (strings, as Node has them).
@@ -107,13 +109,13 @@ export class StreamSocketDuplex extends Duplex {
   }
 
   setNoDelay(noDelay = true): this {
-    this.socket.setNoDelay(noDelay);
+    this.socket.setNoDelay(Boolean(noDelay)); // net.Socket coerces; the StreamSocket wants a boolean
     return this;
   }
 
   /** `initialDelay` in milliseconds, as Node takes it. */
   setKeepAlive(enable = false, initialDelay = 0): this {
-    this.socket.setKeepAlive(enable, initialDelay > 0 ? initialDelay * NS_PER_MS : undefined);
+    this.socket.setKeepAlive(Boolean(enable), initialDelay > 0 ? initialDelay * NS_PER_MS : undefined);
     return this;
   }
 

@@ -5,7 +5,8 @@
 // NewReno's `recover` and partial ACKs (RFC 6582 §3.2), SACK-based loss detection
 // (RFC 6675 IsLost) from the scoreboard, and RFC 3042 limited transmit.
 
-import { NS_PER_MS } from '@netlayers/core';
+import { DropReason, NS_PER_MS } from '@netlayers/core';
+import { dropSegment } from './trace.ts';
 import { inFlight, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
 import type { Tcb } from './tcb.ts';
@@ -25,10 +26,12 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
   const ack = seg.ack;
   // RFC 5961 §5: acceptable iff (SND.UNA - MAX.SND.WND) <= SEG.ACK <= SND.NXT (SND.MAX here).
   if (seqGt(ack, tcb.sndMax)) {
+    dropSegment(tcb, DropReason.OutOfWindow, `ACK ${ack} acknowledges data not yet sent (SND.NXT ${tcb.sndMax})`, seg);
     sendAck(tcb);
     return 'drop';
   }
   if (seqLt(ack, seqAdd(tcb.sndUna, -Math.max(tcb.maxSndWnd, 1)))) {
+    dropSegment(tcb, DropReason.OutOfWindow, `ACK ${ack} older than SND.UNA - MAX.SND.WND (${tcb.sndUna} - ${tcb.maxSndWnd})`, seg);
     sendChallengeAck(tcb);
     return 'drop';
   }

@@ -49,6 +49,15 @@ export interface TcpOptions {
   readonly challengeAckLimit?: number;
   /** Default listen backlog (bound on half-open plus unaccepted connections, default 511). */
   readonly backlog?: number;
+  /**
+   * FIN-WAIT-2 timeout, as Linux's tcp_fin_timeout (default 60 s; 0 disables): a connection
+   * whose FIN was acknowledged is reset and closed when nothing has arrived from the peer
+   * for this long. (Linux applies it to orphaned sockets only; end() here is a half-close,
+   * so the timer restarts on every segment received and a peer still sending keeps it alive.)
+   */
+  readonly finWait2Timeout?: Duration;
+  /** RFC 4987 SYN cookies when a listener's SYN queue (its backlog) is full (default true, as Linux's tcp_syncookies=1). */
+  readonly synCookies?: boolean;
 }
 
 export interface TcpConfig {
@@ -76,6 +85,8 @@ export interface TcpConfig {
   readonly keepAliveProbes: number;
   readonly challengeAckLimit: number;
   readonly backlog: number;
+  readonly finWait2Timeout: Nanoseconds;
+  readonly synCookies: boolean;
 }
 
 function duration(name: string, value: Duration | undefined, fallback: Duration): Nanoseconds {
@@ -137,6 +148,8 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
     keepAliveProbes: integer('keepAliveProbes', options.keepAliveProbes, 9, 1, 255),
     challengeAckLimit: integer('challengeAckLimit', options.challengeAckLimit, 1000, 0, 1e9),
     backlog: integer('backlog', options.backlog, 511, 1, 1 << 20),
+    finWait2Timeout: duration('finWait2Timeout', options.finWait2Timeout, '60s'),
+    synCookies: options.synCookies ?? true,
   };
 }
 

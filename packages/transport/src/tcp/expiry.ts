@@ -1,10 +1,10 @@
 // What happens when a connection's timer expires: retransmission timeout (RFC 6298 §5.4-5.7,
 // RFC 5681 §3.1 loss window, RFC 6582 §4 `recover`; SYN retransmission and give-up, RFC 9293
 // §3.8.3 R2), the persist timer's zero-window probe (RFC 9293 §3.8.6.1), delayed ACK
-// (RFC 1122 §4.2.3.2), TIME-WAIT's 2*MSL (RFC 9293 §3.10.8), keepalive (RFC 1122 §4.2.3.6)
-// and the optional connect deadline.
+// (RFC 1122 §4.2.3.2), TIME-WAIT's 2*MSL (RFC 9293 §3.10.8), keepalive (RFC 1122 §4.2.3.6),
+// the FIN-WAIT-2 timeout (as Linux's tcp_fin_timeout) and the optional connect deadline.
 
-import { SocketError } from '@netlayers/core';
+import { NS_PER_S, SocketError } from '@netlayers/core';
 import { ensurePersist, output, sendAck, sendSyn, transmit } from './output.ts';
 import { seqAdd, seqDiff } from './seq.ts';
 import { closeConnection } from './state.ts';
@@ -29,6 +29,13 @@ export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
       break;
     case 'keepalive':
       keepAliveTimeout(tcb);
+      break;
+    case 'FIN-WAIT-2':
+      // As Linux on tcp_fin_timeout: reset the peer that never closed, then CLOSED.
+      if (tcb.state === 'FIN-WAIT-2') {
+        transmit(tcb, TcpFlag.RST, tcb.sndMax, 0, 0, false);
+        closeConnection(tcb, 'FIN-WAIT-2 timeout', timedOut(tcb, `FIN-WAIT-2 timeout: the peer did not close within ${tcb.host.config.finWait2Timeout / NS_PER_S} s`));
+      }
       break;
     case 'connect':
       if (tcb.state === 'SYN-SENT' || (tcb.state === 'SYN-RECEIVED' && tcb.listener === null)) {
@@ -88,6 +95,9 @@ function persistTimeout(tcb: Tcb): void {
   const s = tcb.state;
   if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT' && s !== 'FIN-WAIT-1' && s !== 'CLOSING' && s !== 'LAST-ACK') return;
   const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
+  // Back off before probing: output() re-arms the timer for the next probe.
+  const probing = tcb.sndWnd === 0 && tcb.sendBuffer.length > 0;
+  if (probing) tcb.persistBackoff = Math.min(tcb.persistBackoff + 1, 16);
   if (tcb.sndWnd > 0 || unsent <= 0) {
     // The window is open (or nothing waits): send what SWS avoidance held back.
     output(tcb, true);
@@ -99,10 +109,7 @@ function persistTimeout(tcb: Tcb): void {
     transmit(tcb, TcpFlag.ACK, tcb.sndUna, offset, 1, true);
     tcb.stats.windowProbes++;
   }
-  if (tcb.sndWnd === 0 && tcb.sendBuffer.length > 0) {
-    tcb.persistBackoff = Math.min(tcb.persistBackoff + 1, 16);
-    ensurePersist(tcb);
-  }
+  if (probing) ensurePersist(tcb);
 }
 
 function keepAliveTimeout(tcb: Tcb): void {

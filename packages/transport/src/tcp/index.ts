@@ -1,6 +1,7 @@
 // TCP (RFC 9293): wire format, connection state machine, sockets.
 export { TcpLayer, type TcpConnectionInfo } from './layer.ts';
 export { TcpSocket } from './socket.ts';
+export type { TcpWriteOptions } from './validate.ts';
 export { TcpListener } from './listener.ts';
 export type { TcpOptions, TcpConfig } from './config.ts';
 export { resolveTcpConfig, windowScaleFor } from './config.ts';

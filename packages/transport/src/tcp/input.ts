@@ -2,7 +2,7 @@
 // SYN-SENT follows §3.10.7.3; the other states follow §3.10.7.4 in its eight steps:
 // sequence check (the four acceptability cases, with RFC 7323 §5 PAWS), RST (RFC 5961 §3:
 // exact match resets, in-window gets a challenge ACK), SYN (RFC 5961 §4 challenge ACK),
-// ACK (ack.ts, with RFC 5961 §5), URG (ignored), text, FIN. Delivery to the user and the
+// ACK (ack.ts, with RFC 5961 §5), URG (urgent.ts, RFC 6093), text, FIN. Delivery to the user and the
 // ACK or data that answers the segment come last, once the TCB is consistent.
 
 import { copyBytes, DropReason, NS_PER_MS, SocketError } from '@netlayers/core';
@@ -11,8 +11,9 @@ import { output, sendAck, sendChallengeAck, sendSyn, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqInRange, seqLeq, seqLt } from './seq.ts';
 import { closeConnection, enterTimeWait, notifyUser, setState } from './state.ts';
 import type { Tcb } from './tcb.ts';
-import { ensureTimer, startTimer, stopTimer } from './timers.ts';
-import { publishMetrics } from './trace.ts';
+import { ensureTimer, isTimerRunning, startTimer, stopTimer } from './timers.ts';
+import { urgentArrives } from './urgent.ts';
+import { dropSegment, publishMetrics } from './trace.ts';
 import { segmentLength, TcpFlag, type TcpSegment } from './wire.ts';
 import { windowScaleFor } from './config.ts';
 
@@ -51,6 +52,30 @@ export function acceptSyn(tcb: Tcb, seg: TcpSegment): void {
   sendSyn(tcb, false);
 }
 
+/**
+ * A valid SYN cookie came back in `ack` (RFC 4987 §3.6): rebuild, from the ACK and the options
+ * the cookie kept, the SYN-RECEIVED connection a SYN queue entry would have held, so that
+ * `segmentArrives(tcb, ack)` completes the handshake as usual.
+ */
+export function acceptCookie(tcb: Tcb, ack: TcpSegment, synOptions: TcpSegment['options']): void {
+  tcb.iss = seqAdd(ack.ack, -1);
+  tcb.irs = seqAdd(ack.seq, -1);
+  tcb.rcvNxt = ack.seq;
+  negotiateOptions(tcb, { ...ack, options: synOptions });
+  tcb.sndUna = tcb.iss;
+  tcb.sndNxt = ack.ack;
+  tcb.sndMax = ack.ack;
+  tcb.recover = tcb.iss;
+  tcb.sndWnd = ack.window;
+  tcb.maxSndWnd = ack.window;
+  tcb.sndWl1 = tcb.irs;
+  tcb.sndWl2 = tcb.iss;
+  tcb.rcvAdv = seqAdd(tcb.rcvNxt, Math.min(tcb.receiveSpace, 0xffff));
+  tcb.lastAckSent = tcb.rcvNxt;
+  tcb.lastReceiveTime = tcb.now;
+  setState(tcb, 'SYN-RECEIVED', 'rcv ACK of SYN cookie');
+}
+
 /** Process `seg` on an existing connection. */
 export function segmentArrives(tcb: Tcb, seg: TcpSegment): InputVerdict {
   tcb.stats.segmentsReceived++;
@@ -66,9 +91,7 @@ export function segmentArrives(tcb: Tcb, seg: TcpSegment): InputVerdict {
   return 'done';
 }
 
-function drop(tcb: Tcb, reason: (typeof DropReason)[keyof typeof DropReason], detail: string, seg: TcpSegment): void {
-  tcb.host.node.tracer.drop('transport', 'tcp', reason, detail, seg.payload.length, { connection: tcb.peerKey });
-}
+const drop = dropSegment;
 
 /** §3.10.7.3. */
 function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
@@ -188,11 +211,14 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       drop(tcb, DropReason.OutOfWindow, `seq ${segment.seq} len ${segLen} outside RCV.NXT ${tcb.rcvNxt} RCV.WND ${tcb.rcvWnd}`, seg);
       if (rst) return;
       if (tcb.state === 'TIME-WAIT' && flags & TcpFlag.FIN) startTimer(tcb, 'TIME-WAIT', 2 * tcb.host.config.msl);
-      sendAck(tcb);
+      // RFC 5961 §4.2: a SYN, whatever its sequence number, gets a (rate-limited) challenge ACK.
+      if (flags & TcpFlag.SYN && tcb.synchronized) sendChallengeAck(tcb);
+      else sendAck(tcb);
       return;
     }
     // RCV.WND = 0: accept the ACK (and RST) fields, not the text (§3.10.7.4), and answer.
     tcb.stats.unacceptableSegments++;
+    drop(tcb, DropReason.OutOfWindow, `zero window: ${segment.payload.length} byte(s) at RCV.NXT ${tcb.rcvNxt} not accepted`, seg);
     segment = { ...segment, payload: segment.payload.subarray(0, 0), flags: segment.flags & ~TcpFlag.FIN };
     tcb.ackOwed = true;
   }
@@ -206,6 +232,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
   // Second: RST (RFC 5961 §3).
   if (rst) {
     if (seg.seq !== tcb.rcvNxt) {
+      drop(tcb, DropReason.OutOfWindow, `RST seq ${seg.seq} in the window but not RCV.NXT ${tcb.rcvNxt}`, seg);
       sendChallengeAck(tcb);
       return;
     }
@@ -219,6 +246,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       closeConnection(tcb, 'rcv SYN (return to LISTEN)');
       return;
     }
+    drop(tcb, DropReason.BadState, `${tcb.state}: SYN in a synchronized state`, seg);
     sendChallengeAck(tcb);
     return;
   }
@@ -232,6 +260,11 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
     if (!(seqLt(tcb.sndUna, segment.ack) && seqLeq(segment.ack, tcb.sndMax))) {
       tcb.host.sendReset(tcb, segment.ack, 0, false);
       drop(tcb, DropReason.BadState, `SYN-RECEIVED: unacceptable ACK ${segment.ack}`, seg);
+      return;
+    }
+    if (tcb.listener?.acceptQueueFull === true) {
+      // As Linux with tcp_abort_on_overflow = 0: the SYN,ACK retransmission will try again.
+      drop(tcb, DropReason.QueueFull, 'SYN-RECEIVED: accept queue is full, handshake ACK dropped', seg);
       return;
     }
     // The handshake's RTT sample (RFC 6298 §3, Karn: only if the SYN,ACK was not resent).
@@ -248,7 +281,14 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
   if (processAck(tcb, segment) === 'drop') return;
   switch (tcb.state) {
     case 'FIN-WAIT-1':
-      if (tcb.finAcked) setState(tcb, 'FIN-WAIT-2', 'rcv ACK of FIN');
+      if (tcb.finAcked) {
+        setState(tcb, 'FIN-WAIT-2', 'rcv ACK of FIN');
+        if (tcb.host.config.finWait2Timeout > 0) startTimer(tcb, 'FIN-WAIT-2', tcb.host.config.finWait2Timeout);
+      }
+      break;
+    case 'FIN-WAIT-2':
+      // The FIN-WAIT-2 timeout counts from the last segment received (see TcpOptions.finWait2Timeout).
+      if (isTimerRunning(tcb, 'FIN-WAIT-2')) startTimer(tcb, 'FIN-WAIT-2', tcb.host.config.finWait2Timeout);
       break;
     case 'CLOSING':
       if (tcb.finAcked) {
@@ -267,7 +307,8 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
       break;
   }
 
-  // Sixth (URG) is not supported; seventh and eighth: text and FIN.
+  // Sixth: URG (urgent.ts); seventh and eighth: text and FIN.
+  urgentArrives(tcb, seg);
   const ack = processTextAndFin(tcb, segment);
   finishSegment(tcb, ack);
   // A close() issued during the handshake sends its FIN now (§3.10.4, SYN-RECEIVED).
@@ -295,7 +336,9 @@ function trimToWindow(tcb: Tcb, seg: TcpSegment): TcpSegment {
   }
   const windowEnd = seqAdd(rcvNxt, tcb.rcvWnd);
   if (seqGt(seqAdd(seq, payload.length), windowEnd)) {
-    payload = payload.subarray(0, Math.max(0, seqDiff(windowEnd, seq)));
+    const kept = Math.max(0, seqDiff(windowEnd, seq));
+    drop(tcb, DropReason.OutOfWindow, `${payload.length - kept} byte(s) beyond the window's right edge ${windowEnd}`, seg, payload.length - kept);
+    payload = payload.subarray(0, kept);
     flags &= ~TcpFlag.FIN;
   }
   if (seq === seg.seq && payload === seg.payload && flags === seg.flags) return seg;
@@ -330,6 +373,8 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
   const payload = seg.payload;
   let need: AckNeed = 'none';
   let finInOrder = false;
+  // §3.10.7.4 seventh step: after the peer's FIN (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT) text is ignored.
+  if (payload.length > 0 && !acceptsText) drop(tcb, DropReason.BadState, `${state}: ${payload.length} byte(s) of text after the peer's FIN`, seg);
   if (acceptsText && (payload.length > 0 || seg.flags & TcpFlag.FIN)) {
     if (seg.seq === tcb.rcvNxt) {
       if (payload.length > 0) {

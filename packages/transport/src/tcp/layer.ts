@@ -12,6 +12,7 @@ import {
   IpProtocol,
   Ipv4Address,
   isWireError,
+  NS_PER_MS,
   NS_PER_S,
   Packet,
   SocketError,
@@ -28,7 +29,10 @@ import { createCongestionControl } from './congestion/index.ts';
 import type { CongestionControl } from './congestion/types.ts';
 import { resolveTcpConfig, type TcpConfig, type TcpOptions } from './config.ts';
 import { timerExpired } from './expiry.ts';
-import { acceptSyn, segmentArrives } from './input.ts';
+import { acceptCookie, acceptSyn, segmentArrives } from './input.ts';
+import { windowScaleFor } from './config.ts';
+import { decodeTsOptions, encodeTsOptions, SynCookies } from './syn-cookies.ts';
+import type { TcpHeaderOptions } from './options.ts';
 import { IsnGenerator, type ConnectionTuple } from './isn.ts';
 import { TcpListener, type ListenerHost } from './listener.ts';
 import { readUint32 } from './options.ts';
@@ -79,6 +83,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
   private readonly tsRandom: Random;
+  private readonly cookies: SynCookies;
   private challengeWindowStart = 0;
   private challengeCount = 0;
 
@@ -91,6 +96,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     this.isn = new IsnGenerator(node.random.fork('tcp:isn'));
     this.portRandom = node.random.fork('tcp:ports');
     this.tsRandom = node.random.fork('tcp:ts');
+    this.cookies = new SynCookies(node.random.fork('tcp:syn-cookies'));
     ip.registerProtocol(IpProtocol.TCP, (packet, info) => this.receive(packet, info), (report) => this.icmpError(report));
   }
 
@@ -169,8 +175,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   accepted(tcb: Tcb): void {
     const listener = tcb.listener;
     if (!(listener instanceof TcpListener)) return;
-    const socket = new TcpSocket(tcb);
-    listener.emit('connection', socket);
+    listener.deliver(new TcpSocket(tcb));
   }
 
   allowChallengeAck(): boolean {
@@ -199,6 +204,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     for (const tcb of [...this.table.all()]) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
     }
+    for (const socket of listener.acceptQueue.splice(0)) userAbort(socket.tcb);
   }
 
   // ---- Receiving ---------------------------------------------------------------------
@@ -249,6 +255,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       return;
     }
     if (seg.flags & TcpFlag.ACK) {
+      if (!(seg.flags & TcpFlag.SYN) && this.config.synCookies && this.cookieAck(listener, seg, info)) return;
       tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection });
       this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, seg.ack, 0, false);
       return;
@@ -257,7 +264,15 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection });
       return;
     }
-    if (listener.halfOpen >= listener.backlog) {
+    if (listener.acceptQueueFull) {
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection });
+      return;
+    }
+    if (listener.halfOpen + listener.pending >= listener.backlog) {
+      if (this.config.synCookies) {
+        this.sendCookie(seg, info);
+        return;
+      }
       tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection });
       return;
     }
@@ -289,11 +304,18 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       flags: withAck ? TcpFlag.RST | TcpFlag.ACK : TcpFlag.RST,
       window: 0,
     };
+    this.sendRaw(local, remote, fields);
+  }
+
+  /** Send a segment that belongs to no connection (a RST, a SYN cookie's SYN,ACK), traced. */
+  private sendRaw(local: Ipv4Address, remote: Ipv4Address, fields: TcpSegmentFields): void {
+    const localPort = fields.sourcePort;
+    const remotePort = fields.destinationPort;
     const packet = Packet.alloc(0, TCP_HEADROOM);
     const headerLength = emitTcpSegment(fields, null, local, remote, packet);
     const tracer = this.node.tracer;
     if (tracer.active) {
-      const shown = { ...fields, options: {}, payload: { length: 0 } };
+      const shown = { ...fields, options: fields.options ?? {}, payload: { length: 0 } };
       tracer.emit({
         kind: 'pdu',
         role: 'transport',
@@ -310,15 +332,84 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     this.ip.send(packet, { destination: remote, protocol: IpProtocol.TCP, source: local });
   }
 
+  /** RFC 4987 §3.6: the SYN queue is full, answer with a SYN cookie and keep no state. */
+  private sendCookie(seg: TcpSegment, info: IpReceiveInfo): void {
+    const config = this.config;
+    const tuple: ConnectionTuple = { localAddress: info.destination.value, localPort: seg.destinationPort, remoteAddress: info.source.value, remotePort: seg.sourcePort };
+    const now = this.node.scheduler.now();
+    const iss = this.cookies.make(tuple, seg.seq, seg.options.mss ?? 536, now);
+    const ts = config.timestamps ? seg.options.timestamps : undefined;
+    const options: { mss: number; windowScale?: number; sackPermitted?: boolean; timestamps?: { value: number; echo: number } } = {
+      mss: config.mss ?? Math.max(64, this.ip.mtuTowards(info.source) - 40),
+    };
+    if (ts !== undefined) {
+      // The options ride in our TSval's low bits (syn-cookies.ts); without timestamps they are lost.
+      const peerWs = config.windowScaling ? seg.options.windowScale : undefined;
+      const sack = config.sack && seg.options.sackPermitted === true;
+      if (peerWs !== undefined) options.windowScale = windowScaleFor(config.receiveBufferSize);
+      if (sack) options.sackPermitted = true;
+      const clock = (Math.floor(now / NS_PER_MS) + this.cookies.tsOffset(tuple)) >>> 0;
+      options.timestamps = { value: encodeTsOptions(clock, peerWs, sack), echo: ts.value };
+    }
+    this.node.counters.increment('tcp.syn-cookies.sent');
+    this.sendRaw(info.destination, info.source, {
+      sourcePort: seg.destinationPort,
+      destinationPort: seg.sourcePort,
+      seq: iss,
+      ack: seqAdd(seg.seq, 1),
+      flags: TcpFlag.SYN | TcpFlag.ACK,
+      window: Math.min(config.receiveBufferSize, 0xffff),
+      options,
+    });
+  }
+
+  /** An ACK for no connection: if it returns a valid SYN cookie, the connection is made from it. */
+  private cookieAck(listener: TcpListener, seg: TcpSegment, info: IpReceiveInfo): boolean {
+    const tuple: ConnectionTuple = { localAddress: info.destination.value, localPort: seg.destinationPort, remoteAddress: info.source.value, remotePort: seg.sourcePort };
+    const mss = this.cookies.check(tuple, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), this.node.scheduler.now());
+    if (mss === undefined) return false;
+    if (listener.acceptQueueFull) {
+      const connection = tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort);
+      this.node.tracer.drop('transport', 'tcp', DropReason.QueueFull, 'SYN cookie ACK: accept queue is full', seg.payload.length, { connection });
+      return true;
+    }
+    const ts = this.config.timestamps ? seg.options.timestamps : undefined;
+    let options: TcpHeaderOptions = { mss };
+    if (ts !== undefined && ts.echo !== 0) {
+      const kept = decodeTsOptions(ts.echo);
+      options = { mss, ...kept, timestamps: { value: ts.value, echo: 0 } };
+    }
+    const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
+    if (ts !== undefined) tcb.tsOffset = this.cookies.tsOffset(tuple);
+    tcb.listener = listener;
+    tcb.state = 'LISTEN';
+    listener.halfOpen++;
+    this.table.add(tcb);
+    this.node.counters.increment('tcp.syn-cookies.accepted');
+    acceptCookie(tcb, seg, options);
+    segmentArrives(tcb, seg);
+    // No SYN,ACK is pending for this entry (no timer would ever clear it): it completes now or not at all.
+    if ((tcb.state as TcpState) === 'SYN-RECEIVED') closeConnection(tcb, 'SYN cookie ACK not accepted');
+    return true;
+  }
+
   /** RFC 1122 §4.2.3.9: hard errors abort, soft errors are remembered for a later timeout. */
   private icmpError(report: IcmpErrorReport): void {
     const quoted = report.originalPayload;
-    if (quoted.length < 8) return;
+    const tracer = this.node.tracer;
+    if (quoted.length < 8) {
+      tracer.drop('transport', 'tcp', DropReason.Truncated, `ICMP ${report.type} quotes ${quoted.length} bytes of TCP header, fewer than the 8 needed`, quoted.length);
+      return;
+    }
     const sourcePort = (quoted[0]! << 8) | quoted[1]!;
     const destinationPort = (quoted[2]! << 8) | quoted[3]!;
     const seq = readUint32(quoted, 4);
     const tcb = this.table.get(report.originalSource, sourcePort, report.originalDestination, destinationPort);
-    if (tcb === undefined) return;
+    if (tcb === undefined) {
+      const connection = tupleKey(report.originalSource, sourcePort, report.originalDestination, destinationPort);
+      tracer.drop('transport', 'tcp', DropReason.NoSocket, `ICMP ${report.type} for no connection`, quoted.length, { connection });
+      return;
+    }
     // RFC 5927 §4.1: only errors quoting a sequence number in flight are believable.
     if (!seqInRange(seq, tcb.sndUna, seqAdd(tcb.sndMax, 1))) {
       this.node.tracer.drop('transport', 'tcp', DropReason.OutOfWindow, `ICMP error quoting seq ${seq} outside SND.UNA..SND.MAX`, quoted.length, { connection: tcb.key });

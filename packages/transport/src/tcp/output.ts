@@ -3,7 +3,7 @@
 // §2), timestamps (RFC 7323 §3), SACK blocks (RFC 2018 §4), and the output loop that sends
 // as much as the peer's window and cwnd allow, with Nagle's algorithm (RFC 896, RFC 1122
 // §4.2.3.4) and sender SWS avoidance (§3.8.6.2.1). In SACK loss recovery it fills holes
-// first, counting the pipe as RFC 6675 §4 does.
+// first, counting the pipe as RFC 6675 §4 does. Segments before SND.UP carry URG (urgent.ts).
 
 import { NS_PER_MS, Packet } from '@netlayers/core';
 import type { TcpHeaderOptions } from './options.ts';
@@ -11,6 +11,7 @@ import { seqAdd, seqDiff, seqGt, seqLeq, seqLt, seqMax, seqMin } from './seq.ts'
 import { tcpSummary, tcpHeaderInfo } from './summary.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
+import { inUrgentMode, urgentPointerFor } from './urgent.ts';
 import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
 
 /** Headroom for the TCP, IP and link headers in front of a payload. */
@@ -81,6 +82,8 @@ export function maxPayload(tcb: Tcb): number {
 export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: number, length: number, retransmission: boolean): void {
   const syn = (flags & TcpFlag.SYN) !== 0;
   const options = segmentOptions(tcb, flags);
+  const urgentPointer = flags & (TcpFlag.SYN | TcpFlag.RST) || !tcb.urgentMode ? 0 : urgentPointerFor(tcb, seq);
+  if (urgentPointer > 0) flags |= TcpFlag.URG;
   const fields: TcpSegmentFields = {
     sourcePort: tcb.localPort,
     destinationPort: tcb.remotePort,
@@ -88,6 +91,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
     ack: flags & TcpFlag.ACK ? tcb.rcvNxt : 0,
     flags,
     window: flags & TcpFlag.RST ? 0 : windowField(tcb, syn),
+    urgentPointer,
     options,
   };
   const packet = Packet.alloc(length, HEADROOM);
@@ -143,7 +147,9 @@ export function sendAck(tcb: Tcb): void {
     return;
   }
   if (tcb.state === 'CLOSED' || tcb.state === 'LISTEN' || tcb.state === 'SYN-SENT') return;
-  transmit(tcb, TcpFlag.ACK, tcb.sndMax, 0, 0, false);
+  // Against a closed window the peer accepts only SEG.SEQ = RCV.NXT, which its last ACK set
+  // to SND.UNA: an unaccepted zero-window probe byte must not push our ACKs past it.
+  transmit(tcb, TcpFlag.ACK, tcb.sndWnd === 0 ? tcb.sndUna : tcb.sndMax, 0, 0, false);
 }
 
 /** An RFC 5961 challenge ACK, subject to the layer's rate limit (§7). */
@@ -244,22 +250,32 @@ export function output(tcb: Tcb, force = false): void {
         if (force && flight === 0 && windowRoom <= 0) length = 1; // zero-window probe
         else break;
       } else if (length < mss && !force) {
-        const nagleAllows = flight === 0 || tcb.noDelay;
+        // Urgent data is not held back (as Linux's tcp_nagle_test in urgent mode).
+        const nagleAllows = flight === 0 || tcb.noDelay || inUrgentMode(tcb);
         const pushesAll = length === unsent;
         if (!(nagleAllows && (pushesAll || length >= tcb.maxSndWnd / 2))) break;
       }
     } else if (flight > 0 && !force && tcb.cc.cwnd - flight <= 0) {
       break;
     }
-    const fin = finToSend && sent + length >= tcb.sendBuffer.length;
+    const probe = force && windowRoom <= 0 && length > 0;
+    const fin = finToSend && !probe && sent + length >= tcb.sendBuffer.length;
     const seq = tcb.sndNxt;
     let flags = TcpFlag.ACK;
     if (fin) flags |= TcpFlag.FIN;
     if (length > 0 && sent + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
     const retransmission = seqLt(seq, tcb.sndMax);
     transmit(tcb, flags, seq, sent, length, retransmission);
-    if (force && windowRoom <= 0) tcb.stats.windowProbes++;
-    tcb.sndNxt = seqAdd(seq, length + (fin ? 1 : 0));
+    const end = seqAdd(seq, length + (fin ? 1 : 0));
+    if (probe) {
+      // A zero-window probe (RFC 9293 §3.8.6.1): the byte is sent (SND.MAX covers it, so its
+      // ACK is acceptable) but SND.NXT stays put. If the receiver does not accept it, the
+      // next probe and, once the window opens, the data continue from SND.UNA: no hole.
+      tcb.stats.windowProbes++;
+      if (seqGt(end, tcb.sndMax)) tcb.sndMax = end;
+      break;
+    }
+    tcb.sndNxt = end;
     if (fin) tcb.finSeqSent = seqAdd(seq, length);
     if (seqGt(tcb.sndNxt, tcb.sndMax)) tcb.sndMax = tcb.sndNxt;
     if (!tcb.tsOk && tcb.rttTime < 0 && !retransmission) {

@@ -5,25 +5,16 @@
 // directions are finished (TIME-WAIT or CLOSED), 'state' on every RFC 9293 state change.
 
 import { EventEmitter } from 'eventemitter3';
-import { SocketError, type Ipv4Address, type StreamSocket, type StreamSocketEvents } from '@netlayers/core';
+import { InvalidArgumentError, SocketError, type Ipv4Address, type StreamSocket, type StreamSocketEvents } from '@netlayers/core';
 import type { Tcb, TcbEvents, TcpConnectionStats, TcpState } from './tcb.ts';
+import { assertBoolean, assertDurationNs, sendBytes, writeOptions, type TcpWriteOptions } from './validate.ts';
 import { userAbort, userClose, userPause, userResume, userSend, userSetKeepAlive, userSetNoDelay } from './user.ts';
-
-const encoder = new TextEncoder();
-
-/** Strings are encoded into this scratch array: write() copies them into the send buffer at once. */
-const scratch = new Uint8Array(16 * 1024);
-
-function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data !== 'string') return data;
-  if (data.length * 3 > scratch.length) return encoder.encode(data);
-  return scratch.subarray(0, encoder.encodeInto(data, scratch).written);
-}
 
 export class TcpSocket extends EventEmitter<StreamSocketEvents> implements StreamSocket, TcbEvents {
   private written = 0;
   private read = 0;
   private ended = false;
+  private urgentEnd: number | undefined = undefined;
 
   /** @internal use TcpLayer.connect / a listener's 'connection'. */
   constructor(readonly tcb: Tcb) {
@@ -66,16 +57,24 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
     return this.tcb.key;
   }
 
-  write(data: Uint8Array | string): boolean {
+  /**
+   * Queue bytes (a Uint8Array/Buffer, or a string sent as UTF-8); anything else throws
+   * InvalidArgumentError. With `{ urgent: true }` the bytes are urgent data (RFC 9293 §3.8.5):
+   * segments up to them carry URG and the urgent pointer, and they are not held by Nagle.
+   */
+  write(data: Uint8Array | string, options?: TcpWriteOptions): boolean {
+    const bytes = sendBytes('data', data);
+    const urgent = writeOptions(options);
+    if (urgent && bytes.length === 0) throw new InvalidArgumentError('data', '', 'urgent data must be at least one byte');
     if (this.ended) throw new SocketError('EPIPE', `cannot write to ${this.tcb.remoteAddress}:${this.tcb.remotePort}: the socket was ended`);
-    const bytes = toBytes(data);
     if (bytes.length === 0) return this.tcb.sendBuffer.length < this.tcb.sendBufferLimit;
-    const ok = userSend(this.tcb, bytes);
+    const ok = userSend(this.tcb, bytes, urgent);
     this.written += bytes.length;
     return ok;
   }
 
   end(data?: Uint8Array | string): void {
+    if (data !== undefined) sendBytes('data', data);
     if (this.ended) return;
     if (data !== undefined) this.write(data);
     this.ended = true;
@@ -89,11 +88,14 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
 
   setNoDelay(noDelay = true): void {
+    assertBoolean('noDelay', noDelay);
     userSetNoDelay(this.tcb, noDelay);
   }
 
   /** Keepalive after `initialDelay` ns idle (default: the layer's keepAliveIdle, 2 h). */
   setKeepAlive(enable: boolean, initialDelay?: number): void {
+    assertBoolean('enable', enable);
+    if (initialDelay !== undefined) assertDurationNs('initialDelay', initialDelay);
     userSetKeepAlive(this.tcb, enable, initialDelay);
   }
 
@@ -111,6 +113,16 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
 
   isPaused(): boolean {
     return this.tcb.paused;
+  }
+
+  /** Where the peer's latest urgent data ends (a stream offset, compare with bytesRead), if it sent any. */
+  get urgentMark(): number | undefined {
+    return this.urgentEnd;
+  }
+
+  /** As SIOCATMARK (RFC 6093 reading): every byte up to the end of the peer's urgent data has been read. */
+  get atUrgentMark(): boolean {
+    return this.urgentEnd !== undefined && this.read === this.urgentEnd;
   }
 
   // TcbEvents: called by the connection.
@@ -136,5 +148,9 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
   onState(from: TcpState, to: TcpState): void {
     this.emit('state', from, to);
+  }
+  onUrgent(end: number): void {
+    this.urgentEnd = end;
+    this.emit('urgent', end);
   }
 }

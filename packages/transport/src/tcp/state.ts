@@ -7,6 +7,7 @@ import type { SocketError } from '@netlayers/core';
 import type { Tcb, TcpState } from './tcb.ts';
 import { startTimer, stopAllTimers } from './timers.ts';
 import { traceState } from './trace.ts';
+import { urgentStreamOffset } from './urgent.ts';
 
 export function setState(tcb: Tcb, to: TcpState, cause: string): void {
   const from = tcb.state;
@@ -62,6 +63,11 @@ export function notifyUser(tcb: Tcb): void {
   if (tcb.connectPending) {
     tcb.connectPending = false;
     user.onConnect();
+  }
+  if (tcb.urgentToSignal) {
+    tcb.urgentToSignal = false;
+    user.onUrgent(urgentStreamOffset(tcb));
+    if (tcb.user === null) return;
   }
   const receive = tcb.receive;
   while (!tcb.paused && receive.ready.length > 0) {

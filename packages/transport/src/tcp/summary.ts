@@ -69,7 +69,7 @@ function optionsText(options: TcpHeaderOptions): string {
  * "10.0.0.1.49152 > 10.0.0.2.80: Flags [S.], seq 0, ack 1, win 65535, options [mss 1460], length 0".
  */
 export function tcpSummary(
-  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly payload: { readonly length: number } },
+  segment: Pick<TcpSegment, 'sourcePort' | 'destinationPort' | 'seq' | 'ack' | 'flags' | 'window' | 'options'> & { readonly payload: { readonly length: number }; readonly urgentPointer?: number },
   source: Ipv4Address,
   destination: Ipv4Address,
 ): string {
@@ -79,6 +79,7 @@ export function tcpSummary(
   if (len > 0) line += `:${(segment.seq + len) >>> 0}`;
   if (segment.flags & TcpFlag.ACK) line += `${line.endsWith(', ') ? '' : ', '}ack ${segment.ack}`;
   line += `${line.endsWith(', ') ? '' : ', '}win ${segment.window}`;
+  if (segment.flags & TcpFlag.URG) line += `, urg ${segment.urgentPointer ?? 0}`;
   const options = optionsText(segment.options);
   if (options !== '') line += `, options [${options}]`;
   line += `, length ${len}`;

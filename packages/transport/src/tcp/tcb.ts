@@ -28,7 +28,7 @@ export type TcpState =
   | 'TIME-WAIT';
 
 /** The timers of one connection, named as traces name them. */
-export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect';
+export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect' | 'FIN-WAIT-2';
 
 /** Per-connection counters, for inspection and tests. */
 export interface TcpConnectionStats {
@@ -79,11 +79,15 @@ export interface TcbEvents {
   onError(error: SocketError): void;
   onClose(hadError: boolean): void;
   onState(from: TcpState, to: TcpState): void;
+  /** The peer's urgent data ends at this stream offset. */
+  onUrgent(end: number): void;
 }
 
 /** The listener a passive connection came from, as far as the TCB cares. */
 export interface TcbListener {
   halfOpen: number;
+  /** The accept queue is at the backlog: a completing handshake must wait (its ACK is dropped). */
+  readonly acceptQueueFull: boolean;
 }
 
 export class Tcb {
@@ -188,6 +192,14 @@ export class Tcb {
   softError: SocketError | null = null;
   /** The user-visible end was reported ('close' emitted). */
   closeReported = false;
+
+  // Urgent data (RFC 9293 §3.8.5, RFC 6093; urgent.ts): SND.UP and RCV.UP point past the urgent data.
+  sndUp = 0;
+  urgentMode = false;
+  rcvUp = 0;
+  rcvUpValid = false;
+  /** A new urgent mark arrived; the user hears of it before the next 'data'. */
+  urgentToSignal = false;
 
   readonly stats: TcpConnectionStats = {
     segmentsSent: 0,

@@ -2,13 +2,20 @@
 // (cwnd, ssthresh, recovery, srtt, rto) published as `metric` events when they change.
 // Every helper checks `tracer.active` first, so an untraced run builds nothing.
 
+import type { DropReason } from '@netlayers/core';
 import type { Tcb, TcpState, TcpTimerName } from './tcb.ts';
+import type { TcpSegment } from './wire.ts';
 
 export function traceTimer(tcb: Tcb, action: 'set' | 'fired' | 'cancelled', timer: TcpTimerName, duration?: number): void {
   const tracer = tcb.host.node.tracer;
   if (!tracer.active) return;
   if (duration === undefined) tracer.emit({ kind: 'timer', role: 'transport', protocol: 'tcp', action, timer, entity: tcb.key });
   else tracer.emit({ kind: 'timer', role: 'transport', protocol: 'tcp', action, timer, entity: tcb.key, duration });
+}
+
+/** Count and trace a received segment (or `length` bytes of it) that this connection discards. */
+export function dropSegment(tcb: Tcb, reason: DropReason, detail: string, seg: TcpSegment, length = seg.payload.length): void {
+  tcb.host.node.tracer.drop('transport', 'tcp', reason, detail, length, { connection: tcb.peerKey });
 }
 
 export function traceState(tcb: Tcb, from: TcpState, to: TcpState, cause: string): void {

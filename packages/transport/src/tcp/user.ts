@@ -8,6 +8,7 @@ import { windowScaleFor } from './config.ts';
 import { output, sendAck, sendResetForAbort, sendSyn } from './output.ts';
 import { closeConnection, notifyUser, setState } from './state.ts';
 import type { Tcb } from './tcb.ts';
+import { markUrgent } from './urgent.ts';
 import { startTimer, stopTimer } from './timers.ts';
 
 /** OPEN, active (§3.10.1): send <SEQ=ISS><CTL=SYN>, enter SYN-SENT. */
@@ -27,17 +28,19 @@ function epipe(tcb: Tcb, why: string): SocketError {
   return new SocketError('EPIPE', `cannot write to ${tcb.remoteAddress}:${tcb.remotePort}: ${why}`);
 }
 
-/** SEND (§3.10.2). Returns false when the send buffer is at or above its high-water mark. */
-export function userSend(tcb: Tcb, data: Uint8Array): boolean {
+/** SEND (§3.10.2), with the URGENT flag when `urgent` (§3.8.5). Returns false when the send buffer is at or above its high-water mark. */
+export function userSend(tcb: Tcb, data: Uint8Array, urgent = false): boolean {
   if (tcb.finQueued) throw epipe(tcb, 'the socket was ended (FIN queued)');
   switch (tcb.state) {
     case 'SYN-SENT':
     case 'SYN-RECEIVED':
       tcb.sendBuffer.push(data);
+      if (urgent) markUrgent(tcb);
       break;
     case 'ESTABLISHED':
     case 'CLOSE-WAIT':
       tcb.sendBuffer.push(data);
+      if (urgent) markUrgent(tcb);
       output(tcb);
       break;
     default:
