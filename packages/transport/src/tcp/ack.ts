@@ -12,6 +12,7 @@ import type { Tcb } from './tcb.ts';
 import { startTimer, stopTimer } from './timers.ts';
 import { publishMetrics } from './trace.ts';
 import { DUP_THRESH } from './scoreboard.ts';
+import { echoTimesRoundTrip, rttOnAck } from './recovery/rtt.ts';
 import { TcpFlag, type TcpSegment } from './wire.ts';
 
 export type AckVerdict = 'ok' | 'drop';
@@ -72,7 +73,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   let rtt: number | undefined;
   const ts = seg.options.timestamps;
   if (tcb.tsOk && ts !== undefined && ts.echo !== 0) {
-    rtt = Math.max(0, ((tsNow(tcb) - ts.echo) | 0) * NS_PER_MS);
+    if (echoTimesRoundTrip(tcb, ts.echo)) rtt = Math.max(0, ((tsNow(tcb) - ts.echo) | 0) * NS_PER_MS);
   } else if (tcb.rttTime >= 0 && seqGt(ack, tcb.rttSeq)) {
     rtt = now - tcb.rttTime;
   }
@@ -87,6 +88,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   tcb.sndUna = ack;
   if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack;
   tcb.scoreboard.ackTo(ack);
+  rttOnAck(tcb, ack);
   tcb.retries = 0;
 
   if (tcb.inRecovery) {

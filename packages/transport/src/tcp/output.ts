@@ -12,6 +12,7 @@ import { tcpSummary, tcpTraceFields } from './summary.ts';
 import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
 import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
+import { noteTransmit } from './recovery/transmit.ts';
 
 /** Headroom for the TCP, IP and link headers in front of a payload. */
 const HEADROOM = 160;
@@ -102,6 +103,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
   stats.segmentsSent++;
   stats.bytesSent += length;
   if (retransmission) stats.retransmissions++;
+  noteTransmit(tcb, seq, length + (flags & TcpFlag.FIN ? 1 : 0), options?.timestamps?.value ?? 0, retransmission);
   const tracer = tcb.host.node.tracer;
   if (tracer.active) {
     const shown = { ...fields, options: options ?? {}, payload: { length } };
