@@ -12,6 +12,9 @@ import type { Tcb, TcpTimerName } from './tcb.ts';
 import { startTimer } from './timers.ts';
 import { publishMetrics, traceNote } from './trace.ts';
 import { TcpFlag } from './wire.ts';
+import { afterTimeout, beforeTimeoutReduction } from './recovery/timeout.ts';
+import { tlpTimeout } from './recovery/tlp.ts';
+import { rackReorderTimeout } from './recovery/episode.ts';
 
 export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
   switch (timer) {
@@ -29,6 +32,12 @@ export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
       break;
     case 'keepalive':
       keepAliveTimeout(tcb);
+      break;
+    case 'TLP':
+      tlpTimeout(tcb);
+      break;
+    case 'RACK-reorder':
+      rackReorderTimeout(tcb);
       break;
     case 'connect':
       if (tcb.state === 'SYN-SENT' || (tcb.state === 'SYN-RECEIVED' && tcb.listener === null)) {
@@ -68,7 +77,9 @@ function retransmissionTimeout(tcb: Tcb): void {
   }
   // RFC 5681 §3.1 / RFC 6298 §5.5-5.6: loss window, back off, go back to SND.UNA.
   const flight = seqDiff(tcb.sndMax, tcb.sndUna);
+  beforeTimeoutReduction(tcb);
   tcb.cc.onRetransmitTimeout(flight, tcb.now);
+  afterTimeout(tcb);
   tcb.rto.backoff();
   tcb.inRecovery = false;
   tcb.dupAcks = 0;

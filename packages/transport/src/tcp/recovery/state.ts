@@ -18,6 +18,13 @@ export class RecoveryState {
   /** The sequence number after the highest byte retransmitted while rtxStampValid. */
   rtxHigh = 0;
 
+  /** RFC 6675 RescueRxt (valid once a rescue retransmission was sent). */
+  rescueRxt = 0;
+  rescueValid = false;
+
+  /** From a retransmission timeout until SND.UNA reaches `recover` (Linux's Loss state). */
+  afterTimeout = false;
+
   // ---- RACK (RFC 8985 §6.2) --------------------------------------------------------------
   /** RACK.xmit_ts / RACK.end_seq: the most recently sent segment known delivered. */
   rackXmit = -1;
