@@ -5,7 +5,7 @@
 // resend (then output() does it, within PRR's window).
 
 import { inFlight, output, retransmitFrom } from '../output.ts';
-import { seqAdd } from '../seq.ts';
+import { seqAdd, seqDiff } from '../seq.ts';
 import type { Tcb } from '../tcb.ts';
 import { startTimer, stopTimer } from '../timers.ts';
 import { prrOnAck, prrStart, prrStop } from './prr.ts';
@@ -13,6 +13,9 @@ import { rackActive, rackDetectLoss, rackOnRecoveryEnd, rackPipe } from './rack.
 import { beforeReduction } from './undo.ts';
 
 export function enterRecovery(tcb: Tcb, delivered = 0): void {
+  // RFC 5681 FlightSize (data sent and not cumulatively acknowledged) sets ssthresh
+  // (RFC 6675 §5 step 4.2) and PRR's RecoverFS (RFC 6937 §3).
+  const flight = seqDiff(tcb.sndMax, tcb.sndUna);
   tcb.inRecovery = true;
   tcb.limitedTransmit = 0;
   tcb.recover = tcb.sndMax;
@@ -20,7 +23,6 @@ export function enterRecovery(tcb: Tcb, delivered = 0): void {
   tcb.recovery.rescueValid = false;
   tcb.recovery.tlpOutstanding = false;
   stopTimer(tcb, 'TLP');
-  const flight = inFlight(tcb);
   beforeReduction(tcb, false);
   tcb.cc.onEnterRecovery(flight, tcb.now);
   const rack = rackActive(tcb);
