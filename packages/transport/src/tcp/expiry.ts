@@ -79,16 +79,16 @@ function retransmissionTimeout(tcb: Tcb): void {
   const flight = seqDiff(tcb.sndMax, tcb.sndUna);
   beforeTimeoutReduction(tcb);
   tcb.cc.onRetransmitTimeout(flight, tcb.now);
-  afterTimeout(tcb);
+  const keepSack = afterTimeout(tcb);
   tcb.rto.backoff();
   tcb.inRecovery = false;
   tcb.dupAcks = 0;
   tcb.recover = tcb.sndMax;
   tcb.recoverValid = true;
-  tcb.scoreboard.clear(); // RFC 2018 §8: the receiver may have reneged
+  if (!keepSack) tcb.scoreboard.clear(); // RFC 2018 §8: the receiver may have reneged
   tcb.highRxt = tcb.sndUna;
   tcb.rttTime = -1;
-  tcb.sndNxt = tcb.sndUna;
+  if (!keepSack) tcb.sndNxt = tcb.sndUna;
   traceNote(tcb, `retransmission timeout #${tcb.retries}: RTO now ${tcb.rto.rto} ns`);
   startTimer(tcb, 'RTO', tcb.rto.rto);
   output(tcb, tcb.sndWnd === 0);

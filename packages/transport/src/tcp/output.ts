@@ -176,6 +176,7 @@ export function sendResetForAbort(tcb: Tcb): void {
 
 /** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery (RACK's with RFC 8985), else SND.NXT - SND.UNA. */
 export function inFlight(tcb: Tcb): number {
+  if (tcb.recovery.lossMarked && tcb.sackOk) return rackPipe(tcb);
   if (!(tcb.inRecovery && tcb.sackOk)) return seqDiff(tcb.sndNxt, tcb.sndUna);
   if (rackActive(tcb)) return rackPipe(tcb);
   return pipe(tcb);
@@ -246,7 +247,7 @@ function retransmitLostHoles(tcb: Tcb): void {
 export function output(tcb: Tcb, force = false): void {
   if (!canSend(tcb)) return;
   const maxBefore = tcb.sndMax;
-  if (tcb.inRecovery && tcb.sackOk) retransmitLostHoles(tcb);
+  if ((tcb.inRecovery || tcb.recovery.lossMarked) && tcb.sackOk) retransmitLostHoles(tcb);
   const mss = maxPayload(tcb);
   for (;;) {
     const bufferSeq = tcb.bufferSeq;

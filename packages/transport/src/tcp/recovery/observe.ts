@@ -49,7 +49,10 @@ export function observeAck(tcb: Tcb, seg: TcpSegment): boolean {
 /** Called once the ACK was processed; `delivered` = bytes newly ACKed or SACKed. */
 export function afterAck(tcb: Tcb, delivered: number, dsack: boolean): void {
   const r = tcb.recovery;
-  if (r.afterTimeout && (!tcb.recoverValid || seqGeq(tcb.sndUna, tcb.recover))) r.afterTimeout = false;
+  if (r.afterTimeout && (!tcb.recoverValid || seqGeq(tcb.sndUna, tcb.recover))) {
+    r.afterTimeout = false;
+    r.lossMarked = false;
+  }
   if (rackActive(tcb) && tcb.sndUna !== tcb.sndMax) {
     const marked = rackDetectLoss(tcb);
     tcb.stats.rackLosses += marked;

@@ -24,6 +24,8 @@ export class RecoveryState {
 
   /** From a retransmission timeout until SND.UNA reaches `recover` (Linux's Loss state). */
   afterTimeout = false;
+  /** After that timeout, the un-SACKed segments were marked lost and are resent from the log (RACK). */
+  lossMarked = false;
 
   // ---- RACK (RFC 8985 §6.2) --------------------------------------------------------------
   /** RACK.xmit_ts / RACK.end_seq: the most recently sent segment known delivered. */

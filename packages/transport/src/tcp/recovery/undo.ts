@@ -36,6 +36,7 @@ function undo(tcb: Tcb, why: string): void {
   }
   prrStop(tcb);
   for (const e of r.log) e.lost = false;
+  r.lossMarked = false;
   traceNote(tcb, `undo: ${why}; cwnd ${tcb.cc.cwnd}, ssthresh ${tcb.cc.ssthresh}`);
 }
 
