@@ -18,6 +18,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Random, type StreamSocket } from '@netlayers/core';
 import { Network, TapBridge, runRealtime } from '@netlayers/lab';
 
@@ -173,6 +174,10 @@ interface RunResult {
   tapRxDropped: number;
   retransmissions: number;
   timeouts: number;
+  spuriousUndos: number;
+  tailLossProbes: number;
+  /** Longest stall of this process's event loop (ms): our stack cannot answer the kernel meanwhile. */
+  maxLoopDelayMs: number;
 }
 
 async function oneRun(direction: Direction, profile: Profile, delayMs: number): Promise<RunResult> {
@@ -191,6 +196,8 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number): 
     net.connect([host, '10.220.0.2/24'], [gw, '10.220.0.1/24'], { bandwidth: '1Gbps', delay: `${delayMs}ms`, queueLimit: 10_000 });
     const kernel = net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel');
     net.connect([gw, '10.220.1.2/24'], kernel);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const [fwd0, drop0] = nftCounters();
     const tap0 = tapKernelStats();
     let seconds = 0;
@@ -240,7 +247,8 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number): 
     }
     const [fwd1, drop1] = nftCounters();
     const tap1 = tapKernelStats();
-    const stats = (socket as unknown as { stats: { retransmissions: number; timeouts: number } }).stats;
+    loop.disable();
+    const stats = (socket as unknown as { stats: { retransmissions: number; timeouts: number; spuriousUndos: number; tailLossProbes: number } }).stats;
     return {
       direction,
       profile,
@@ -253,6 +261,9 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number): 
       tapRxDropped: tap1.rxDropped - tap0.rxDropped,
       retransmissions: stats.retransmissions,
       timeouts: stats.timeouts,
+      spuriousUndos: stats.spuriousUndos,
+      tailLossProbes: stats.tailLossProbes,
+      maxLoopDelayMs: loop.max / 1e6,
     };
   } finally {
     endpoint.kill();
@@ -296,8 +307,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log('\n| delay | our profile | sender | median s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | our retx / RTOs |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| delay | our profile | sender | median s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | our retx / RTOs / undone / TLPs | max loop stall ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const delayMs of DELAYS) {
     for (const profile of PROFILES) {
       for (const direction of DIRECTIONS) {
@@ -306,7 +317,7 @@ async function main(): Promise<void> {
         const drops = rs.reduce((n, r) => n + r.dropped, 0);
         const fwd = rs.reduce((n, r) => n + r.forwarded, 0);
         console.log(
-          `| ${delayMs} ms | ${profile} | ${direction === 'kernel-sends' ? 'kernel' : 'ours'} | ${median(rs.map((r) => r.seconds)).toFixed(2)} | ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} | ${rs.every((r) => r.exact) ? 'yes' : 'NO'} | ${drops} of ${fwd} (${((100 * drops) / Math.max(1, fwd)).toFixed(1)}%) | ${rs.reduce((n, r) => n + r.tapTxDropped, 0)}/${rs.reduce((n, r) => n + r.tapRxDropped, 0)} | ${rs.reduce((n, r) => n + r.retransmissions, 0)} / ${rs.reduce((n, r) => n + r.timeouts, 0)} |`,
+          `| ${delayMs} ms | ${profile} | ${direction === 'kernel-sends' ? 'kernel' : 'ours'} | ${median(rs.map((r) => r.seconds)).toFixed(2)} | ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} | ${rs.every((r) => r.exact) ? 'yes' : 'NO'} | ${drops} of ${fwd} (${((100 * drops) / Math.max(1, fwd)).toFixed(1)}%) | ${rs.reduce((n, r) => n + r.tapTxDropped, 0)}/${rs.reduce((n, r) => n + r.tapRxDropped, 0)} | ${rs.reduce((n, r) => n + r.retransmissions, 0)} / ${rs.reduce((n, r) => n + r.timeouts, 0)} / ${rs.reduce((n, r) => n + r.spuriousUndos, 0)} / ${rs.reduce((n, r) => n + r.tailLossProbes, 0)} | ${Math.max(...rs.map((r) => r.maxLoopDelayMs)).toFixed(0)} |`,
         );
       }
     }

@@ -57,6 +57,7 @@ export function afterAck(tcb: Tcb, delivered: number, dsack: boolean): void {
     const marked = rackDetectLoss(tcb);
     tcb.stats.rackLosses += marked;
     if (marked > 0 && !tcb.inRecovery && !r.afterTimeout) enterRecovery(tcb, delivered);
+    else if (marked > 0 && r.afterTimeout) r.lossMarked = true; // still after a timeout: resend what RACK found lost
     else if (tcb.inRecovery) prrOnAck(tcb, delivered, rackPipe(tcb));
   } else if (tcb.inRecovery && r.prrActive) {
     prrOnAck(tcb, delivered, pipe(tcb));

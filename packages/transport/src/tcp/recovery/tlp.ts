@@ -21,9 +21,11 @@ export function tlpTimeout(tcb: Tcb): void {
   const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
   const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
   if (unsent > 0 && windowRoom > 0 && tcb.sndNxt === tcb.sndMax) {
+    r.tlpOutstanding = true; // so that output() does not arm another PTO for the probe itself
     tcb.limitedTransmit = tcb.smss;
     output(tcb);
     tcb.limitedTransmit = 0;
+    r.tlpOutstanding = false;
   }
   if (tcb.sndMax !== maxBefore) {
     r.tlpIsRetrans = false;
