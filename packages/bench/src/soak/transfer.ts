@@ -22,6 +22,8 @@ export interface SoakCase {
   /** Simulated-time bound in seconds (default 600). */
   readonly limitSeconds?: number;
   readonly impairments?: ImpairmentOptions;
+  /** One-way delay of the cable (default '2ms'). */
+  readonly delay?: string;
   /** Extra TCP options for both ends. */
   readonly tcp?: TcpOptions;
 }
@@ -52,7 +54,7 @@ export function runSoakTransfer(c: SoakCase): SoakResult {
   const net = new Network({ seed: `soak:${c.seed}:${c.congestionControl}:${c.profile}` });
   const client = net.addHost('client', { tcp });
   const server = net.addHost('server', { tcp });
-  net.connect([client, '10.0.0.1/24'], [server, '10.0.0.2/24'], { bandwidth: '100Mbps', delay: '2ms', queueLimit: 1000, impairments: c.impairments ?? SOAK_IMPAIRMENTS });
+  net.connect([client, '10.0.0.1/24'], [server, '10.0.0.2/24'], { bandwidth: '100Mbps', delay: c.delay ?? '2ms', queueLimit: 1000, impairments: c.impairments ?? SOAK_IMPAIRMENTS });
   const data = new Random(`soak-data:${c.seed}`).bytes(size);
   const chunks: Uint8Array[] = [];
   let delivered = 0;

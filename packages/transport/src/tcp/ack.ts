@@ -102,7 +102,9 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
       // Full acknowledgment (RFC 6582 §3.2 step 6).
       tcb.inRecovery = false;
       tcb.dupAcks = 0;
-      tcb.cc.onExitRecovery(seqDiff(tcb.sndMax, tcb.sndUna), now);
+      // With PRR the pipe was already brought down to ssthresh: RFC 6937 §3 ends recovery
+      // with cwnd = ssthresh (telling the algorithm the flight is ssthresh does that).
+      tcb.cc.onExitRecovery(tcb.recovery.prrActive ? tcb.cc.ssthresh : seqDiff(tcb.sndMax, tcb.sndUna), now);
       recoveryEnded(tcb);
     } else {
       // Partial acknowledgment. Without SACK, RFC 6582 §3.2 step 5: resend the next hole at
