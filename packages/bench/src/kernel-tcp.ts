@@ -20,7 +20,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Random, type StreamSocket } from '@netlayers/core';
-import { Network, TapBridge, runRealtime } from '@netlayers/lab';
+import { Network } from '@netlayers/lab';
+import { TapBridge, runRealtime } from '@netlayers/lab/node';
 
 type Profile = 'linux' | 'rfc';
 type Direction = 'kernel-sends' | 'we-send';
