@@ -51,8 +51,6 @@ export class RecoveryState {
   tlpEndSeq = 0;
   tlpOutstanding = false;
   tlpIsRetrans = false;
-  /** Probes sent (also in stats). */
-  tlpProbes = 0;
 
   // ---- PRR (RFC 6937 §3) -------------------------------------------------------------------
   prrActive = false;
