@@ -7,12 +7,16 @@
 
 import { DropReason, NS_PER_MS } from '@netlayers/core';
 import { dropSegment } from './trace.ts';
-import { inFlight, retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
+import { retransmitFrom, sendAck, sendChallengeAck, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
 import type { Tcb } from './tcb.ts';
 import { startTimer, stopTimer } from './timers.ts';
 import { publishMetrics } from './trace.ts';
 import { DUP_THRESH } from './scoreboard.ts';
+import { echoTimesRoundTrip, rttOnAck } from './recovery/rtt.ts';
+import { enterRecovery, recoveryEnded } from './recovery/episode.ts';
+import { afterAck, observeAck } from './recovery/observe.ts';
+import { rackActive } from './recovery/rack.ts';
 import { TcpFlag, type TcpSegment } from './wire.ts';
 
 export type AckVerdict = 'ok' | 'drop';
@@ -39,8 +43,10 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
   const window = seg.window * 2 ** tcb.sndWndScale;
   const hasData = seg.payload.length > 0 || (seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
   const windowChanged = window !== tcb.sndWnd;
+  const sackedBefore = tcb.scoreboard.sackedBytes;
   let newlySacked = 0;
   if (tcb.sackOk && seg.options.sack !== undefined) newlySacked = tcb.scoreboard.update(seg.options.sack, tcb.sndUna, tcb.sndMax);
+  const dsack = observeAck(tcb, seg);
 
   if (seqGt(ack, oldUna)) {
     newAck(tcb, seg, ack);
@@ -48,6 +54,7 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
     // (A zero window is flow control, not loss: those ACKs answer window probes.)
     duplicateAck(tcb);
   }
+  afterAck(tcb, seqDiff(tcb.sndUna, oldUna) + tcb.scoreboard.sackedBytes - sackedBefore, dsack);
 
   // Window update (RFC 9293 §3.10.7.4: if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)).
   if (seqLt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 === seg.seq && seqLeq(tcb.sndWl2, ack))) {
@@ -75,7 +82,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   let rtt: number | undefined;
   const ts = seg.options.timestamps;
   if (tcb.tsOk && ts !== undefined && ts.echo !== 0) {
-    rtt = Math.max(0, ((tsNow(tcb) - ts.echo) | 0) * NS_PER_MS);
+    if (echoTimesRoundTrip(tcb, ts.echo)) rtt = Math.max(0, ((tsNow(tcb) - ts.echo) | 0) * NS_PER_MS);
   } else if (tcb.rttTime >= 0 && seqGt(ack, tcb.rttSeq)) {
     rtt = now - tcb.rttTime;
   }
@@ -90,6 +97,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   tcb.sndUna = ack;
   if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack;
   tcb.scoreboard.ackTo(ack);
+  rttOnAck(tcb, ack);
   tcb.retries = 0;
 
   if (tcb.inRecovery) {
@@ -97,15 +105,20 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
       // Full acknowledgment (RFC 6582 §3.2 step 6).
       tcb.inRecovery = false;
       tcb.dupAcks = 0;
-      tcb.cc.onExitRecovery(seqDiff(tcb.sndMax, tcb.sndUna), now);
+      // With PRR the pipe was already brought down to ssthresh: RFC 6937 §3 ends recovery
+      // with cwnd = ssthresh (telling the algorithm the flight is ssthresh does that).
+      tcb.cc.onExitRecovery(tcb.recovery.prrActive ? tcb.cc.ssthresh : seqDiff(tcb.sndMax, tcb.sndUna), now);
+      recoveryEnded(tcb);
     } else {
-      // Partial acknowledgment (RFC 6582 §3.2 step 5): resend the next hole at once.
-      if (!tcb.sackOk) tcb.cc.onPartialAck(acked);
-      if (seqLeq(tcb.highRxt, ack) || !tcb.sackOk) {
+      // Partial acknowledgment. Without SACK, RFC 6582 §3.2 step 5: resend the next hole at
+      // once. With SACK, RFC 6675 §5: output()'s NextSeg resends only what IsLost() counts
+      // lost, else sends new data (rules 1-4); SND.UNA is not resent just for being SND.UNA.
+      if (!tcb.sackOk) {
+        tcb.cc.onPartialAck(acked);
         const sent = retransmitFrom(tcb, ack, tcb.smss);
         if (sent > 0) tcb.stats.fastRetransmits++;
         tcb.highRxt = seqAdd(ack, sent);
-      }
+      } else if (seqLt(tcb.highRxt, ack)) tcb.highRxt = ack;
     }
   } else {
     tcb.dupAcks = 0;
@@ -126,26 +139,16 @@ function duplicateAck(tcb: Tcb): void {
     if (!tcb.sackOk) tcb.cc.onDupAckInRecovery();
     return;
   }
-  const sackSaysLost = tcb.sackOk && tcb.scoreboard.lostBoundary(tcb.smss) !== undefined && seqGt(tcb.scoreboard.lostBoundary(tcb.smss)!, tcb.sndUna);
+  const rack = rackActive(tcb);
+  const sackSaysLost = !rack && tcb.sackOk && tcb.scoreboard.lostBoundary(tcb.smss) !== undefined && seqGt(tcb.scoreboard.lostBoundary(tcb.smss)!, tcb.sndUna);
   if (tcb.dupAcks < DUP_THRESH && !sackSaysLost) {
     // RFC 3042 limited transmit: one new segment for each of the first two duplicate ACKs.
     tcb.limitedTransmit = Math.min(tcb.dupAcks, DUP_THRESH - 1) * tcb.smss;
     return;
   }
+  if (rack) return; // RACK (RFC 8985 §6) decides what is lost and starts recovery
   // RFC 6582 §3.2 step 2: not while the ACK is still below `recover` (the data that was in
   // flight at the last recovery or timeout), so one loss event does not cut cwnd twice.
   if (tcb.recoverValid && seqLt(tcb.sndUna, tcb.recover)) return;
   enterRecovery(tcb);
-}
-
-function enterRecovery(tcb: Tcb): void {
-  tcb.inRecovery = true;
-  tcb.limitedTransmit = 0;
-  tcb.recover = tcb.sndMax;
-  tcb.recoverValid = true;
-  tcb.cc.onEnterRecovery(inFlight(tcb), tcb.now);
-  const sent = retransmitFrom(tcb, tcb.sndUna, tcb.smss);
-  if (sent > 0) tcb.stats.fastRetransmits++;
-  tcb.highRxt = seqAdd(tcb.sndUna, sent);
-  startTimer(tcb, 'RTO', tcb.rto.rto);
 }

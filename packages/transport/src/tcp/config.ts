@@ -5,10 +5,26 @@
 import { InvalidArgumentError, NS_PER_MS, NS_PER_S, parseDuration, parseSize, type Nanoseconds } from '@netlayers/core';
 import type { CongestionControlFactory, CongestionControlName } from './congestion/types.ts';
 import type { ConnectionTuple } from './isn.ts';
+import type { InitialWindowPolicy } from './congestion/initial-window.ts';
+import { tcpProfile, type TcpProfileName } from './profiles.ts';
 
 export type Duration = string | number;
 
 export interface TcpOptions {
+  /**
+   * Defaults for loss recovery and timers (profiles.ts): 'rfc' (the default: the RFCs' own
+   * defaults, as before profiles existed) or 'linux' (200 ms minimum RTO, initial window 10,
+   * 40 ms delayed ACK, RACK-TLP, PRR, D-SACK and undo). Options below override it.
+   */
+  readonly profile?: TcpProfileName;
+  /** Initial congestion window: 'rfc5681' (2-4 segments), 'rfc6928' (10) or a segment count. */
+  readonly initialWindow?: InitialWindowPolicy;
+  /** RFC 8985 RACK loss detection, TLP, RFC 6937 PRR, RFC 2883 D-SACK, undo of spurious retransmissions. */
+  readonly rack?: boolean;
+  readonly tlp?: boolean;
+  readonly prr?: boolean;
+  readonly dsack?: boolean;
+  readonly undo?: boolean;
   /** Maximum segment lifetime; TIME-WAIT lasts 2*MSL (RFC 9293 §3.4.2: 2 minutes). */
   readonly msl?: Duration;
   /** Fix the ISN (a number, or a function of the 4-tuple) instead of RFC 6528's. */
@@ -61,6 +77,13 @@ export interface TcpOptions {
 }
 
 export interface TcpConfig {
+  readonly profile: TcpProfileName;
+  readonly initialWindow: InitialWindowPolicy;
+  readonly rack: boolean;
+  readonly tlp: boolean;
+  readonly prr: boolean;
+  readonly dsack: boolean;
+  readonly undo: boolean;
   readonly msl: Nanoseconds;
   readonly initialSequenceNumber: number | ((tuple: ConnectionTuple) => number) | undefined;
   readonly rtoInitial: Nanoseconds;
@@ -109,10 +132,11 @@ function size(name: string, value: number | string | undefined, fallback: number
 
 /** Validate `options` and fill in defaults. Throws InvalidArgumentError/InvalidUnitError naming a bad value. */
 export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
-  const rtoMin = duration('rtoMin', options.rtoMin, '1s');
+  const profile = tcpProfile(options.profile);
+  const rtoMin = duration('rtoMin', options.rtoMin, profile.rtoMin);
   const rtoMax = duration('rtoMax', options.rtoMax, '60s');
   if (rtoMax < rtoMin) throw new InvalidArgumentError('rtoMax', options.rtoMax, `must not be below rtoMin (${rtoMin} ns)`);
-  const delayedAck = duration('delayedAck', options.delayedAck, '200ms');
+  const delayedAck = duration('delayedAck', options.delayedAck, profile.delayedAck);
   if (delayedAck > 500 * NS_PER_MS) throw new InvalidArgumentError('delayedAck', options.delayedAck, 'must be at most 500 ms (RFC 1122 §4.2.3.2)');
   const ports = options.ephemeralPorts ?? [49152, 65535];
   integer('ephemeralPorts[0]', ports[0], 49152, 1, 65535);
@@ -123,7 +147,21 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
   if (typeof cc === 'string' && cc !== 'reno' && cc !== 'newreno' && cc !== 'cubic') {
     throw new InvalidArgumentError('congestionControl', cc, "must be 'reno', 'newreno', 'cubic' or a factory function");
   }
+  const initialWindow = options.initialWindow ?? profile.initialWindow;
+  if (typeof initialWindow === 'number') integer('initialWindow', initialWindow, 10, 1, 1000);
+  else if (initialWindow !== 'rfc5681' && initialWindow !== 'rfc6928') throw new InvalidArgumentError('initialWindow', initialWindow, "must be 'rfc5681', 'rfc6928' or a segment count");
+  const flag = (name: string, value: boolean | undefined, fallback: boolean): boolean => {
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'must be true or false');
+    return value ?? fallback;
+  };
   return {
+    profile: options.profile ?? 'rfc',
+    initialWindow,
+    rack: flag('rack', options.rack, profile.rack),
+    tlp: flag('tlp', options.tlp, profile.tlp),
+    prr: flag('prr', options.prr, profile.prr),
+    dsack: flag('dsack', options.dsack, profile.dsack),
+    undo: flag('undo', options.undo, profile.undo),
     msl: duration('msl', options.msl, '2min'),
     initialSequenceNumber: isn,
     rtoInitial: duration('rtoInitial', options.rtoInitial, '1s'),

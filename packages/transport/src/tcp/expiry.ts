@@ -12,6 +12,9 @@ import type { Tcb, TcpTimerName } from './tcb.ts';
 import { startTimer } from './timers.ts';
 import { publishMetrics, traceNote } from './trace.ts';
 import { TcpFlag } from './wire.ts';
+import { afterTimeout, beforeTimeoutReduction } from './recovery/timeout.ts';
+import { tlpTimeout } from './recovery/tlp.ts';
+import { rackReorderTimeout } from './recovery/episode.ts';
 
 export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
   switch (timer) {
@@ -36,6 +39,12 @@ export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
         transmit(tcb, TcpFlag.RST, tcb.sndMax, 0, 0, false);
         closeConnection(tcb, 'FIN-WAIT-2 timeout', timedOut(tcb, `FIN-WAIT-2 timeout: the peer did not close within ${tcb.host.config.finWait2Timeout / NS_PER_S} s`));
       }
+      break;
+    case 'TLP':
+      tlpTimeout(tcb);
+      break;
+    case 'RACK-reorder':
+      rackReorderTimeout(tcb);
       break;
     case 'connect':
       if (tcb.state === 'SYN-SENT' || (tcb.state === 'SYN-RECEIVED' && tcb.listener === null)) {
@@ -75,16 +84,18 @@ function retransmissionTimeout(tcb: Tcb): void {
   }
   // RFC 5681 §3.1 / RFC 6298 §5.5-5.6: loss window, back off, go back to SND.UNA.
   const flight = seqDiff(tcb.sndMax, tcb.sndUna);
+  beforeTimeoutReduction(tcb);
   tcb.cc.onRetransmitTimeout(flight, tcb.now);
+  const keepSack = afterTimeout(tcb);
   tcb.rto.backoff();
   tcb.inRecovery = false;
   tcb.dupAcks = 0;
   tcb.recover = tcb.sndMax;
   tcb.recoverValid = true;
-  tcb.scoreboard.clear(); // RFC 2018 §8: the receiver may have reneged
+  if (!keepSack) tcb.scoreboard.clear(); // RFC 2018 §8: the receiver may have reneged
   tcb.highRxt = tcb.sndUna;
   tcb.rttTime = -1;
-  tcb.sndNxt = tcb.sndUna;
+  if (!keepSack) tcb.sndNxt = tcb.sndUna;
   traceNote(tcb, `retransmission timeout #${tcb.retries}: RTO now ${tcb.rto.rto} ns`);
   startTimer(tcb, 'RTO', tcb.rto.rto);
   output(tcb, tcb.sndWnd === 0);

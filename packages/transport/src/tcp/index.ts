@@ -5,6 +5,7 @@ export type { TcpWriteOptions } from './validate.ts';
 export { TcpListener } from './listener.ts';
 export type { TcpOptions, TcpConfig } from './config.ts';
 export { resolveTcpConfig, windowScaleFor } from './config.ts';
+export { TCP_PROFILES, tcpProfile, tcpProfileNames, type TcpProfile, type TcpProfileName } from './profiles.ts';
 export type { TcpState, TcpConnectionStats, TcpTimerName } from './tcb.ts';
 export {
   TcpFlag,

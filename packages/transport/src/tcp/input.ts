@@ -16,6 +16,7 @@ import { urgentArrives } from './urgent.ts';
 import { dropSegment, publishMetrics } from './trace.ts';
 import { segmentLength, TcpFlag, type TcpSegment } from './wire.ts';
 import { windowScaleFor } from './config.ts';
+import { noteDuplicate } from './recovery/dsack.ts';
 
 /** What the layer should do after a segment: nothing more, or (TIME-WAIT) treat it as a new SYN. */
 export type InputVerdict = 'done' | 'reopen';
@@ -208,6 +209,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
     const zeroWindowProbe = tcb.rcvWnd === 0 && segment.seq === tcb.rcvNxt;
     if (!zeroWindowProbe) {
       tcb.stats.unacceptableSegments++;
+      if (segment.payload.length > 0 && seqLt(segment.seq, tcb.rcvNxt)) noteDuplicate(tcb, segment.seq, segment.payload.length);
       drop(tcb, DropReason.OutOfWindow, `seq ${segment.seq} len ${segLen} outside RCV.NXT ${tcb.rcvNxt} RCV.WND ${tcb.rcvWnd}`, seg);
       if (rst) return;
       if (tcb.state === 'TIME-WAIT' && flags & TcpFlag.FIN) startTimer(tcb, 'TIME-WAIT', 2 * tcb.host.config.msl);
@@ -224,6 +226,7 @@ function otherwiseArrives(tcb: Tcb, seg: TcpSegment): void {
   }
 
   // Trim to the window: drop what is before RCV.NXT and what is beyond RCV.NXT + RCV.WND.
+  if (segment.payload.length > 0 && seqLt(segment.seq, tcb.rcvNxt)) noteDuplicate(tcb, segment.seq, segment.payload.length);
   segment = trimToWindow(tcb, segment);
 
   // RFC 7323 §4.3: remember TSval if the segment covers Last.ACK.sent.

@@ -451,7 +451,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   private congestionControl(): CongestionControl {
     const cc = this.config.congestionControl;
-    return typeof cc === 'string' ? createCongestionControl(cc) : cc();
+    return typeof cc === 'string' ? createCongestionControl(cc, { initialWindow: this.config.initialWindow }) : cc();
   }
 
   private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {

@@ -13,6 +13,12 @@ import type { Tcb } from './tcb.ts';
 import { ensureTimer, isTimerRunning, stopTimer } from './timers.ts';
 import { inUrgentMode, urgentPointerFor } from './urgent.ts';
 import { emitTcpSegment, TcpFlag, type TcpSegmentFields } from './wire.ts';
+import { noteTransmit } from './recovery/transmit.ts';
+import { sendWindow } from './recovery/prr.ts';
+import { rackActive, rackPipe, retransmitRackLost } from './recovery/rack.ts';
+import { sackRules3and4 } from './recovery/nextseg.ts';
+import { armTlp } from './recovery/tlp-timer.ts';
+import { takeDsackBlock } from './recovery/dsack.ts';
 
 /** Headroom for the TCP, IP and link headers in front of a payload. */
 const HEADROOM = 160;
@@ -32,10 +38,16 @@ function synOptions(tcb: Tcb): TcpHeaderOptions {
   return o;
 }
 
-function segmentOptions(tcb: Tcb, flags: number): TcpHeaderOptions | undefined {
+function segmentOptions(tcb: Tcb, flags: number, length: number): TcpHeaderOptions | undefined {
   if (flags & TcpFlag.SYN) return synOptions(tcb);
   if (flags & TcpFlag.RST) return undefined;
   const timestamps = tcb.tsOk ? { value: tsNow(tcb), echo: tcb.tsRecent } : undefined;
+  // RFC 2883 §4: a D-SACK block goes first (on a segment without data, so it always fits).
+  const dsack = length === 0 && tcb.sackOk ? takeDsackBlock(tcb) : undefined;
+  if (dsack !== undefined) {
+    const blocks = [dsack, ...tcb.receive.sackBlocks(timestamps !== undefined ? 2 : 3)];
+    return timestamps !== undefined ? { timestamps, sack: blocks } : { sack: blocks };
+  }
   if (tcb.sackOk && tcb.receive.hasOutOfOrder) {
     const blocks = tcb.receive.sackBlocks(timestamps !== undefined ? 3 : 4);
     if (blocks.length > 0) return timestamps !== undefined ? { timestamps, sack: blocks } : { sack: blocks };
@@ -81,7 +93,7 @@ export function maxPayload(tcb: Tcb): number {
  */
 export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: number, length: number, retransmission: boolean): void {
   const syn = (flags & TcpFlag.SYN) !== 0;
-  const options = segmentOptions(tcb, flags);
+  const options = segmentOptions(tcb, flags, length);
   const urgentPointer = flags & (TcpFlag.SYN | TcpFlag.RST) || !tcb.urgentMode ? 0 : urgentPointerFor(tcb, seq);
   if (urgentPointer > 0) flags |= TcpFlag.URG;
   const fields: TcpSegmentFields = {
@@ -106,6 +118,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
   stats.segmentsSent++;
   stats.bytesSent += length;
   if (retransmission) stats.retransmissions++;
+  noteTransmit(tcb, seq, length + (flags & TcpFlag.FIN ? 1 : 0), options?.timestamps?.value ?? 0, retransmission);
   const tracer = tcb.host.node.tracer;
   if (tracer.active) {
     const shown = { ...fields, options: options ?? {}, payload: { length } };
@@ -167,9 +180,11 @@ export function sendResetForAbort(tcb: Tcb): void {
   transmit(tcb, TcpFlag.RST, tcb.sndMax, 0, 0, false);
 }
 
-/** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery, else SND.NXT - SND.UNA. */
+/** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery (RACK's with RFC 8985), else SND.NXT - SND.UNA. */
 export function inFlight(tcb: Tcb): number {
+  if (tcb.recovery.lossMarked && tcb.sackOk) return rackPipe(tcb);
   if (!(tcb.inRecovery && tcb.sackOk)) return seqDiff(tcb.sndNxt, tcb.sndUna);
+  if (rackActive(tcb)) return rackPipe(tcb);
   return pipe(tcb);
 }
 
@@ -212,10 +227,14 @@ function canSend(tcb: Tcb): boolean {
 
 /** RFC 6675 §5 NextSeg rule 1 for as long as the pipe allows: resend lost holes below the loss boundary. */
 function retransmitLostHoles(tcb: Tcb): void {
+  if (rackActive(tcb)) {
+    retransmitRackLost(tcb, () => sendWindow(tcb) - rackPipe(tcb), (seq, length) => retransmitFrom(tcb, seq, length));
+    return;
+  }
   const boundary = tcb.scoreboard.lostBoundary(tcb.smss);
   if (boundary === undefined) return;
   for (let guard = 0; guard < 10_000; guard++) {
-    if (tcb.cc.cwnd - pipe(tcb) < 1) return;
+    if (sendWindow(tcb) - pipe(tcb) < 1) return;
     const from = seqMax(tcb.highRxt, tcb.sndUna);
     if (!seqLt(from, boundary)) return;
     const hole = tcb.scoreboard.nextHole(from, seqMin(boundary, tcb.sndMax));
@@ -233,7 +252,8 @@ function retransmitLostHoles(tcb: Tcb): void {
  */
 export function output(tcb: Tcb, force = false): void {
   if (!canSend(tcb)) return;
-  if (tcb.inRecovery && tcb.sackOk) retransmitLostHoles(tcb);
+  const maxBefore = tcb.sndMax;
+  if ((tcb.inRecovery || tcb.recovery.lossMarked) && tcb.sackOk) retransmitLostHoles(tcb);
   const mss = maxPayload(tcb);
   for (;;) {
     const bufferSeq = tcb.bufferSeq;
@@ -243,7 +263,7 @@ export function output(tcb: Tcb, force = false): void {
     if (unsent <= 0 && !finToSend) break;
     const flight = inFlight(tcb);
     const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
-    const room = Math.min(windowRoom, tcb.cc.cwnd + tcb.limitedTransmit - flight);
+    const room = Math.min(windowRoom, sendWindow(tcb) + tcb.limitedTransmit - flight);
     let length = Math.max(0, Math.min(unsent, mss, room));
     if (unsent > 0) {
       if (length <= 0) {
@@ -255,7 +275,7 @@ export function output(tcb: Tcb, force = false): void {
         const pushesAll = length === unsent;
         if (!(nagleAllows && (pushesAll || length >= tcb.maxSndWnd / 2))) break;
       }
-    } else if (flight > 0 && !force && tcb.cc.cwnd - flight <= 0) {
+    } else if (flight > 0 && !force && sendWindow(tcb) - flight <= 0) {
       break;
     }
     const probe = force && windowRoom <= 0 && length > 0;
@@ -285,6 +305,9 @@ export function output(tcb: Tcb, force = false): void {
     if (!(force && windowRoom <= 0)) ensureTimer(tcb, 'RTO', tcb.rto.rto);
     if (fin || force) break;
   }
+  // RFC 6675 NextSeg rules 3 and 4 when neither lost holes nor new data could use the pipe.
+  if (tcb.inRecovery && tcb.sackOk && !rackActive(tcb)) sackRules3and4(tcb, () => sendWindow(tcb) - pipe(tcb), (seq, length) => retransmitFrom(tcb, seq, length));
+  if (seqGt(tcb.sndMax, maxBefore)) armTlp(tcb);
   // Data waits but nothing is in flight to bring an ACK: the persist timer (RFC 9293 §3.8.6.1;
   // also RFC 1122's SWS override) makes sure we probe or push it later.
   const waiting = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq) > 0;

@@ -11,6 +11,7 @@ import { RtoEstimator } from './rto.ts';
 import { SendBuffer } from './send-buffer.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
 import { SackScoreboard } from './scoreboard.ts';
+import { RecoveryState } from './recovery/state.ts';
 import { seqAdd, seqGt } from './seq.ts';
 
 /** The connection states, spelled as RFC 9293 §3.3.2 spells them. */
@@ -28,7 +29,7 @@ export type TcpState =
   | 'TIME-WAIT';
 
 /** The timers of one connection, named as traces name them. */
-export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect' | 'FIN-WAIT-2';
+export type TcpTimerName = 'RTO' | 'TIME-WAIT' | 'delayed-ACK' | 'persist' | 'keepalive' | 'connect' | 'FIN-WAIT-2' | 'TLP' | 'RACK-reorder';
 
 /** Per-connection counters, for inspection and tests. */
 export interface TcpConnectionStats {
@@ -48,6 +49,14 @@ export interface TcpConnectionStats {
   challengeAcks: number;
   /** Duplicate ACKs received. */
   duplicateAcks: number;
+  /** RFC 8985 §7 tail loss probes sent. */
+  tailLossProbes: number;
+  /** Segments RACK (RFC 8985 §6) marked lost. */
+  rackLosses: number;
+  /** D-SACK blocks received (RFC 2883). */
+  dsacksReceived: number;
+  /** Window reductions undone as spurious (RFC 3708 with D-SACK, RFC 3522/4015 Eifel). */
+  spuriousUndos: number;
   /** Segments that failed the acceptability test (RFC 9293 §3.10.7.4). */
   unacceptableSegments: number;
 }
@@ -175,6 +184,8 @@ export class Tcb {
   /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery. */
   highRxt = 0;
   readonly scoreboard = new SackScoreboard();
+  /** RACK-TLP, PRR, D-SACK and undo (recovery/). */
+  readonly recovery = new RecoveryState();
 
   // Timers (created on first use; see timers.ts).
   timers: Partial<Record<TcpTimerName, { readonly running: boolean }>> | null = null;
@@ -212,6 +223,10 @@ export class Tcb {
     windowProbes: 0,
     challengeAcks: 0,
     duplicateAcks: 0,
+    tailLossProbes: 0,
+    rackLosses: 0,
+    dsacksReceived: 0,
+    spuriousUndos: 0,
     unacceptableSegments: 0,
   };
 

@@ -143,6 +143,15 @@ export class RenoCongestionControl implements CongestionControl {
     this.onTimeoutWindow(now);
   }
 
+  /** A copy of every field (subclasses' too), for undo of a spurious reduction. */
+  saveState(): unknown {
+    return { ...this };
+  }
+
+  restoreState(state: unknown): void {
+    if (typeof state === 'object' && state !== null) Object.assign(this, state);
+  }
+
   /** RFC 5681 eq. 4: ssthresh = max(FlightSize / 2, 2*SMSS). */
   protected reducedSsthresh(bytesInFlight: number): number {
     return Math.max(Math.floor(Math.max(0, bytesInFlight) / 2), 2 * this.smss);

@@ -29,6 +29,12 @@ export interface CongestionControl {
   onExitRecovery(bytesInFlight: number, now: Nanoseconds): void;
   /** The retransmission timer expired (RFC 5681 §3.1 eq. 4): ssthresh from flight, cwnd = loss window. */
   onRetransmitTimeout(bytesInFlight: number, now: Nanoseconds): void;
+  /**
+   * Optional, for undoing a reduction found spurious (RFC 3708, RFC 4015): an opaque copy of
+   * the algorithm's state, and putting such a copy back. Without them nothing is undone.
+   */
+  saveState?(): unknown;
+  restoreState?(state: unknown): void;
 }
 
 export type CongestionControlName = 'reno' | 'newreno' | 'cubic';

@@ -1,0 +1,333 @@
+// Our TCP against the Linux kernel's over a real lossy path (issue 11 "Measured"): 10 MB each
+// way with sha256 compared, completion time of our sender against the kernel's sender on
+// the same path. Needs root, /dev/net/tun, `ip netns` and nft (nftables); not a unit test.
+//
+//   emulated host 10.220.0.2 --(emulated link, 0 or 10 ms one way)-- emulated router
+//     --(TAP bridge)-- router namespace 10.220.1.1, forwarding, nftables forward hook dropping
+//     5% (numgen random mod 100 < 5) --(veth)-- endpoint namespace 10.220.2.2 (kernel TCP)
+//
+// The 5% drop is in the router's forward hook, in both directions, so it hits data and ACKs
+// like loss on a wire (drops in the input or output hooks do not: output drops are re-sent by
+// the kernel). The emulated side runs in real time (runRealtime). Every namespace and the TAP
+// device are removed at the end, also on failure or Ctrl-C.
+//
+//   sudo npx tsx packages/bench/src/kernel-tcp.ts [--runs 1] [--mb 10] [--delay 0,10]
+//        [--profile linux,rfc] [--direction kernel-sends,we-send]
+
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Random, type StreamSocket } from '@netlayers/core';
+import { Network } from '@netlayers/lab';
+import { TapBridge, runRealtime } from '@netlayers/lab/node';
+
+type Profile = 'linux' | 'rfc';
+type Direction = 'kernel-sends' | 'we-send';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+}
+
+const RUNS = Number(arg('runs', '1'));
+const BYTES = Math.round(Number(arg('mb', '10')) * 1e6);
+const DELAYS = arg('delay', '0,10').split(',').map(Number);
+const PROFILES = arg('profile', 'linux,rfc').split(',') as Profile[];
+const DIRECTIONS = arg('direction', 'kernel-sends,we-send').split(',') as Direction[];
+const LOSS_PERCENT = Number(arg('loss', '5'));
+const TIMEOUT_MS = Number(arg('timeout', '300000'));
+
+const id = process.pid % 10000;
+const NS_ROUTER = `nlbr${id}`;
+const NS_KERNEL = `nlbk${id}`;
+const TAP = `nlbt${id}`;
+const VETH_R = `nlbvr${id}`;
+const VETH_K = `nlbvk${id}`;
+
+const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const inNs = (ns: string, ...args: string[]): string => sh('ip', 'netns', 'exec', ns, ...args);
+
+function cleanup(): void {
+  for (const ns of [NS_ROUTER, NS_KERNEL]) {
+    try {
+      sh('ip', 'netns', 'del', ns);
+    } catch {
+      // not there
+    }
+  }
+  try {
+    sh('ip', 'link', 'del', TAP);
+  } catch {
+    // gone with its namespace
+  }
+}
+
+/** Router and endpoint namespaces, the veth between them and the nftables loss rule. The TAP is moved in later. */
+function setUpNamespaces(): void {
+  sh('ip', 'netns', 'add', NS_ROUTER);
+  sh('ip', 'netns', 'add', NS_KERNEL);
+  sh('ip', 'link', 'add', VETH_R, 'netns', NS_ROUTER, 'type', 'veth', 'peer', 'name', VETH_K, 'netns', NS_KERNEL);
+  inNs(NS_ROUTER, 'ip', 'link', 'set', 'lo', 'up');
+  inNs(NS_KERNEL, 'ip', 'link', 'set', 'lo', 'up');
+  inNs(NS_ROUTER, 'ip', 'addr', 'add', '10.220.2.1/24', 'dev', VETH_R);
+  inNs(NS_ROUTER, 'ip', 'link', 'set', VETH_R, 'up');
+  inNs(NS_KERNEL, 'ip', 'addr', 'add', '10.220.2.2/24', 'dev', VETH_K);
+  inNs(NS_KERNEL, 'ip', 'link', 'set', VETH_K, 'up');
+  inNs(NS_KERNEL, 'ip', 'route', 'add', 'default', 'via', '10.220.2.1');
+  inNs(NS_ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+  // Segmentation offloads would hand the router 64 KB super-packets: one drop would lose
+  // dozens of segments at once. Turn them off so the drop rule sees wire-sized packets.
+  for (const [ns, dev] of [[NS_ROUTER, VETH_R], [NS_KERNEL, VETH_K]] as const) {
+    try {
+      inNs(ns, 'ethtool', '-K', dev, 'tso', 'off', 'gso', 'off', 'gro', 'off');
+    } catch {
+      // no ethtool: reported below through the packet counters
+    }
+  }
+  const rules = `table inet nlb {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    counter
+    numgen random mod 100 < ${LOSS_PERCENT} counter drop
+  }
+}`;
+  execFileSync('ip', ['netns', 'exec', NS_ROUTER, 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function moveTap(): void {
+  sh('ip', 'link', 'set', TAP, 'netns', NS_ROUTER);
+  inNs(NS_ROUTER, 'ip', 'addr', 'add', '10.220.1.1/24', 'dev', TAP);
+  inNs(NS_ROUTER, 'ip', 'link', 'set', TAP, 'up');
+  inNs(NS_ROUTER, 'ip', 'route', 'add', '10.220.0.0/24', 'via', '10.220.1.2');
+  try {
+    inNs(NS_ROUTER, 'ethtool', '-K', TAP, 'tso', 'off', 'gso', 'off', 'gro', 'off');
+  } catch {
+    // as above
+  }
+}
+
+/** nft counters: [packets seen by the forward hook, packets dropped]. */
+function nftCounters(): [number, number] {
+  const out = inNs(NS_ROUTER, 'nft', 'list', 'table', 'inet', 'nlb');
+  const packets = [...out.matchAll(/counter packets (\d+)/g)].map((m) => Number(m[1]));
+  return [packets[0] ?? 0, packets[1] ?? 0];
+}
+
+/** The kernel's view of the TAP device: frames it could not hand to the bridge (tx dropped) and the reverse. */
+function tapKernelStats(): { txDropped: number; rxDropped: number; txPackets: number; rxPackets: number } {
+  const json = JSON.parse(inNs(NS_ROUTER, 'ip', '-s', '-j', 'link', 'show', 'dev', TAP)) as { stats64: { rx: { packets: number; dropped: number }; tx: { packets: number; dropped: number } } }[];
+  const s = json[0]!.stats64;
+  return { txDropped: s.tx.dropped, rxDropped: s.rx.dropped, txPackets: s.tx.packets, rxPackets: s.rx.packets };
+}
+
+/** A kernel TCP endpoint in the endpoint namespace: sends `bytes` on :5001, receives on :5002; one JSON line per transfer. */
+function startKernelEndpoint(bytes: number): ChildProcessWithoutNullStreams {
+  const script = `
+    const net = require('net'); const crypto = require('crypto');
+    const data = crypto.randomBytes(${bytes});
+    const digest = crypto.createHash('sha256').update(data).digest('hex');
+    net.createServer((s) => { s.end(data); s.on('error', () => {}); console.log(JSON.stringify({ sent: digest })); }).listen(5001, '10.220.2.2');
+    net.createServer((s) => {
+      const h = crypto.createHash('sha256'); let n = 0; const t0 = process.hrtime.bigint();
+      s.on('data', (d) => { h.update(d); n += d.length; });
+      s.on('end', () => { const ms = Number(process.hrtime.bigint() - t0) / 1e6; s.end(); console.log(JSON.stringify({ received: n, sha256: h.digest('hex'), ms })); });
+      s.on('error', (e) => console.log(JSON.stringify({ error: e.message })));
+    }).listen(5002, '10.220.2.2', () => console.log(JSON.stringify({ listening: true })));
+  `;
+  return spawn('ip', ['netns', 'exec', NS_KERNEL, process.execPath, '-e', script]);
+}
+
+function lines(child: ChildProcessWithoutNullStreams): AsyncIterableIterator<Record<string, unknown>> {
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((v: IteratorResult<Record<string, unknown>>) => void)[] = [];
+  let buffer = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      const value = JSON.parse(line) as Record<string, unknown>;
+      const w = waiters.shift();
+      if (w) w({ value, done: false });
+      else queue.push(value);
+    }
+  });
+  return {
+    next: () => new Promise((resolve) => (queue.length > 0 ? resolve({ value: queue.shift()!, done: false }) : waiters.push(resolve))),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncIterableIterator<Record<string, unknown>>;
+}
+
+interface RunResult {
+  direction: Direction;
+  profile: Profile;
+  delayMs: number;
+  seconds: number;
+  exact: boolean;
+  forwarded: number;
+  dropped: number;
+  tapTxDropped: number;
+  tapRxDropped: number;
+  retransmissions: number;
+  timeouts: number;
+  spuriousUndos: number;
+  tailLossProbes: number;
+  /** Longest stall of this process's event loop (ms): our stack cannot answer the kernel meanwhile. */
+  maxLoopDelayMs: number;
+}
+
+async function oneRun(direction: Direction, profile: Profile, delayMs: number): Promise<RunResult> {
+  cleanup();
+  setUpNamespaces();
+  const net = new Network({ seed: 1 });
+  const bridge = await TapBridge.open(net.scheduler, { ifname: TAP });
+  const endpoint = startKernelEndpoint(BYTES);
+  try {
+    moveTap();
+    const out = lines(endpoint);
+    await out.next(); // listening
+    const tcp = { profile, sendBufferSize: '1MiB', receiveBufferSize: '1MiB' } as const;
+    const gw = net.addRouter('gw', { gateway: '10.220.1.1' });
+    const host = net.addHost('emu', { gateway: '10.220.0.1', tcp });
+    net.connect([host, '10.220.0.2/24'], [gw, '10.220.0.1/24'], { bandwidth: '1Gbps', delay: `${delayMs}ms`, queueLimit: 10_000 });
+    const kernel = net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel');
+    net.connect([gw, '10.220.1.2/24'], kernel);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const [fwd0, drop0] = nftCounters();
+    const tap0 = tapKernelStats();
+    let seconds = 0;
+    let exact = false;
+    let socket: StreamSocket;
+    if (direction === 'kernel-sends') {
+      socket = host.tcp.connect({ remoteAddress: '10.220.2.2', remotePort: 5001 });
+      const hash = createHash('sha256');
+      let got = 0;
+      let t0 = 0n;
+      const done = new Promise<void>((resolve, reject) => {
+        socket.on('connect', () => (t0 = process.hrtime.bigint()));
+        socket.on('data', (d: Uint8Array) => {
+          hash.update(d);
+          got += d.length;
+        });
+        socket.on('end', () => {
+          seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+          socket.end();
+          resolve();
+        });
+        socket.on('error', reject);
+      });
+      await runRealtime(net.scheduler, { until: done, timeoutMs: TIMEOUT_MS });
+      const sent = (await out.next()).value as { sent: string };
+      exact = got === BYTES && hash.digest('hex') === sent.sent;
+    } else {
+      socket = host.tcp.connect({ remoteAddress: '10.220.2.2', remotePort: 5002 });
+      const data = new Random('kernel-bench').bytes(BYTES);
+      const digest = createHash('sha256').update(data).digest('hex');
+      let offset = 0;
+      const pump = (): void => {
+        while (offset < data.length) {
+          const end = Math.min(data.length, offset + 256 * 1024);
+          const more = socket.write(data.subarray(offset, end));
+          offset = end;
+          if (!more) return;
+        }
+        socket.end();
+      };
+      socket.on('connect', pump);
+      socket.on('drain', pump);
+      const report = runRealtime(net.scheduler, { until: out.next(), timeoutMs: TIMEOUT_MS });
+      const r = (await report).value as { received: number; sha256: string; ms: number };
+      seconds = r.ms / 1000;
+      exact = r.received === BYTES && r.sha256 === digest;
+    }
+    const [fwd1, drop1] = nftCounters();
+    const tap1 = tapKernelStats();
+    loop.disable();
+    const stats = (socket as unknown as { stats: { retransmissions: number; timeouts: number; spuriousUndos: number; tailLossProbes: number } }).stats;
+    return {
+      direction,
+      profile,
+      delayMs,
+      seconds,
+      exact,
+      forwarded: fwd1 - fwd0,
+      dropped: drop1 - drop0,
+      tapTxDropped: tap1.txDropped - tap0.txDropped,
+      tapRxDropped: tap1.rxDropped - tap0.rxDropped,
+      retransmissions: stats.retransmissions,
+      timeouts: stats.timeouts,
+      spuriousUndos: stats.spuriousUndos,
+      tailLossProbes: stats.tailLossProbes,
+      maxLoopDelayMs: loop.max / 1e6,
+    };
+  } finally {
+    endpoint.kill();
+    bridge.close();
+    cleanup();
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function main(): Promise<void> {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync('/dev/net/tun')) {
+    console.log('kernel-tcp: needs Linux, root and /dev/net/tun; skipped');
+    return;
+  }
+  try {
+    sh('nft', '--version');
+  } catch {
+    console.log('kernel-tcp: needs nft (apt-get install nftables); skipped');
+    return;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+  console.log(`kernel-tcp: ${BYTES / 1e6} MB per transfer, ${LOSS_PERCENT}% forward-hook loss, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Linux ${os.release()}, Node ${process.version}`);
+  const results: RunResult[] = [];
+  for (const delayMs of DELAYS) {
+    for (const profile of PROFILES) {
+      for (const direction of DIRECTIONS) {
+        for (let run = 0; run < RUNS; run++) {
+          const r = await oneRun(direction, profile, delayMs);
+          results.push(r);
+          console.log(JSON.stringify(r));
+        }
+      }
+    }
+  }
+  console.log('\n| delay | our profile | sender | median s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | our retx / RTOs / undone / TLPs | max loop stall ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const delayMs of DELAYS) {
+    for (const profile of PROFILES) {
+      for (const direction of DIRECTIONS) {
+        const rs = results.filter((r) => r.delayMs === delayMs && r.profile === profile && r.direction === direction);
+        if (rs.length === 0) continue;
+        const drops = rs.reduce((n, r) => n + r.dropped, 0);
+        const fwd = rs.reduce((n, r) => n + r.forwarded, 0);
+        console.log(
+          `| ${delayMs} ms | ${profile} | ${direction === 'kernel-sends' ? 'kernel' : 'ours'} | ${median(rs.map((r) => r.seconds)).toFixed(2)} | ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} | ${rs.every((r) => r.exact) ? 'yes' : 'NO'} | ${drops} of ${fwd} (${((100 * drops) / Math.max(1, fwd)).toFixed(1)}%) | ${rs.reduce((n, r) => n + r.tapTxDropped, 0)}/${rs.reduce((n, r) => n + r.tapRxDropped, 0)} | ${rs.reduce((n, r) => n + r.retransmissions, 0)} / ${rs.reduce((n, r) => n + r.timeouts, 0)} / ${rs.reduce((n, r) => n + r.spuriousUndos, 0)} / ${rs.reduce((n, r) => n + r.tailLossProbes, 0)} | ${Math.max(...rs.map((r) => r.maxLoopDelayMs)).toFixed(0)} |`,
+        );
+      }
+    }
+  }
+  if (!results.every((r) => r.exact)) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  cleanup();
+  console.error(e);
+  process.exit(1);
+});

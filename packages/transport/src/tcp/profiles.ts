@@ -1,0 +1,43 @@
+// Stack profiles: named sets of defaults for loss recovery and timers, chosen per TcpLayer
+// with `profile`. 'rfc' follows the RFCs' own defaults (RFC 6298 §2.4's 1 s minimum RTO,
+// RFC 5681 §3.1's initial window, RFC 1122 §4.2.3.2's 200 ms delayed ACK, loss detection by
+// duplicate ACKs and RFC 6675 SACK only). 'linux' follows Linux's defaults (200 ms minimum
+// RTO as TCP_RTO_MIN, RFC 6928 initial window of 10, a 40 ms delayed ACK as TCP_DELACK_MIN,
+// RFC 8985 RACK-TLP, RFC 6937 PRR, RFC 2883 D-SACK with undo of spurious retransmissions).
+// Any option given explicitly overrides the profile's value.
+
+import { InvalidArgumentError } from '@netlayers/core';
+import type { InitialWindowPolicy } from './congestion/initial-window.ts';
+
+export type TcpProfileName = 'rfc' | 'linux';
+
+export const tcpProfileNames: readonly TcpProfileName[] = Object.freeze(['rfc', 'linux'] as const);
+
+/** The knobs a profile sets. Every one is also a TcpOptions field of the same name. */
+export interface TcpProfile {
+  readonly rtoMin: string;
+  readonly delayedAck: string;
+  readonly initialWindow: InitialWindowPolicy;
+  /** RFC 8985 §6.2: RACK time-based loss detection. */
+  readonly rack: boolean;
+  /** RFC 8985 §7: Tail Loss Probe. */
+  readonly tlp: boolean;
+  /** RFC 6937: Proportional Rate Reduction during recovery. */
+  readonly prr: boolean;
+  /** RFC 2883: send D-SACK blocks for duplicate segments. */
+  readonly dsack: boolean;
+  /** RFC 3708-style (D-SACK) and RFC 5682 F-RTO detection of spurious retransmissions, undoing the window reduction. */
+  readonly undo: boolean;
+}
+
+export const TCP_PROFILES: Readonly<Record<TcpProfileName, TcpProfile>> = Object.freeze({
+  rfc: Object.freeze({ rtoMin: '1s', delayedAck: '200ms', initialWindow: 'rfc5681', rack: false, tlp: false, prr: false, dsack: false, undo: false }),
+  linux: Object.freeze({ rtoMin: '200ms', delayedAck: '40ms', initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true }),
+});
+
+/** The profile `name` names ('rfc' when undefined); InvalidArgumentError for anything else. */
+export function tcpProfile(name: TcpProfileName | undefined): TcpProfile {
+  if (name === undefined) return TCP_PROFILES.rfc;
+  if (name !== 'rfc' && name !== 'linux') throw new InvalidArgumentError('profile', name, "must be 'rfc' or 'linux'");
+  return TCP_PROFILES[name];
+}
