@@ -87,7 +87,7 @@ export function buildLayerWalk(events: readonly TraceEvent[], options: LayerWalk
       incomplete = false;
       break;
     }
-    const routed = !sameLinkHeader(arrival.d, departure.d);
+    const routed = !sameLinkHeader(arrival.d, departure.d) || networkChanged(arrival.d, departure.d);
     hops.push({ node: arrival.event.node, kind: routed ? 'router' : 'switch', lines: routed ? routerLines(arrival, departure) : switchLines(arrival, departure) });
     current = departure;
   }
@@ -99,6 +99,13 @@ function sameLinkHeader(a: DissectedFrame, b: DissectedFrame): boolean {
   const x = a.layers[0];
   const y = b.layers[0];
   return x !== undefined && y !== undefined && x.summary === y.summary;
+}
+
+/** A router rewrites the network header (TTL, checksum); a switch leaves it alone. */
+function networkChanged(a: DissectedFrame, b: DissectedFrame): boolean {
+  const x = a.layers.find((l) => l.role === 'network');
+  const y = b.layers.find((l) => l.role === 'network');
+  return x !== undefined && y !== undefined && x.fields.some((f, i) => y.fields[i]?.value !== f.value);
 }
 
 function pduNear(events: readonly TraceEvent[], node: string, role: Role, direction: PduEvent['direction'], around: number, before: boolean): PduEvent | undefined {
