@@ -3,7 +3,7 @@
 // module, link type 'ppp') and RIP (UDP port 520).
 
 import { describe, expect, it } from 'vitest';
-import { Network } from '@netlayers/lab';
+import { Network, type StackSpec } from '@netlayers/lab';
 import { DistanceVectorRouter, GoBackNTransport, StopAndWaitTransport, networkAccess } from '@netlayers/swaps';
 import { TraceRecorder } from '../src/recorder.ts';
 import { buildLadder } from '../src/ladder/index.ts';
@@ -17,7 +17,7 @@ const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
 function arqRun(variant: 'go-back-n' | 'stop-and-wait'): TraceRecorder {
   const net = new Network({ seed: 4 });
   const recorder = new TraceRecorder().record(net.trace);
-  const stream = variant === 'go-back-n' ? { stream: (node: never, ip: never) => new GoBackNTransport(node, ip, { timeout: '60ms' }) } : { stream: (node: never, ip: never) => new StopAndWaitTransport(node, ip, { timeout: '60ms' }) };
+  const stream: StackSpec = { stream: (node, ip) => (variant === 'go-back-n' ? new GoBackNTransport(node, ip, { timeout: '60ms' }) : new StopAndWaitTransport(node, ip, { timeout: '60ms' })) };
   const r1 = net.addRouter('r1');
   const client = net.addHost('client', { gateway: '10.0.1.1', stack: stream });
   const server = net.addHost('server', { gateway: '10.0.2.1', stack: stream });
