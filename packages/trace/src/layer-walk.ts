@@ -18,6 +18,8 @@ export interface WalkLine {
   readonly role: Role;
   readonly time: number;
   readonly text: string;
+  /** The model layer to label the line with, when it is not the role's (OSI's session and presentation). */
+  readonly layer?: string;
 }
 
 export interface WalkHop {
@@ -242,13 +244,13 @@ export function renderLayerWalk(walk: LayerWalk, options: { model?: ModelId | La
     if (empty.length > 0 && (hop.kind === 'sender' || hop.kind === 'receiver') && lines.some((l) => l.role === 'application')) {
       const at = lines.findIndex((l) => l.role === 'application');
       const t = lines[at]!.time;
-      const upper: WalkLine[] = empty.map((l) => ({ role: 'application', time: t, text: `(${layerLabel(l)}: done by the application)` }));
+      const upper: WalkLine[] = empty.map((l) => ({ role: 'application', time: t, text: '(no layer of its own in TCP/IP: done by the application)', layer: layerLabel(l) }));
       lines = hop.kind === 'sender' ? [...lines.slice(0, at + 1), ...upper, ...lines.slice(at + 1)] : [...lines.slice(0, at), ...upper.reverse(), ...lines.slice(at)];
     }
     let previous = '';
     for (const line of lines) {
       const layer = modelLayerOf(model, line.role);
-      const name = layer ? layerLabel(layer) : line.role;
+      const name = line.layer ?? (layer ? layerLabel(layer) : line.role);
       const label = name === previous ? '' : name;
       previous = name;
       out.push(`  ${fit(formatSeconds(line.time), 9, 'right')}  ${fit(label, labelWidth)}  ${line.text}`);
