@@ -72,7 +72,8 @@ export function buildLayerWalk(events: readonly TraceEvent[], options: LayerWalk
   let incomplete = true;
   const visited = new Set<string>([start.event.node]);
   for (;;) {
-    const lost = path.find((f) => f.event.action === 'lost' && f.index > current.index && f.event.node === current.event.node);
+    // The medium's loss of this copy (traced on the sender's port or on the medium itself).
+    const lost = path.find((f) => f.event.action === 'lost' && f.index > current.index);
     const arrivals = path.filter((f) => f.event.action === 'rx' && f.index > current.index && !visited.has(f.event.node));
     // Prefer the arrival that goes on (a later tx from that node), then one that delivers upward.
     const onward = arrivals.find((a) => path.some((f) => f.event.action === 'tx' && f.index > a.index && f.event.node === a.event.node));
