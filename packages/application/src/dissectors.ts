@@ -68,13 +68,22 @@ export const dhcpDissector: Dissector = {
   },
 };
 
+function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+}
+
+const START_PREFIX = /^(?:[A-Z]{3,10} \S|HTTP\/1\.[01] )/;
 const START_LINE = /^(?:[A-Z]+ \S+ HTTP\/1\.[01]|HTTP\/1\.[01] \d{3})/;
 
 /** HTTP/1.1: the message head of a segment that starts one (a body continuation is not claimed). */
 export const httpDissector: Dissector = {
   protocol: 'http',
   dissect(bytes): LayerDissection | undefined {
-    const text = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 8192)));
+    // Cheap test first: most segments are not the start of a message.
+    if (!START_PREFIX.test(latin1(bytes.subarray(0, Math.min(bytes.length, 12))))) return undefined;
+    const text = latin1(bytes.subarray(0, Math.min(bytes.length, 8192)));
     if (!START_LINE.test(text)) return undefined;
     const headEnd = text.indexOf('\r\n\r\n');
     const headLength = headEnd < 0 ? bytes.length : headEnd + 4;

@@ -88,9 +88,17 @@ export const pppDissector: Dissector = {
   },
 };
 
+/** "10.0.12.1.520 > 224.0.0.9.520: ", as tcpdump prefixes what UDP carries. */
+function udpAddressing(context: DissectContext): string {
+  const udp = context.outer[context.outer.length - 1]?.header;
+  const n = context.network;
+  if (udp === undefined || udp.protocol !== 'udp' || n === undefined) return '';
+  return `${n.source}.${udp.sourcePort} > ${n.destination}.${udp.destinationPort}: `;
+}
+
 export const ripDissector: Dissector = {
   protocol: 'rip',
-  dissect(bytes): LayerDissection {
+  dissect(bytes, context): LayerDissection {
     const m = parseRipMessage(bytes);
     if (isWireError(m)) return { protocol: 'rip', title: 'RIPv2', role: 'network', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `RIP, ${m.detail}`, problems: [`RIP: ${m.detail}`] };
     const command = m.command === RipCommand.Request ? 'request' : 'response';
@@ -104,7 +112,7 @@ export const ripDissector: Dissector = {
       headerLength: bytes.length,
       payloadLength: 0,
       fields,
-      summary: `RIPv${m.version}, ${command}, ${m.entries.length} route${m.entries.length === 1 ? '' : 's'}`,
+      summary: `${udpAddressing(context)}RIPv${m.version}, ${command}, ${m.entries.length} route${m.entries.length === 1 ? '' : 's'}`,
       header: { protocol: 'rip', command, version: m.version, entries: m.entries.length },
     };
   },

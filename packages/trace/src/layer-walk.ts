@@ -18,6 +18,8 @@ export interface WalkLine {
   readonly role: Role;
   readonly time: number;
   readonly text: string;
+  /** The model layer to label the line with, when it is not the role's (OSI's session and presentation). */
+  readonly layer?: string;
 }
 
 export interface WalkHop {
@@ -70,7 +72,8 @@ export function buildLayerWalk(events: readonly TraceEvent[], options: LayerWalk
   let incomplete = true;
   const visited = new Set<string>([start.event.node]);
   for (;;) {
-    const lost = path.find((f) => f.event.action === 'lost' && f.index > current.index && f.event.node === current.event.node);
+    // The medium's loss of this copy (traced on the sender's port or on the medium itself).
+    const lost = path.find((f) => f.event.action === 'lost' && f.index > current.index);
     const arrivals = path.filter((f) => f.event.action === 'rx' && f.index > current.index && !visited.has(f.event.node));
     // Prefer the arrival that goes on (a later tx from that node), then one that delivers upward.
     const onward = arrivals.find((a) => path.some((f) => f.event.action === 'tx' && f.index > a.index && f.event.node === a.event.node));
@@ -87,7 +90,7 @@ export function buildLayerWalk(events: readonly TraceEvent[], options: LayerWalk
       incomplete = false;
       break;
     }
-    const routed = !sameLinkHeader(arrival.d, departure.d);
+    const routed = !sameLinkHeader(arrival.d, departure.d) || networkChanged(arrival.d, departure.d);
     hops.push({ node: arrival.event.node, kind: routed ? 'router' : 'switch', lines: routed ? routerLines(arrival, departure) : switchLines(arrival, departure) });
     current = departure;
   }
@@ -99,6 +102,13 @@ function sameLinkHeader(a: DissectedFrame, b: DissectedFrame): boolean {
   const x = a.layers[0];
   const y = b.layers[0];
   return x !== undefined && y !== undefined && x.summary === y.summary;
+}
+
+/** A router rewrites the network header (TTL, checksum); a switch leaves it alone. */
+function networkChanged(a: DissectedFrame, b: DissectedFrame): boolean {
+  const x = a.layers.find((l) => l.role === 'network');
+  const y = b.layers.find((l) => l.role === 'network');
+  return x !== undefined && y !== undefined && x.fields.some((f, i) => y.fields[i]?.value !== f.value);
 }
 
 function pduNear(events: readonly TraceEvent[], node: string, role: Role, direction: PduEvent['direction'], around: number, before: boolean): PduEvent | undefined {
@@ -235,13 +245,13 @@ export function renderLayerWalk(walk: LayerWalk, options: { model?: ModelId | La
     if (empty.length > 0 && (hop.kind === 'sender' || hop.kind === 'receiver') && lines.some((l) => l.role === 'application')) {
       const at = lines.findIndex((l) => l.role === 'application');
       const t = lines[at]!.time;
-      const upper: WalkLine[] = empty.map((l) => ({ role: 'application', time: t, text: `(${layerLabel(l)}: done by the application)` }));
+      const upper: WalkLine[] = empty.map((l) => ({ role: 'application', time: t, text: '(no layer of its own in TCP/IP: done by the application)', layer: layerLabel(l) }));
       lines = hop.kind === 'sender' ? [...lines.slice(0, at + 1), ...upper, ...lines.slice(at + 1)] : [...lines.slice(0, at), ...upper.reverse(), ...lines.slice(at)];
     }
     let previous = '';
     for (const line of lines) {
       const layer = modelLayerOf(model, line.role);
-      const name = layer ? layerLabel(layer) : line.role;
+      const name = line.layer ?? (layer ? layerLabel(layer) : line.role);
       const label = name === previous ? '' : name;
       previous = name;
       out.push(`  ${fit(formatSeconds(line.time), 9, 'right')}  ${fit(label, labelWidth)}  ${line.text}`);

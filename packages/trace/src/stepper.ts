@@ -58,7 +58,7 @@ export function describeEvent(event: TraceEvent, model: ModelId | LayerModel = '
           ? `${who} put a ${event.bytes.length}-byte frame on the wire${on}: ${body}`
           : event.action === 'rx'
             ? `${who} took a ${event.bytes.length}-byte frame off the wire${on}: ${body}`
-            : `the medium lost a ${event.bytes.length}-byte frame${on}${event.detail ? ` (${event.detail})` : ''}: ${body}`;
+            : `the medium ${event.action} a ${event.bytes.length}-byte frame${on}${event.detail ? ` (${event.detail})` : ''}: ${body}`;
       break;
     }
     case 'drop':

@@ -4,6 +4,7 @@ import { Ipv4Address, isWireError, type DissectedFrame } from '@netlayers/core';
 import { parseEthernetFrame } from '@netlayers/link';
 import { parseIpv4 } from '@netlayers/network';
 import { parseTcpSegment } from '@netlayers/transport';
+import { DnsClass, DnsType, dnsMessage, emitDnsMessage } from '@netlayers/application';
 import { createDefaultDissectors, dissect } from '../src/dissectors.ts';
 import { arpBytes, ethernetFrame, icmpEchoBytes, ipv4Bytes, tcpFrame, udpBytes } from './support/frames.ts';
 
@@ -61,6 +62,16 @@ describe('the default dissector registry', () => {
     expect(layer(icmp, 'icmp').header).toMatchObject({ protocol: 'icmp', type: 8, code: 0, identifier: 7, sequence: 3 });
     expect(layer(icmp, 'icmp').summary).toBe('10.0.1.10 > 10.0.2.10: ICMP echo request, id 7, seq 3, length 64');
     expect(icmp.problems).toEqual([]);
+  });
+
+  it('reads a DNS query on UDP port 53 with the application package\'s parser', () => {
+    const query = emitDnsMessage(dnsMessage({ id: 0x1234, recursionDesired: true, questions: [{ name: 'server.lab', type: DnsType.A, class: DnsClass.IN }] }));
+    const udpIp = { src: '10.0.1.10', dst: '10.0.1.53', protocol: 17 };
+    const d = dissect(ethernetFrame(macs.dst, macs.src, 0x0800, ipv4Bytes(udpIp, udpBytes(udpIp, 40000, 53, query))));
+    expect(d.layers.map((l) => l.protocol)).toEqual(['ethernet', 'ipv4', 'udp', 'dns']);
+    expect(layer(d, 'dns').header).toEqual({ protocol: 'dns', id: 0x1234, response: false });
+    expect(layer(d, 'dns').summary).toBe('DNS query id 4660 A? server.lab');
+    expect(layer(d, 'dns').role).toBe('application');
   });
 
   it('reports a wrong FCS, IPv4 checksum and TCP checksum as problems', () => {

@@ -1,6 +1,7 @@
 // The ladder diagram as a Mermaid `sequenceDiagram`: one message per segment (`-x` ends a
-// lost one in a cross), notes for each side's TCP state (RFC 9293 §3.3.2 names) and for the
-// TIME-WAIT 2*MSL timer. Paste it into any Markdown that renders Mermaid.
+// lost one in a cross), a note naming the layer in the chosen model, notes for each side's
+// states (RFC 9293 §3.3.2 names for TCP) and for the TIME-WAIT 2*MSL timer. Paste it into
+// any Markdown that renders Mermaid.
 
 import { formatSeconds } from '../format.ts';
 import type { Ladder } from './model.ts';
@@ -35,6 +36,8 @@ export function renderLadderMermaid(ladder: Ladder, options: LadderMermaidOption
   out.push(`  %% ${escapeText(ladder.title)}`);
   out.push(`  participant ${leftId} as ${escapeText(left.endpoint ? `${left.node} ${left.endpoint}` : left.node)}`);
   out.push(`  participant ${rightId} as ${escapeText(right.endpoint ? `${right.node} ${right.endpoint}` : right.node)}`);
+  // The layer the arrows belong to, in the chosen model (a title comment is not drawn).
+  if (ladder.layer) out.push(`  Note over ${leftId},${rightId}: ${escapeText(ladder.layer)}`);
   if (left.initialState) out.push(`  Note left of ${leftId}: ${escapeText(left.initialState)}`);
   if (right.initialState) out.push(`  Note right of ${rightId}: ${escapeText(right.initialState)}`);
   for (const row of ladder.rows) {

@@ -108,14 +108,22 @@ function layerName(model: LayerModel, role: Role): string {
 /** Pair sends with the first later arrival of the same message at the other side. */
 function matchArrivals(frames: readonly SeenFrame[], arrows: { arrow: LadderArrow; sent: SeenFrame }[], peerNode: (side: SideIndex) => string): void {
   const used = new Set<number>();
+  const byIdentity = new Map<string, SeenFrame[]>();
+  for (const f of frames) {
+    if (f.identity === undefined || (f.event.action !== 'rx' && f.event.action !== 'lost')) continue;
+    const list = byIdentity.get(f.identity);
+    if (list === undefined) byIdentity.set(f.identity, [f]);
+    else list.push(f);
+  }
   for (const { arrow, sent } of arrows) {
     const to = peerNode(arrow.from);
-    const rx = frames.find((f) => f.event.action === 'rx' && f.index > sent.index && !used.has(f.index) && f.event.node === to && f.identity === sent.identity);
+    const same = sent.identity === undefined ? [] : (byIdentity.get(sent.identity) ?? []);
+    const rx = same.find((f) => f.event.action === 'rx' && f.index > sent.index && !used.has(f.index) && f.event.node === to);
     if (rx !== undefined) {
       used.add(rx.index);
       Object.assign(arrow as { arrival?: number; arrivalIndex?: number; lost: boolean }, { arrival: rx.event.time, arrivalIndex: rx.index, lost: false });
     } else {
-      const lost = frames.find((f) => f.event.action === 'lost' && f.index > sent.index && f.identity === sent.identity);
+      const lost = same.find((f) => f.event.action === 'lost' && f.index > sent.index);
       if (lost !== undefined) (arrow as { lossReason?: string }).lossReason = lost.event.detail ?? 'lost on the medium';
     }
   }
