@@ -6,6 +6,7 @@
 
 import { Network } from '@netlayers/lab';
 import { logLayers } from './support/layer-log.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 3 });
@@ -32,4 +33,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   write(`\nresult: ${JSON.stringify(df)}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

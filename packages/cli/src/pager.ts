@@ -7,6 +7,8 @@ import type { CliIo } from './run.ts';
 /** Show `text` step by step; resolves when the reader quits, reaches the end, or closes the input. */
 export async function pageSteps(text: string, io: CliIo): Promise<void> {
   const blocks = text.split(/\n(?=step \d+\n)/);
+  // A heading before the first step is shown with it.
+  if (blocks.length > 1 && !/^step \d+\n/.test(blocks[0]!)) blocks.splice(0, 2, `${blocks[0]}\n${blocks[1]}`);
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
   let closed = false;
   const typedAhead: string[] = [];
