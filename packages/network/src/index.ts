@@ -12,3 +12,4 @@ export * from './ping.ts';
 export { IcmpService, type IcmpErrorToSend, type IcmpHost } from './icmp-service.ts';
 export { traceDatagram } from './ipv4-trace.ts';
 export { Ipv4Layer, LOOPBACK_INTERFACE, type Ipv4LayerOptions, type Ipv4Stats } from './ipv4-layer.ts';
+export { decrementTtl, forwardDatagram, routeNote, type Forwarder, type ForwardingInterface } from './forwarding.ts';
