@@ -22,6 +22,7 @@ import { PointToPointLink, type PointToPointOptions } from '@netlayers/physical'
 import { Host, type HostOptions } from './nodes/host.ts';
 import { Switch, type SwitchOptions } from './nodes/switch.ts';
 import { Segment } from './nodes/segment.ts';
+import { applyLinkOverrides, currentRunOverrides } from './overrides.ts';
 
 export type LabNode = Host | Switch | Segment;
 
@@ -65,7 +66,7 @@ export class Network implements SimulationContext {
   private driving = false;
 
   constructor(options: NetworkOptions = {}) {
-    this.seed = options.seed ?? 1;
+    this.seed = currentRunOverrides().seed ?? options.seed ?? 1;
     const sim = createSimulationContext(this.seed);
     this.scheduler = sim.scheduler;
     this.trace = sim.trace;
@@ -130,7 +131,8 @@ export class Network implements SimulationContext {
       this.links.push({ name, a: ea.node.name, b: eb.node.name, label, medium: null });
       return;
     }
-    const { medium: mediumFactory, access: _access, label: customLabel, ...linkOptions } = options;
+    const { medium: mediumFactory, access: _access, label: customLabel, ...ownOptions } = options;
+    const linkOptions = applyLinkOverrides(ownOptions);
     const medium = mediumFactory ? mediumFactory(this, { ...linkOptions, name }) : new PointToPointLink(this, { ...linkOptions, name });
     const label = customLabel ?? describeMedium(medium, mediumFactory === undefined);
     this.attach(ea, medium, label);
