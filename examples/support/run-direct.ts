@@ -25,7 +25,8 @@ export function invokedDirectly(moduleUrl: string, argv: readonly string[] = pro
 let pipeGuarded = false;
 
 function endQuietlyOnClosedPipe(): void {
-  if (pipeGuarded) return;
+  // The browser page runs examples with a process whose stdout is no stream: nothing to guard.
+  if (pipeGuarded || typeof process.stdout?.on !== 'function') return;
   pipeGuarded = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
