@@ -4,6 +4,7 @@
 // DF set, across a router whose next link has a 1000-byte MTU: ICMP fragmentation needed.
 // Run: npx tsx examples/fragmentation.ts
 
+import { formatDuration } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
 import { logLayers } from './support/layer-log.ts';
 import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
@@ -30,7 +31,8 @@ export async function main(write: (line: string) => void = console.log): Promise
   stop = logLayers(net.trace, { write, roles: ['network'] });
   const df = await a.ping('10.0.2.10', { size: 1400, dontFragment: true });
   stop();
-  write(`\nresult: ${JSON.stringify(df)}`);
+  // Durations with their unit: the error came back after rtt.
+  write(`\nresult: ${JSON.stringify(df, (key, value: unknown) => (key === 'rtt' && typeof value === 'number' ? formatDuration(value) : value))}`);
 }
 
 if (invokedDirectly(import.meta.url)) {

@@ -169,6 +169,13 @@ describe('examples under the netlayers command', { timeout: 120_000 }, () => {
     }
   });
 
+  it.each(['ping.ts', 'fragmentation.ts'])('examples/%s prints round-trip times with their unit', async (name) => {
+    const r = await cli('run', join('examples', name));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/"rtt":"[\d.]+ (ns|µs|ms|s)"/);
+    expect(r.stdout).not.toMatch(/"rtt":\d/);
+  });
+
   it.each(['ping.ts', 'fragmentation.ts', 'four-layer.ts'])('examples/%s --trace prints every layer', async (name) => {
     const r = await exec(tsx, [join('examples', name), '--trace']);
     expect(r.code).toBe(0);
