@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { formatBandwidth, formatDuration, parseBandwidth, parseDuration, parseSize, InvalidArgumentError, Random, type MetricEvent } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
 import { TcpLayer, TcpSocket, type CongestionControlName, type TcpConnectionStats } from '@netlayers/transport';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface BulkOptions {
   readonly cc: CongestionControlName;
@@ -230,4 +231,7 @@ export async function main(write: (line: string) => void = console.log, args: re
   return r;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -8,6 +8,7 @@
 
 import { Network } from '@netlayers/lab';
 import { CsmaCdBus } from '@netlayers/swaps';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface BusReport {
   readonly received: number;
@@ -59,4 +60,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   write(`\n${report.received} of ${report.sent} datagrams arrived; ${report.collisions} collisions, ${report.deferrals} deferrals, ${report.excessiveCollisionDrops} frames dropped after 16 attempts.`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

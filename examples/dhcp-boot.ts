@@ -7,6 +7,7 @@ import { Network } from '@netlayers/lab';
 import { DhcpClient, DhcpServer } from '@netlayers/application';
 import { MacAddress } from '@netlayers/core';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, trace = process.argv.includes('--trace')): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -45,4 +46,4 @@ export async function main(write: (line: string) => void = console.log, trace = 
   write(`laptop1 is ${clients[0]!.state} with ${clients[0]!.lease?.address}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

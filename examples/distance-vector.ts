@@ -9,6 +9,7 @@
 import { Network } from '@netlayers/lab';
 import { PointToPointLink } from '@netlayers/physical';
 import { DistanceVectorRouter } from '@netlayers/swaps';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 5 });
@@ -83,4 +84,7 @@ export function countToInfinity(write: (line: string) => void): number[] {
   return metrics;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -5,6 +5,7 @@
 import { Network } from '@netlayers/lab';
 import { DnsResolver, DnsServer, DnsType, describeDnsMessage, type DnsError } from '@netlayers/application';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, trace = process.argv.includes('--trace')): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -47,4 +48,4 @@ export async function main(write: (line: string) => void = console.log, trace = 
   stop();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

@@ -9,6 +9,7 @@ import { Network } from '@netlayers/lab';
 import type { Role } from '@netlayers/core';
 import { networkAccess } from '@netlayers/swaps';
 import { logLayers } from './support/layer-log.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -30,4 +31,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   write(`roles in the trace: ${[...roles].sort().join(', ')}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -10,6 +10,7 @@
 import { formatDuration, parseDuration, type StreamSocket } from '@netlayers/core';
 import { TraceRecorder, ladder } from '@netlayers/trace';
 import { formatRows, lanWithFixedIsns, ms, otherStateChanges, segmentRows, socketKey, SERVER_PORT, type SegmentRow, type StateChange } from './three-way-handshake.ts';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export type TeardownVariant = 'normal' | 'simultaneous' | 'half-close';
 
@@ -123,8 +124,12 @@ export async function main(write: (line: string) => void = console.log, args: re
 
   write('');
   const format = args.includes('--mermaid') ? 'mermaid' : 'text';
-  write(ladder(events, { connection: key, format, width: 96 }).trimEnd());
+  // Under `netlayers run ... --trace ladder` the command draws the ladder; one is enough.
+  if (!commandDrawsLadder()) write(ladder(events, { connection: key, format, width: 96 }).trimEnd());
   return { variant, rows, changes, timeWait, msl, clientRead };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

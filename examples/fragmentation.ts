@@ -4,8 +4,10 @@
 // DF set, across a router whose next link has a 1000-byte MTU: ICMP fragmentation needed.
 // Run: npx tsx examples/fragmentation.ts
 
+import { formatDuration } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
 import { logLayers } from './support/layer-log.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 3 });
@@ -29,7 +31,11 @@ export async function main(write: (line: string) => void = console.log): Promise
   stop = logLayers(net.trace, { write, roles: ['network'] });
   const df = await a.ping('10.0.2.10', { size: 1400, dontFragment: true });
   stop();
-  write(`\nresult: ${JSON.stringify(df)}`);
+  // Durations with their unit: the error came back after rtt.
+  write(`\nresult: ${JSON.stringify(df, (key, value: unknown) => (key === 'rtt' && typeof value === 'number' ? formatDuration(value) : value))}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Network } from '@netlayers/lab';
 import { FtpClient, FtpServer } from '@netlayers/application';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, trace = process.argv.includes('--trace'), fileSize = 64 * 1024): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -41,4 +42,4 @@ export async function main(write: (line: string) => void = console.log, trace = 
   write(`\nuploaded ${file.length} bytes, downloaded ${back.length} bytes; SHA-256 ${sha(file) === sha(back) && sha(server.fs.readFile('/pub/upload.bin')!) === sha(file) ? 'matches' : 'DIFFERS'}: ${sha(back).slice(0, 16)}…`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

@@ -6,6 +6,7 @@
 import { Network } from '@netlayers/lab';
 import { DnsResolver, DnsServer, HttpClientConnection, HttpServer, httpGet } from '@netlayers/application';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, trace = process.argv.includes('--trace')): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -62,4 +63,4 @@ export async function main(write: (line: string) => void = console.log, trace = 
   write(`/missing -> ${missing.status} ${missing.reason}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

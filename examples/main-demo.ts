@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { Network } from '@netlayers/lab';
 import { TraceRecorder, capture, dissect, encapsulation, ladder, layerWalk, tcpdump } from '@netlayers/trace';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface DemoResult {
   /** Everything the demo prints. */
@@ -83,8 +84,10 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
     out.push(encapsulation(requestFrame, { model: 'tcpip-4', fields: false }).trimEnd());
   }
 
-  heading('The connection, segment by segment (times in seconds)');
-  out.push(ladder(recorder.events, { width: 100, color }).trimEnd());
+  if (!commandDrawsLadder()) {
+    heading('The connection, segment by segment (times in seconds)');
+    out.push(ladder(recorder.events, { width: 100, color }).trimEnd());
+  }
 
   heading('The request\'s walk through the stacks');
   out.push(layerWalk(recorder.events).trimEnd());
@@ -102,8 +105,8 @@ export function runDemo(options: { color?: boolean; pcapPath?: string | null } =
   return { output: `${out.join('\n')}\n`, pcapPath, request: REQUEST, response: RESPONSE, received, recorder };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
-if (invokedDirectly) {
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
   const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
   process.stdout.write(runDemo({ color }).output);
 }

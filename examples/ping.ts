@@ -3,6 +3,7 @@
 
 import { Network } from '@netlayers/lab';
 import { logLayers } from './support/layer-log.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -30,4 +31,7 @@ function replacer(key: string, value: unknown): unknown {
   return value;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -5,6 +5,7 @@
 import { Network } from '@netlayers/lab';
 import { SmtpServer, sendMail } from '@netlayers/application';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, trace = process.argv.includes('--trace')): Promise<void> {
   const net = new Network({ seed: 1 });
@@ -27,4 +28,4 @@ export async function main(write: (line: string) => void = console.log, trace = 
   for (const line of new TextDecoder().decode(stored.data).split('\r\n')) write(`  | ${line}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

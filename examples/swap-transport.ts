@@ -7,6 +7,7 @@
 import { Network, type StackSpec } from '@netlayers/lab';
 import type { PduEvent } from '@netlayers/core';
 import { GoBackNTransport, StopAndWaitTransport } from '@netlayers/swaps';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface TransferReport {
   readonly transport: string;
@@ -72,4 +73,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

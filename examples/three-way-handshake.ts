@@ -8,6 +8,7 @@
 import { Network, type Host } from '@netlayers/lab';
 import { TraceRecorder, ladder } from '@netlayers/trace';
 import type { PduEvent, StreamSocket, TraceEvent } from '@netlayers/core';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export const CLIENT_ISN = 0;
 export const SERVER_ISN = 1000;
@@ -222,10 +223,14 @@ export async function main(write: (line: string) => void = console.log, args: re
 
   write('');
   const format = args.includes('--mermaid') ? 'mermaid' : 'text';
-  write(ladder(recorder.events, { connection: clientKey, format, width: 96 }).trimEnd());
+  // Under `netlayers run ... --trace ladder` the command draws the ladder; one is enough.
+  if (!commandDrawsLadder()) write(ladder(recorder.events, { connection: clientKey, format, width: 96 }).trimEnd());
   write('');
   write(`${ms(net.now())} ms of virtual time, ${(performance.now() - wallStart).toFixed(0)} ms of wall-clock time`);
   return { rows, clientKey };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -4,6 +4,7 @@
 
 import { Network } from '@netlayers/lab';
 import { logLayers } from './support/layer-log.ts';
+import { invokedDirectly } from './support/run-direct.ts';
 
 export async function main(write: (line: string) => void = console.log, verbose = process.argv.includes('--trace')): Promise<void> {
   const net = new Network({ seed: 2 });
@@ -40,4 +41,4 @@ export async function main(write: (line: string) => void = console.log, verbose 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) await main();

@@ -23,6 +23,8 @@ export type Command =
       readonly scriptArgs: readonly string[];
       readonly trace?: TraceFormat;
       readonly pcap?: string;
+      /** --capture: 'all', or the capture points named ("client:eth0"); absent: the default point. */
+      readonly capture?: 'all' | readonly string[];
       readonly model: CliModel;
       readonly step: boolean;
       readonly out?: string;
@@ -38,7 +40,12 @@ Usage:
 Options for run:
   --trace <format>   after the run, show the trace: text (tcpdump-style lines and a layer
                      walk), ladder (sequence diagram), mermaid, or svg
-  --pcap <file>      write every frame sent on every link to a pcap file (Wireshark)
+  --pcap <file>      write what a capture point saw to a file for Wireshark: pcapng,
+                     or libpcap when <file> ends in .pcap. By default the point is
+                     the first interface of the first host the script adds (usually
+                     the client's eth0), tapped as tcpdump taps a NIC
+  --capture <points> with --pcap: "all" (one pcapng interface per node:iface), or
+                     node:iface[,node:iface...] (e.g. client:eth0,r1:eth1)
   --model <model>    name layers in this model: tcpip-5 (default), tcpip-4, osi-7
   --step             tell the run step by step: "at t, on node N, layer L did X"
                      (press Enter between steps when on a terminal)
@@ -50,6 +57,7 @@ The script is any TypeScript or JavaScript file that builds a Network from
 Examples:
   netlayers run examples/main-demo.ts --trace ladder
   netlayers run examples/ping.ts --pcap ping.pcap --step
+  netlayers run examples/http-get.ts --pcap http.pcapng --capture all
 `;
 
 function choose<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -58,6 +66,19 @@ function choose<T extends string>(flag: string, value: string | undefined, allow
     throw new UsageError(`invalid value "${value}" for --${flag}: use ${allowed.join(', ')}`);
   }
   return value as T;
+}
+
+/** --capture values: "all", or capture points "node:iface", comma-separated or repeated. */
+function capturePointsOf(values: readonly string[] | undefined): 'all' | readonly string[] | undefined {
+  if (values === undefined) return undefined;
+  const points = values.flatMap((v) => v.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  if (points.length === 0) throw new UsageError('--capture needs "all" or node:iface (e.g. client:eth0)');
+  if (points.includes('all')) {
+    if (points.length > 1) throw new UsageError('--capture all takes no other points');
+    return 'all';
+  }
+  for (const p of points) if (!/^[^:\s]+:[^:\s]+$/.test(p)) throw new UsageError(`invalid capture point "${p}" for --capture: use node:iface, e.g. client:eth0`);
+  return points;
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -70,6 +91,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       options: {
         trace: { type: 'string' },
         pcap: { type: 'string' },
+        capture: { type: 'string', multiple: true },
         model: { type: 'string' },
         step: { type: 'boolean' },
         out: { type: 'string' },
@@ -94,6 +116,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
   for (const flag of ['pcap', 'out'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} needs a file name`);
   }
+  const capture = capturePointsOf(values.capture);
+  if (capture !== undefined && values.pcap === undefined) throw new UsageError('--capture needs --pcap (it says which capture points go into the file)');
   const trace = choose('trace', values.trace, TRACE_FORMATS);
   const model = choose('model', values.model, MODELS) ?? 'tcpip-5';
   if (values.out !== undefined && trace === undefined && values.step !== true) {
@@ -107,6 +131,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     step: values.step === true,
     ...(trace !== undefined ? { trace } : {}),
     ...(values.pcap !== undefined ? { pcap: values.pcap } : {}),
+    ...(capture !== undefined ? { capture } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { LAYER_MODELS, OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { parseCommandLine, UsageError, USAGE } from './args.ts';
 import { runScript, type CliIo } from './run.ts';
 import { runPacketdrillCommand } from './packetdrill.ts';
+import { ScriptError } from './script-error.ts';
 
 export function describeModels(): string {
   const out: string[] = [];
@@ -40,8 +41,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       io.stderr.write(`netlayers: ${error.message}\nRun "netlayers --help" for usage.\n`);
       return error.exitCode;
     }
+    if (error instanceof ScriptError) {
+      io.stderr.write(error.describe());
+      return 1;
+    }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(`netlayers: the script failed:\n${message}\n`);
+    io.stderr.write(`netlayers: internal error (please report it):\n${message}\n`);
     return 1;
   }
 }

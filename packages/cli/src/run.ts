@@ -1,15 +1,19 @@
-// `netlayers run`: register Network.onCreate before importing the user's script, so every
-// network the script makes gets a trace recorder, a pcap capture and a step log; import the
-// script (calling its exported main() when it has one); then render what was asked.
+// `netlayers run`: check the script and the output paths before anything runs, register
+// Network.onCreate so every network the script makes gets a trace recorder, a capture and a
+// step log, import the script (calling its exported main() when it has one), then render
+// what was asked. A script's own error is shown with the script's stack frames.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createInterface } from 'node:readline/promises';
 import { OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
-import { TraceRecorder, capture, ladder, layerWalk, recordSteps, tcpdump, writePcap, type Capture, type CapturedFrame } from '@netlayers/trace';
+import { TraceRecorder, capture, ladder, layerWalk, recordSteps, tcpdump, type Capture } from '@netlayers/trace';
 import { UsageError, type Command } from './args.ts';
+import { writeCapture } from './capture.ts';
+import { assertWritable, writeOutput } from './output.ts';
+import { ScriptError } from './script-error.ts';
+import { pageSteps } from './pager.ts';
 
 type RunCommand = Extract<Command, { command: 'run' }>;
 
@@ -23,36 +27,52 @@ export interface CliIo {
 interface Attached {
   readonly network: Network;
   readonly recorder: TraceRecorder;
-  readonly pcap: Capture | undefined;
+  readonly capture: Capture | undefined;
   readonly steps: ReturnType<typeof recordSteps> | undefined;
 }
+
+/** The environment variable a script can read to leave drawing to the command (`--trace`'s format). */
+export const TRACE_ENV = 'NETLAYERS_TRACE';
 
 export async function runScript(command: RunCommand, io: CliIo): Promise<number> {
   const path = resolve(command.script);
   if (!existsSync(path)) throw new UsageError(`script not found: ${command.script}`);
+  if (statSync(path).isDirectory()) throw new UsageError(`script is a directory, not a file: ${command.script}`);
   if (!['.ts', '.mts', '.js', '.mjs'].includes(extname(path))) throw new UsageError(`script must be a .ts or .js file: ${command.script}`);
+  // Refuse an output the run could not write before running anything.
+  if (command.pcap !== undefined) assertWritable('--pcap', command.pcap);
+  if (command.out !== undefined) assertWritable('--out', command.out);
 
   const attached: Attached[] = [];
   const unsubscribe = Network.onCreate((network) => {
     attached.push({
       network,
       recorder: new TraceRecorder().record(network.trace),
-      pcap: command.pcap !== undefined ? capture(network.trace, { format: 'pcap' }) : undefined,
+      capture: command.pcap !== undefined ? capture(network.trace, { format: 'pcapng', actions: ['tx', 'rx'] }) : undefined,
       steps: command.step ? recordSteps(network, { model: command.model }) : undefined,
     });
   });
   const savedArgv = process.argv;
+  const savedTrace = process.env[TRACE_ENV];
   process.argv = [savedArgv[0]!, path, ...command.scriptArgs];
+  if (command.trace !== undefined) process.env[TRACE_ENV] = command.trace;
   try {
-    const module = (await import(pathToFileURL(path).href)) as { main?: unknown };
-    // A script that runs itself on import made its networks already; otherwise call main().
-    if (attached.length === 0 && typeof module.main === 'function') await (module.main as () => unknown)();
+    let module: { main?: unknown };
+    try {
+      module = (await import(pathToFileURL(path).href)) as { main?: unknown };
+      // A script that runs itself on import made its networks already; otherwise call main().
+      if (attached.length === 0 && typeof module.main === 'function') await (module.main as () => unknown)();
+    } catch (error) {
+      throw new ScriptError(command.script, error);
+    }
   } finally {
     process.argv = savedArgv;
+    if (savedTrace === undefined) delete process.env[TRACE_ENV];
+    else process.env[TRACE_ENV] = savedTrace;
     unsubscribe();
     for (const a of attached) {
       a.recorder.detach();
-      a.pcap?.stop();
+      a.capture?.stop();
       a.steps?.detach();
     }
   }
@@ -63,10 +83,12 @@ export async function runScript(command: RunCommand, io: CliIo): Promise<number>
   }
 
   if (command.pcap !== undefined) {
-    const frames: CapturedFrame[] = attached.flatMap((a) => [...(a.pcap?.frames ?? [])]);
-    const file = resolve(command.pcap);
-    writeFileSync(file, writePcap(frames));
-    io.stderr.write(`netlayers: wrote ${frames.length} frames to ${file}\n`);
+    const written = writeCapture(
+      resolve(command.pcap),
+      attached.map((a) => ({ network: a.network, capture: a.capture! })),
+      { points: command.capture },
+    );
+    io.stderr.write(`netlayers: wrote ${written.frames} frames to ${written.file} (${written.format}, capture point${written.points.length === 1 ? '' : 's'} ${written.points.join(', ')})\n`);
   }
 
   const color = command.out === undefined && io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined;
@@ -76,8 +98,8 @@ export async function runScript(command: RunCommand, io: CliIo): Promise<number>
   if (sections.length === 0) return 0;
   const text = sections.join('\n');
   if (command.out !== undefined) {
-    writeFileSync(resolve(command.out), text);
-    io.stderr.write(`netlayers: wrote ${command.trace ?? 'steps'} to ${resolve(command.out)}\n`);
+    const file = writeOutput('--out', command.out, text);
+    io.stderr.write(`netlayers: wrote ${command.trace ?? 'steps'} to ${file}\n`);
   } else if (command.step && io.stdin.isTTY === true && io.stdout.isTTY === true) {
     await pageSteps(text, io);
   } else {
@@ -90,12 +112,13 @@ function networkTitle(index: number, count: number): string {
   return count > 1 ? `network ${index + 1} of ${count}: ` : '';
 }
 
+/** Steps numbered 1, 2, 3... over the scheduler events that published something. */
 function renderSteps(a: Attached, index: number, count: number): string {
   const out = [`${networkTitle(index, count)}step by step, one scheduler event at a time`];
-  for (const step of a.steps?.steps() ?? []) {
-    out.push(`step ${step.step}`);
+  (a.steps?.steps() ?? []).forEach((step, i) => {
+    out.push(`step ${i + 1}`);
     for (const line of step.lines) out.push(`  ${line}`);
-  }
+  });
   return `${out.join('\n')}\n`;
 }
 
@@ -119,24 +142,9 @@ function renderTrace(a: Attached, command: RunCommand, color: boolean, index: nu
         if (hosts.length < 2) return `${prefix}no TCP connection and fewer than two nodes in the trace\n`;
         return ladder(events, { nodes: [hosts[0]!, hosts[1]!], format, color });
       }
-      return connections.map((connection) => ladder(events, { connection, format, color, width: 100 })).join('\n');
+      return connections.map((connection) => ladder(events, { connection, format, color, ...(format === 'text' ? { width: 100 } : {}) })).join('\n');
     }
     default:
       return '';
-  }
-}
-
-/** On a terminal, show one step at a time: Enter for the next, q to stop. */
-async function pageSteps(text: string, io: CliIo): Promise<void> {
-  const blocks = text.split(/\n(?=step \d+\n)/);
-  const rl = createInterface({ input: io.stdin, output: io.stdout });
-  try {
-    for (const block of blocks) {
-      io.stdout.write(`${block.trimEnd()}\n`);
-      const answer = await rl.question('-- Enter: next step, q: quit -- ');
-      if (answer.trim().toLowerCase() === 'q') break;
-    }
-  } finally {
-    rl.close();
   }
 }

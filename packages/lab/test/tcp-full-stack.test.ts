@@ -113,11 +113,9 @@ describe('TCP across switch, router and an impaired link', () => {
       const data = new Random(`full-stack:${seed}`).bytes(1 << 20);
       let corrupted = 0;
       let lost = 0;
-      net.trace.on('note', (e) => {
-        if (e.protocol === 'phy' && e.message.startsWith('corrupted')) corrupted++;
-      });
       net.trace.on('frame', (e) => {
         if (e.action === 'lost') lost++;
+        if (e.action === 'corrupted') corrupted++;
       });
       const transfer = startTransfer(topo, data);
       net.runUntilIdle();

@@ -13,3 +13,4 @@ export { IcmpService, type IcmpErrorToSend, type IcmpHost } from './icmp-service
 export { traceDatagram } from './ipv4-trace.ts';
 export { Ipv4Layer, LOOPBACK_INTERFACE, type Ipv4LayerOptions, type Ipv4Stats } from './ipv4-layer.ts';
 export { registerDissectors, ipv4Dissector, icmpDissector } from './dissectors.ts';
+export { decrementTtl, forwardDatagram, routeNote, type Forwarder, type ForwardingInterface } from './forwarding.ts';

@@ -2,9 +2,9 @@
 // interfaces and their addresses, the routing table, sending (route lookup, source
 // selection, limited and directed broadcast, local delivery through the scheduler,
 // fragmentation), receiving (validation, local acceptance, reassembly, demultiplexing by
-// protocol number) and forwarding (TTL decrement with the RFC 1624 incremental checksum,
-// longest-prefix match, fragmentation or ICMP fragmentation-needed). ICMP (RFC 792) echo,
-// errors and ping live in icmp-service.ts; this file decides when errors are due.
+// protocol number) and the decision to forward (RFC 1812 §5.3.7 martian filtering); how a
+// datagram is forwarded (TTL decrement, next hop, fragmentation or ICMP errors) lives in
+// forwarding.ts. ICMP (RFC 792) echo, errors and ping live in icmp-service.ts.
 
 import {
   DropReason,
@@ -19,7 +19,6 @@ import {
   isWireError,
   parseDuration,
   parseSize,
-  updateChecksum,
   type IcmpErrorHandler,
   type IpInterfaceInfo,
   type IpProtocolHandler,
@@ -35,6 +34,7 @@ import {
   type UnreachableCode,
 } from '@netlayers/core';
 import { fragmentDatagram } from './fragmentation.ts';
+import { forwardDatagram, type Forwarder, type ForwardingInterface } from './forwarding.ts';
 import { IcmpService, type IcmpErrorToSend } from './icmp-service.ts';
 import type { IcmpRateLimit } from './icmp-errors.ts';
 import { IcmpType, TimeExceededCode, parseQuotedDatagram } from './icmp-wire.ts';
@@ -110,11 +110,23 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
   private readonly reassembler: Reassembler;
   private readonly icmp: IcmpService;
   private nextIdentification = 1;
+  private readonly forwarder: Forwarder;
 
   constructor(
     readonly node: NodeContext,
     options: Ipv4LayerOptions = {},
   ) {
+    this.forwarder = {
+      node,
+      stats: this.stats,
+      route: (destination) => {
+        const route = this.routes.lookupValue(destination.value);
+        const out = route === undefined ? undefined : this.interfaceMap.get(route.iface);
+        return route === undefined || out === undefined ? undefined : { out, nextHop: route.nextHop };
+      },
+      answerWithError: (error, header, datagram, linkBroadcast) => this.answerWithError(error, header, datagram, linkBroadcast),
+      sendFragments: (header, payload, iface, to, direction) => this.sendFragments(header, payload, iface, to, direction),
+    };
     this.forwarding = options.forwarding ?? false;
     this.defaultTtl = options.defaultTtl ?? DEFAULT_TTL;
     assertIntegerInRange('defaultTtl', this.defaultTtl, 1, 255);
@@ -408,7 +420,7 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
   }
 
   /** Fragment and send; false when the MTU is too small to carry a fragment. */
-  private sendFragments(header: Ipv4Header, payload: Uint8Array, iface: IpInterface, to: LinkDestination, direction: 'down' | 'forward'): boolean {
+  private sendFragments(header: Ipv4Header, payload: Uint8Array, iface: ForwardingInterface, to: LinkDestination, direction: 'down' | 'forward'): boolean {
     const fragments = fragmentDatagram(header, payload, iface.link.mtu);
     if (fragments === null) return false;
     this.stats.fragmentsCreated += fragments.length;
@@ -509,58 +521,9 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
     this.answerWithError({ type: IcmpType.DestinationUnreachable, code: 2 }, whole, datagram, linkBroadcast);
   }
 
-  /** RFC 1812 §5.2: validate, decrement TTL, look up the route, fragment if needed, send. */
+  /** RFC 1812 §5.2, in forwarding.ts. */
   private forward(packet: Packet, header: Ipv4Header, inIface: string): void {
-    const bytes = packet.bytes;
-    const tracer = this.node.tracer;
-    if (header.ttl <= 1) {
-      this.answerWithError({ type: IcmpType.TimeExceeded, code: TimeExceededCode.TtlExceededInTransit }, header, bytes, false);
-      tracer.drop('network', 'ipv4', DropReason.TtlExpired, `TTL ${header.ttl} expired in transit to ${header.destination}`, bytes.length, { iface: inIface });
-      return;
-    }
-    const route = this.routes.lookupValue(header.destination.value);
-    const out = route === undefined ? undefined : this.interfaceMap.get(route.iface);
-    if (route === undefined || out === undefined) {
-      this.answerWithError({ type: IcmpType.DestinationUnreachable, code: 0 }, header, bytes, false);
-      tracer.drop('network', 'ipv4', DropReason.NoRoute, `no route to ${header.destination}`, bytes.length, { iface: inIface });
-      return;
-    }
-    if (!out.link.isUp) {
-      this.answerWithError({ type: IcmpType.DestinationUnreachable, code: 1 }, header, bytes, false);
-      tracer.drop('network', 'ipv4', DropReason.InterfaceDown, `${out.name} towards ${header.destination} is down`, bytes.length, { iface: out.name });
-      return;
-    }
-    const mtu = out.link.mtu;
-    if (header.totalLength > mtu && header.dontFragment) {
-      this.answerWithError({ type: IcmpType.DestinationUnreachable, code: 4, nextHopMtu: mtu }, header, bytes, false);
-      tracer.drop('network', 'ipv4', DropReason.TooBig, `${header.totalLength} bytes with DF set exceed MTU ${mtu} of ${out.name}`, bytes.length, { iface: out.name });
-      return;
-    }
-    // TTL - 1 and the RFC 1624 incremental update of the header checksum (TTL shares a word with protocol).
-    const ttl = header.ttl - 1;
-    const oldWord = (bytes[8]! << 8) | bytes[9]!;
-    bytes[8] = ttl;
-    const checksum = updateChecksum((bytes[10]! << 8) | bytes[11]!, oldWord, (ttl << 8) | bytes[9]!);
-    bytes[10] = checksum >>> 8;
-    bytes[11] = checksum & 0xff;
-    const nextHop = route.nextHop ?? header.destination;
-    this.stats.forwarded++;
-    if (header.totalLength <= mtu) {
-      if (tracer.active) this.traceForward(header, ttl, checksum, bytes, nextHop, route.nextHop === null, out.name);
-      out.link.send(packet, EtherType.IPv4, { kind: 'ipv4', nextHop });
-      return;
-    }
-    const forwarded: Ipv4Header = { ...header, ttl, checksum };
-    if (tracer.active) traceNote(tracer, routeNote(header.destination, nextHop, route.nextHop === null, out.name), out.name);
-    if (!this.sendFragments(forwarded, bytes.subarray(header.headerLength), out, { kind: 'ipv4', nextHop }, 'forward')) {
-      tracer.drop('network', 'ipv4', DropReason.TooBig, `MTU ${mtu} of ${out.name} cannot carry a fragment`, bytes.length, { iface: out.name });
-    }
-  }
-
-  private traceForward(header: Ipv4Header, ttl: number, checksum: number, bytes: Uint8Array, nextHop: Ipv4Address, connected: boolean, iface: string): void {
-    const tracer = this.node.tracer;
-    traceNote(tracer, routeNote(header.destination, nextHop, connected, iface), iface);
-    traceDatagram(tracer, 'forward', { ...header, ttl, checksum }, bytes.subarray(header.headerLength), iface);
+    forwardDatagram(this.forwarder, packet, header, inIface);
   }
 
   /** Send an ICMP error about `header`/`datagram` if the rules and the rate limit allow. */
@@ -621,10 +584,6 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
     }
     for (const listener of this.interfaceListeners) listener(iface.name, up);
   }
-}
-
-function routeNote(destination: Ipv4Address, nextHop: Ipv4Address, connected: boolean, iface: string): string {
-  return connected ? `${destination} directly connected on ${iface}` : `${destination} via ${nextHop} on ${iface}`;
 }
 
 /** Parse an interface address and refuse what cannot name one host on its subnet. */

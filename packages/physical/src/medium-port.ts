@@ -1,6 +1,7 @@
 // A port of a built-in medium (point-to-point link or hub): the PhyPort a node's link layer
-// sits on. It checks each frame (port up, size), hands it to its transmitter, counts it,
-// traces it, and delivers what the medium brings in to the receiver above.
+// sits on, and the node's capture point. It checks each frame (port up, size, queue), hands
+// it to its transmitter, traces 'tx' when serialization starts (the frame is handed to the
+// medium, before anything the medium does to it) and 'rx' when the medium delivers one.
 
 import {
   DropReason,
@@ -14,12 +15,22 @@ import type { PhysicalCapabilities } from './options.ts';
 import { SerialTransmitter } from './transmitter.ts';
 import { traceFrame, traceLostFrame } from './trace.ts';
 
+/** What a port needs of its medium: take a frame whose last bit has left, or record one it lost. */
+export interface MediumSide {
+  /** The frame's last bit has left `from`'s line: the medium carries it on. */
+  carry(from: MediumPort, frame: Uint8Array): void;
+  /** The medium lost a frame `from` had handed it (link down with the frame on the wire). */
+  lose(from: MediumPort, frame: Uint8Array, reason: DropReason, detail: string): void;
+  /** Frames the medium dropped of those `from` handed it. */
+  drops(from: MediumPort): number;
+}
+
 export class MediumPort implements PhyPort {
   /** "h1:eth0": node and interface. */
   readonly name: string;
   /** The interface name ("eth0"); frame events carry it as `iface`. */
   readonly iface: string;
-  readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
+  private readonly counts: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   private readonly transmitter: SerialTransmitter;
   private receiver: FrameReceiver | null = null;
   private readonly linkListeners: ((up: boolean) => void)[] = [];
@@ -32,8 +43,8 @@ export class MediumPort implements PhyPort {
     portName: string,
     readonly capabilities: PhysicalCapabilities,
     queueLimit: number,
-    /** Called when the last bit of a frame this port sent reaches the far end. */
-    private readonly carry: (from: MediumPort, frame: Uint8Array) => void,
+    /** The medium: carries what this port sends, and records what it loses of it. */
+    private readonly medium: MediumSide,
     /** Whether the medium is up when this port is attached. */
     initiallyUp = true,
   ) {
@@ -43,12 +54,17 @@ export class MediumPort implements PhyPort {
     this.name = prefix + this.iface;
     this.transmitter = new SerialTransmitter(node.scheduler, capabilities, queueLimit, {
       started: (frame) => {
-        this.stats.txFrames++;
-        this.stats.txBytes += frame.length;
+        this.counts.txFrames++;
+        this.counts.txBytes += frame.length;
         traceFrame(this.node, this.iface, 'tx', frame);
       },
-      arrived: (frame) => this.carry(this, frame),
+      arrived: (frame) => this.medium.carry(this, frame),
     });
+  }
+
+  /** Counters: drops are this port's refusals plus what the medium lost of its frames. */
+  get stats(): PhyPortStats {
+    return { ...this.counts, drops: this.counts.drops + this.medium.drops(this) };
   }
 
   get isUp(): boolean {
@@ -82,15 +98,15 @@ export class MediumPort implements PhyPort {
 
   /** @internal The medium delivers a frame's last bit here. */
   deliver(frame: Uint8Array): void {
-    this.stats.rxFrames++;
-    this.stats.rxBytes += frame.length;
+    this.counts.rxFrames++;
+    this.counts.rxBytes += frame.length;
     traceFrame(this.node, this.iface, 'rx', frame);
     this.receiver?.(frame);
   }
 
-  /** @internal Count and trace a frame this port sent that the medium lost. */
+  /** @internal Count and trace a frame this port refused or dropped before the medium had it. */
   lose(frame: Uint8Array, reason: DropReason, detail: string): void {
-    this.stats.drops++;
+    this.counts.drops++;
     traceLostFrame(this.node, this.iface, reason, detail, frame);
   }
 
@@ -103,7 +119,7 @@ export class MediumPort implements PhyPort {
     this.up = up;
     if (!up) {
       const { inFlight, queued } = this.transmitter.flush();
-      for (const frame of inFlight) this.lose(frame, DropReason.InterfaceDown, 'link went down with the frame on the wire');
+      for (const frame of inFlight) this.medium.lose(this, frame, DropReason.InterfaceDown, 'link went down with the frame on the wire');
       for (const frame of queued) this.lose(frame, DropReason.InterfaceDown, 'link went down with the frame queued');
     }
     if (this.node.tracer.active) {

@@ -28,7 +28,7 @@ export class PointToPointLink extends MediumBase {
   protected carry(from: MediumPort, frame: Uint8Array): void {
     const to = this.mediumPorts.find((port) => port !== from);
     if (to === undefined) {
-      from.lose(frame, DropReason.InterfaceDown, `no port attached at the far end of ${this.name}`);
+      this.loseFrom(from, frame, DropReason.InterfaceDown, `no port attached at the far end of ${this.name}`);
       return;
     }
     to.deliver(frame);

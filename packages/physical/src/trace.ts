@@ -1,13 +1,14 @@
-// Frame tracing shared by media and impairments: `frame` events (tx when serialization
-// starts, rx when the last bit arrives, lost when the medium drops a frame) that captures
-// turn into pcap, and drops counted per node through tracer.drop.
+// Frame tracing shared by media and impairments: `frame` events (tx at the sender's capture
+// point when serialization starts, rx at the receiver's when the last bit arrives; lost,
+// duplicated, corrupted, delayed on the medium) that captures turn into pcap, and drops
+// counted per node through tracer.drop.
 
-import type { DropReason, NodeContext, PhyPort } from '@netlayers/core';
+import type { DropReason, FrameAction, NodeContext, PhyPort } from '@netlayers/core';
 
 export const PHY_PROTOCOL = 'phy';
 
 /** Emit a frame event on `node` (a copy of the bytes; nothing when nobody listens for frames). */
-export function traceFrame(node: NodeContext, iface: string, action: 'tx' | 'rx' | 'lost', frame: Uint8Array, detail?: string, protocol = PHY_PROTOCOL): void {
+export function traceFrame(node: NodeContext, iface: string, action: FrameAction, frame: Uint8Array, detail?: string, protocol = PHY_PROTOCOL): void {
   node.tracer.frame('physical', protocol, iface, action, frame, detail);
 }
 

@@ -27,6 +27,11 @@ export interface CaptureWriterOptions {
   /** pcapng only: keep the 4-byte FCS and say so with if_fcslen (default true). pcap always strips it. */
   readonly keepFcs?: boolean;
   readonly snaplen?: number;
+  /**
+   * pcapng only: the interfaces (capture points, "node:iface") to declare, in this order,
+   * even those that saw no frame; frames on any other interface get theirs after these.
+   */
+  readonly interfaces?: readonly string[];
 }
 
 const LINKTYPE_ETHERNET = 1;
@@ -127,7 +132,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 const END_OF_OPTIONS = new Uint8Array(4);
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-/** A pcapng file: SHB, one IDB per interface (in order of first frame), an EPB per frame. */
+/** A pcapng file: SHB, one IDB per interface (those given first, then in order of first frame), an EPB per frame. */
 export function writePcapng(frames: readonly CapturedFrame[], options: CaptureWriterOptions = {}): Uint8Array {
   const epoch = options.epochNs ?? 0n;
   const keepFcs = options.keepFcs ?? true;
@@ -141,14 +146,14 @@ export function writePcapng(frames: readonly CapturedFrame[], options: CaptureWr
   block(w, 0x0a0d0d0a, concat([new Uint8Array(shb.buffer), option(4, utf8('netlayers (virtual time)')), END_OF_OPTIONS]));
 
   const interfaces = new Map<string, number>();
-  for (const frame of frames) {
-    if (interfaces.has(frame.interfaceName)) continue;
-    interfaces.set(frame.interfaceName, interfaces.size);
+  for (const name of [...(options.interfaces ?? []), ...frames.map((f) => f.interfaceName)]) {
+    if (interfaces.has(name)) continue;
+    interfaces.set(name, interfaces.size);
     const idb = new DataView(new ArrayBuffer(8));
     idb.setUint16(0, LINKTYPE_ETHERNET, true);
     idb.setUint16(2, 0, true);
     idb.setUint32(4, snaplen, true);
-    const opts = [option(2, utf8(frame.interfaceName)), option(9, new Uint8Array([9]))];
+    const opts = [option(2, utf8(name)), option(9, new Uint8Array([9]))];
     if (keepFcs) opts.push(option(13, new Uint8Array([4])));
     block(w, 0x00000001, concat([new Uint8Array(idb.buffer), ...opts, END_OF_OPTIONS]));
   }
@@ -177,11 +182,14 @@ export interface CaptureOptions extends CaptureWriterOptions {
   readonly node?: string;
   /** Only this interface or port (with `node`, one interface; alone, that name on any node). */
   readonly iface?: string;
+  /** Only these capture points, "node:iface" (both directions of each, unless `actions` says otherwise). */
+  readonly points?: readonly string[];
   /** File format (default 'pcap'). */
   readonly format?: CaptureFormat;
   /**
-   * Which port events to keep. Default: tx and rx when a node is chosen (an interface seen
-   * both ways, as tcpdump sees it); otherwise tx only, so every hop's frame appears once.
+   * Which port events to keep. Default: tx and rx when a node or points are chosen (an
+   * interface seen both ways, as tcpdump sees it); otherwise tx only, so every hop's frame
+   * appears once. A frame event's time is when it crossed that capture point.
    */
   readonly actions?: readonly ('tx' | 'rx')[];
 }
@@ -204,12 +212,14 @@ export function capture(bus: TraceBus, options: CaptureOptions = {}): Capture {
   if (format !== 'pcap' && format !== 'pcapng') {
     throw new InvalidArgumentError('format', format, 'must be "pcap" or "pcapng"');
   }
-  const actions = new Set<string>(options.actions ?? (options.node !== undefined ? ['tx', 'rx'] : ['tx']));
+  const actions = new Set<string>(options.actions ?? (options.node !== undefined || options.points !== undefined ? ['tx', 'rx'] : ['tx']));
+  const points = options.points === undefined ? undefined : new Set(options.points);
   const frames: CapturedFrame[] = [];
   const listener = (event: FrameEvent): void => {
     if (!actions.has(event.action)) return;
     if (options.node !== undefined && event.node !== options.node) return;
     if (options.iface !== undefined && event.iface !== options.iface) return;
+    if (points !== undefined && !points.has(`${event.node}:${event.iface ?? 'port'}`)) return;
     frames.push({
       time: event.time,
       bytes: event.bytes.slice(),

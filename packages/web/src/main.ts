@@ -425,7 +425,8 @@ function renderDownloads(): void {
     if (run === undefined) return;
     const frames: CapturedFrame[] = [];
     for (const e of run.network.events) {
-      if (e.kind !== 'frame' || e.action === 'lost') continue;
+      // Capture points only: a node's tx and rx (what the medium did is on the medium).
+      if (e.kind !== 'frame' || (e.action !== 'tx' && e.action !== 'rx')) continue;
       frames.push({ time: e.time, bytes: e.bytes, interfaceName: `${e.node}:${e.iface ?? 'eth0'}`, direction: e.action === 'tx' ? 'outbound' : 'inbound' });
     }
     download(`${state.scenario.id}.pcapng`, writePcapng(frames), 'application/octet-stream');

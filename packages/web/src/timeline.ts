@@ -32,7 +32,7 @@ function describe(event: TraceEvent): string {
     case 'pdu':
       return `${event.direction === 'down' ? 'sends' : event.direction === 'up' ? 'receives' : 'forwards'} ${event.text}`;
     case 'frame':
-      return `${event.action === 'tx' ? 'frame out' : event.action === 'rx' ? 'frame in' : 'frame lost'} ${event.iface ?? ''}: ${tcpdumpLineFromFrame(event)}${event.detail ? ` (${event.detail})` : ''}`;
+      return `${event.action === 'tx' ? 'frame out' : event.action === 'rx' ? 'frame in' : `frame ${event.action}`} ${event.iface ?? ''}: ${tcpdumpLineFromFrame(event)}${event.detail ? ` (${event.detail})` : ''}`;
     case 'drop':
       return `drops ${event.length} bytes: ${event.reason} — ${event.detail}`;
     case 'state':

@@ -2,7 +2,7 @@
 // Producers check `active` before building an event, so an untraced run pays nothing.
 
 import { EventEmitter } from 'eventemitter3';
-import type { FrameEvent, TraceEvent, TraceEventKind, TraceInput } from './events.ts';
+import type { FrameAction, FrameEvent, TraceEvent, TraceEventKind, TraceInput } from './events.ts';
 import type { Clock } from '../time/scheduler.ts';
 import type { DropReason } from './drop-reasons.ts';
 
@@ -121,7 +121,7 @@ export class Tracer {
    * bytes as they are now: layers above may rewrite the buffer in place later (a router
    * decrementing TTL), and a capture must not see that. Costs nothing when nobody listens.
    */
-  frame(role: TraceInput['role'], protocol: string, iface: string, action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string, linkType?: string): void {
+  frame(role: TraceInput['role'], protocol: string, iface: string, action: FrameAction, bytes: Uint8Array, detail?: string, linkType?: string): void {
     if (!this.bus.active || !this.bus.wants('frame')) return;
     const event: FrameEvent = { kind: 'frame', role, protocol, iface, action, bytes: bytes.slice(), time: this.clock.now(), node: this.node, ...(detail === undefined ? {} : { detail }), ...(linkType === undefined ? {} : { linkType }) };
     this.bus.publish(event);

@@ -45,11 +45,25 @@ export interface PduEvent extends TraceEventBase {
   readonly retransmission?: boolean;
 }
 
-/** A whole frame entering or leaving a physical port: what captures record. */
+/**
+ * What happened to a frame. At a node's capture point (its NIC), as tcpdump taps:
+ * - 'tx': the interface handed the frame to the medium (before anything the medium does);
+ * - 'rx': the medium delivered the frame to the interface.
+ * On a medium (the event's `node` is the medium's name, its `iface` the port the frame
+ * entered by, "client:eth0"):
+ * - 'lost': the medium lost the frame (impairment, link down, collision);
+ * - 'duplicated': the medium made an extra copy (the event carries the copy);
+ * - 'corrupted': the medium flipped bits (the event carries the corrupted bytes);
+ * - 'delayed': the medium held the frame back (reordering, jitter, rate limit).
+ * A node's own refusal before the medium (port down, too big, queue full) is a 'lost'
+ * frame event on the node, with its drop event, and never a 'tx'.
+ */
+export type FrameAction = 'tx' | 'rx' | 'lost' | 'duplicated' | 'corrupted' | 'delayed';
+
+/** A whole frame crossing a capture point or changed by a medium: what captures record. */
 export interface FrameEvent extends TraceEventBase {
   readonly kind: 'frame';
-  /** tx: the frame left the port onto the medium; rx: it arrived; lost: the medium lost it. */
-  readonly action: 'tx' | 'rx' | 'lost';
+  readonly action: FrameAction;
   /** The frame bytes (link-layer header through FCS). Do not mutate. */
   readonly bytes: Uint8Array;
   /**
@@ -58,7 +72,7 @@ export interface FrameEvent extends TraceEventBase {
    * after unstuffing: address, control, protocol, information, FCS-16).
    */
   readonly linkType?: string;
-  /** Why it was lost, when action is 'lost'. */
+  /** What the medium did and why ('loss (p=0.1)', 'held 1 ms (reorder)'), or why a node refused it. */
   readonly detail?: string;
 }
 

@@ -12,6 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   crc32,
+  DropReason,
   InvalidStateError,
   type FrameReceiver,
   type Medium,
@@ -109,23 +110,33 @@ export class TapBridge implements Medium {
 class TapPort implements PhyPort {
   readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   readonly isUp = true;
+  /** "h1:eth0". */
+  readonly name: string;
+  /** "eth0": the node's capture point is node:iface, as on every other port. */
+  readonly iface: string;
   private receiver: FrameReceiver | null = null;
 
   constructor(
-    readonly name: string,
+    portName: string,
     readonly capabilities: PhyCapabilities,
     private readonly node: NodeContext,
     private readonly out: (frame: Uint8Array) => void,
-  ) {}
+  ) {
+    const prefix = `${node.name}:`;
+    this.iface = portName.startsWith(prefix) ? portName.slice(prefix.length) : portName;
+    this.name = prefix + this.iface;
+  }
 
+  /** tx at this node's capture point as the frame goes to the kernel; rx as one comes from it. */
   transmit(frame: Uint8Array): boolean {
     if (frame.length > this.capabilities.maxFrameBytes) {
       this.stats.drops++;
+      this.node.tracer.drop('physical', 'tap', DropReason.TooBig, `${frame.length}-byte frame exceeds the ${this.capabilities.maxFrameBytes}-byte maximum`, frame.length, { iface: this.iface });
       return false;
     }
     this.stats.txFrames++;
     this.stats.txBytes += frame.length;
-    this.node.tracer.frame('physical', 'tap', this.name, 'tx', frame);
+    this.node.tracer.frame('physical', 'tap', this.iface, 'tx', frame);
     this.out(frame);
     return true;
   }
@@ -141,7 +152,7 @@ class TapPort implements PhyPort {
   deliver(frame: Uint8Array): void {
     this.stats.rxFrames++;
     this.stats.rxBytes += frame.length;
-    this.node.tracer.frame('physical', 'tap', this.name, 'rx', frame);
+    this.node.tracer.frame('physical', 'tap', this.iface, 'rx', frame);
     this.receiver?.(frame);
   }
 }

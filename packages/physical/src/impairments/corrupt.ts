@@ -25,9 +25,7 @@ export class CorruptImpairment extends ImpairmentPort {
     const bit = this.random.int(0, frame.length * 8 - 1);
     copy[bit >>> 3]! ^= 0x80 >>> (bit & 7);
     this.corrupted++;
-    if (this.node.tracer.active) {
-      this.node.tracer.emit({ kind: 'note', role: 'physical', protocol: 'phy', iface: this.iface, message: `corrupted bit ${bit & 7} of byte ${bit >>> 3} (of ${frame.length})` });
-    }
+    if (this.node.tracer.active) this.traceDid('corrupted', copy, `flipped bit ${bit & 7} of byte ${bit >>> 3} (of ${frame.length})`);
     return this.inner.transmit(copy);
   }
 }

@@ -23,6 +23,7 @@ export class DuplicateImpairment extends ImpairmentPort {
     const copy = frame.slice();
     const accepted = this.inner.transmit(frame);
     this.duplicated++;
+    if (this.node.tracer.active) this.traceDid('duplicated', copy, `duplicate (p=${this.probability})`);
     this.inner.transmit(copy);
     return accepted;
   }

@@ -1,9 +1,12 @@
 // The base of every impairment: a PhyPort that wraps an `inner` PhyPort and changes what is
 // transmitted through it (smoltcp's FaultInjector, netem's qdisc). Receiving, link state and
-// capabilities pass straight through, so wrappers compose in any number and order.
+// capabilities pass straight through, so wrappers compose in any number and order. A medium
+// puts them on its wire, after the sender's capture point, with the medium as their `node`,
+// so what they do ('lost', 'duplicated', 'corrupted', 'delayed' frame events) is traced on
+// the medium; wrapped by hand around a port, they act (and trace) before that port.
 
 import type { DropReason, FrameReceiver, NodeContext, PhyCapabilities, PhyPort, PhyPortStats } from '@netlayers/core';
-import { interfaceNameOf, traceLostFrame } from '../trace.ts';
+import { interfaceNameOf, traceFrame, traceLostFrame } from '../trace.ts';
 
 export abstract class ImpairmentPort implements PhyPort {
   /** The interface name frame events carry ("eth0"). */
@@ -52,6 +55,11 @@ export abstract class ImpairmentPort implements PhyPort {
   protected lose(frame: Uint8Array, reason: DropReason, detail: string): void {
     this.dropped++;
     traceLostFrame(this.node, this.iface, reason, detail, frame);
+  }
+
+  /** Trace what this impairment did to a frame it let through ('duplicated', 'corrupted', 'delayed'). */
+  protected traceDid(action: 'duplicated' | 'corrupted' | 'delayed', frame: Uint8Array, detail: string): void {
+    traceFrame(this.node, this.iface, action, frame, detail);
   }
 
   /** Send `frame` to the inner port after `delay` ns (0: now, synchronously). */

@@ -2,7 +2,7 @@
 // reaches the transmitter. As with netem's jitter, a frame that draws a long delay can be
 // overtaken by a later one that draws a short delay: jitter reorders.
 
-import { parseDuration, type NodeContext, type PhyPort, type Random } from '@netlayers/core';
+import { formatDuration, parseDuration, type NodeContext, type PhyPort, type Random } from '@netlayers/core';
 import { ImpairmentPort } from './impairment-port.ts';
 
 export class JitterImpairment extends ImpairmentPort {
@@ -18,7 +18,9 @@ export class JitterImpairment extends ImpairmentPort {
 
   transmit(frame: Uint8Array): boolean {
     if (this.max === 0) return this.inner.transmit(frame);
-    this.forwardAfter(this.random.int(0, this.max), frame);
+    const delay = this.random.int(0, this.max);
+    if (delay > 0 && this.node.tracer.active) this.traceDid('delayed', frame, `jitter ${formatDuration(delay)}`);
+    this.forwardAfter(delay, frame);
     return true;
   }
 }

@@ -53,6 +53,7 @@ export class RateLimitImpairment extends ImpairmentPort {
       return this.limit(frame, `rate limit ${this.bitsPerSecond} bit/s: queue full (${this.waiting.length} frames)`);
     }
     this.delayed++;
+    if (this.node.tracer.active) this.traceDid('delayed', frame, `waiting for tokens (rate limit ${this.bitsPerSecond} bit/s, ${this.waiting.length} ahead)`);
     this.waiting.push(frame);
     this.scheduleWakeup();
     return true;

@@ -2,7 +2,7 @@
 // behind it go straight on, so they overtake it (netem's "reorder" needs a base delay and
 // holds the other frames; here the chosen frame is the delayed one, which reads simpler).
 
-import type { NodeContext, PhyPort, Random } from '@netlayers/core';
+import { formatDuration, type NodeContext, type PhyPort, type Random } from '@netlayers/core';
 import { ImpairmentPort } from './impairment-port.ts';
 import { resolveReorder, type ReorderOptions } from './options.ts';
 
@@ -25,6 +25,7 @@ export class ReorderImpairment extends ImpairmentPort {
   transmit(frame: Uint8Array): boolean {
     if (!this.random.chance(this.probability)) return this.inner.transmit(frame);
     this.held++;
+    if (this.node.tracer.active) this.traceDid('delayed', frame, `held ${formatDuration(this.delay)} (reorder, p=${this.probability})`);
     this.forwardAfter(this.delay, frame);
     return true;
   }

@@ -71,12 +71,15 @@ describe('CorruptImpairment', () => {
     expect(inner.sent.every((s) => !fcsValid(s.frame))).toBe(true);
   });
 
-  it('puts the corrupted bytes, not the original, in the tx trace of the medium below (a note says which bit)', () => {
+  it('traces a corrupted frame event carrying the corrupted bytes and saying which bit; the port below gets them', () => {
     const { w, inner, port } = setup(1);
     const events = recordTrace(w.sim);
     port.transmit(numberedFrame(1));
-    expect(events.filter((e) => e.kind === 'note')).toHaveLength(1);
-    expect(frameEvents(events)).toHaveLength(0);
+    const frames = frameEvents(events);
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toMatchObject({ action: 'corrupted', node: 'a', iface: 'eth0' });
+    expect(frames[0]!.detail).toMatch(/^flipped bit \d of byte \d+ \(of 64\)$/);
+    expect(frames[0]!.bytes).toEqual(inner.sent[0]!.frame);
     expect(bitDifference(inner.sent[0]!.frame, numberedFrame(1))).toBe(1);
   });
 });

@@ -7,6 +7,7 @@
 import {
   DropReason,
   InvalidArgumentError,
+  Tracer,
   type FrameReceiver,
   type NodeContext,
   type PhyCapabilities,
@@ -52,6 +53,8 @@ export interface Signal {
 
 /** What a station needs of its bus (implemented by CsmaCdBus). */
 export interface SharedBus {
+  /** The bus's name: what it does to frames (a late collision) is traced under it. */
+  readonly name: string;
   readonly capabilities: PhyCapabilities;
   /** Whether `station` senses another station's carrier now. */
   carrierSensed(station: CsmaCdStation): boolean;
@@ -147,12 +150,17 @@ export class CsmaCdStation implements PhyPort {
     this.receiver?.(frame);
   }
 
-  /** @internal This station's frame collided after it had finished sending. */
+  /**
+   * @internal This station's frame collided after it had finished sending: the station's
+   * capture has it ('tx'), so the loss is the bus's, traced with the bus as the node and
+   * this station ("h1:eth0") as the iface; it is counted on this node.
+   */
   lateCollision(frame: Uint8Array): void {
     this.csmaStats.lateCollisions++;
     this.stats.drops++;
-    this.node.tracer.drop('physical', CSMA_CD_PROTOCOL, DropReason.Collision, 'late collision (after the frame was sent)', frame.length, { iface: this.iface });
-    this.traceFrame('lost', frame, 'late collision');
+    const onBus = new Tracer(this.node.tracer.bus, this.node.scheduler, this.bus.name, this.node.counters);
+    onBus.drop('physical', CSMA_CD_PROTOCOL, DropReason.Collision, 'late collision (after the frame was sent)', frame.length, { iface: this.name });
+    onBus.frame('physical', 'phy', this.name, 'lost', frame, 'late collision');
   }
 
   /** Carrier sense, then either defer, wait out the inter-frame gap, or start sending. */
@@ -253,6 +261,7 @@ export class CsmaCdStation implements PhyPort {
     return false;
   }
 
+  /** tx when the first attempt starts (the capture point sees a frame once, however often it collides), rx on delivery, lost when this station gives up or refuses it. */
   private traceFrame(action: 'tx' | 'rx' | 'lost', bytes: Uint8Array, detail?: string): void {
     this.node.tracer.frame('physical', 'phy', this.iface, action, bytes, detail);
   }

@@ -184,13 +184,18 @@ describe('CsmaCdBus collisions', () => {
 
   it('marks a frame lost to a late collision when 2 * delay exceeds the frame time', () => {
     // 10 km of cable: 50 µs each way, longer than half a 64-byte frame.
-    const { sim, stations, arrivals, bus } = busWith(2, { delay: '50us' });
+    const { sim, stations, arrivals, bus, trace } = busWith(2, { delay: '50us' });
+    const events = trace();
     stations[0]!.transmit(numberedFrame(1, 1, 64));
     sim.scheduler.runUntil(40_000);
     stations[1]!.transmit(numberedFrame(2, 1, 64));
     sim.scheduler.runUntilIdle();
     expect(bus.stats.lateCollisions).toBeGreaterThan(0);
     expect(arrivals[1]!.map((a) => a.id)).not.toContain('1:1');
+    // The frame was sent (the station's capture has it); the bus lost it.
+    const late = events.filter((e) => e.kind === 'frame' && e.action === 'lost' && e.detail === 'late collision');
+    expect(late.length).toBeGreaterThan(0);
+    for (const e of late) expect(e).toMatchObject({ node: bus.name, iface: expect.stringMatching(/^s\d:eth0$/) });
   });
 });
 
