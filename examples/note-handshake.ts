@@ -8,6 +8,7 @@
 import { TraceRecorder, ladder } from '@netlayers/trace';
 import { segmentRows, socketKey, ms, type SegmentRow } from './three-way-handshake.ts';
 import { letter, noteLan, option, plus } from './support/note.ts';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface NoteHandshakeResult {
   readonly i: number;
@@ -50,9 +51,11 @@ export async function main(write: (line: string) => void = console.log, args: re
   write('  numbers: the SYN as seq=0, so the first data byte (and the third segment) as seq=1 — that');
   write('  is the 1 people remember. In relative numbers this handshake reads:');
   write(`    SYN seq=0 · SYN,ACK seq=0 ack=1 · ACK seq=1 ack=1   (absolute: ${i}, ${y}/${synAck.ack}, ${ack.seq}/${ack.ack})`);
-  write('');
-  write(ladder(recorder.events, { connection: key, format: 'text', width: 96 }).trimEnd());
+  if (!commandDrawsLadder()) write(ladder(recorder.events, { connection: key, format: 'text', width: 96 }).trimEnd());
   return { i, y, rows };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -10,6 +10,7 @@ import { LAYER_MODELS, getModel, type FrameEvent, type ModelId } from '@netlayer
 import { Network } from '@netlayers/lab';
 import { encapsulation } from '@netlayers/trace';
 import { option } from './support/note.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 /** What each role does, in the note's words (its list 1–5), for the five roles. */
 export const ROLE_JOBS = {
@@ -61,4 +62,7 @@ export async function main(write: (line: string) => void = console.log, args: re
   return { frame: request };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

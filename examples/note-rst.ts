@@ -8,6 +8,7 @@
 import { TraceRecorder, ladder } from '@netlayers/trace';
 import { segmentRows, segmentLabel, socketKey, ms } from './three-way-handshake.ts';
 import { noteLan } from './support/note.ts';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface NoteRstResult {
   readonly refused: { readonly error: string; readonly reply: string };
@@ -45,12 +46,14 @@ export async function main(write: (line: string) => void = console.log): Promise
   const rst = rows.find((r) => r.flags.includes('RST'));
   const peerState = rst?.after['server'] ?? '';
   write(`   the server's connection goes straight to ${peerState}: no FIN, no TIME-WAIT; its application gets ${peerError || 'no error'}`);
-  write('');
-  write(ladder(recorder.events, { connection: socketKey(socket), format: 'text', width: 96 }).trimEnd());
+  if (!commandDrawsLadder()) write(ladder(recorder.events, { connection: socketKey(socket), format: 'text', width: 96 }).trimEnd());
   return {
     refused: { error: refusedError, reply: refusedRows.find((r) => r.from === 'server') ? segmentLabel(refusedRows.find((r) => r.from === 'server')!) : '' },
     reset: { error: peerError, rst: rst ? segmentLabel(rst) : '', peerState },
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

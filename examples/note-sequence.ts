@@ -8,6 +8,7 @@
 import { TraceRecorder } from '@netlayers/trace';
 import { segmentRows, segmentLabel, socketKey } from './three-way-handshake.ts';
 import { noteLan, option } from './support/note.ts';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export const TOP = 2 ** 32 - 1;
 export const CLIENT_ISS = TOP - 1000;
@@ -61,4 +62,7 @@ export async function main(write: (line: string) => void = console.log, args: re
   return { seqs, wrapped, received, intact };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

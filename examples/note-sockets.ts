@@ -7,6 +7,7 @@
 
 import { Network } from '@netlayers/lab';
 import type { StreamSocket } from '@netlayers/core';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface NoteSocketsResult {
   readonly tuples: readonly string[];
@@ -59,4 +60,7 @@ export async function main(write: (line: string) => void = console.log): Promise
   return { tuples: serverSide.map(tuple), echoes };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

@@ -11,6 +11,7 @@ import { TraceRecorder, ladder } from '@netlayers/trace';
 import { formatDuration, parseDuration } from '@netlayers/core';
 import { otherStateChanges, segmentRows, socketKey, ms, type SegmentRow } from './three-way-handshake.ts';
 import { letter, noteLan, option, plus } from './support/note.ts';
+import { commandDrawsLadder, honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 export interface NoteTeardownResult {
   readonly m: number;
@@ -82,9 +83,11 @@ export async function main(write: (line: string) => void = console.log, args: re
   write('  - n and w are equal unless the server sends data between its ACK and its FIN (try --data 100);');
   write('    a server that closes at once can send one FIN,ACK instead of two segments (try --immediate).');
   write('  - RFC 793 set MSL to 2 minutes, so TIME-WAIT lasts 4 minutes; Linux waits 60 s (try --msl 30s).');
-  write('');
-  write(ladder(recorder.events, { connection: key, format: 'text', width: 96 }).trimEnd());
+  if (!commandDrawsLadder()) write(ladder(recorder.events, { connection: key, format: 'text', width: 96 }).trimEnd());
   return { m, n, w, rows, timeWaitNs: waited };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
+  await main();
+}

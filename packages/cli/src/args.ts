@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 
 export type TraceFormat = 'text' | 'ladder' | 'mermaid' | 'svg';
-export type CliModel = 'tcpip-5' | 'tcpip-4' | 'osi-7';
+export type CliModel = 'tcpip-5' | 'tcpip-4' | 'tcpip-4-lower' | 'osi-7';
 
 export const TRACE_FORMATS: readonly TraceFormat[] = ['text', 'ladder', 'mermaid', 'svg'];
-export const MODELS: readonly CliModel[] = ['tcpip-5', 'tcpip-4', 'osi-7'];
+export const MODELS: readonly CliModel[] = ['tcpip-5', 'tcpip-4', 'tcpip-4-lower', 'osi-7'];
 
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -35,6 +35,7 @@ export const USAGE = `netlayers — run a netlayers script and see its stack at 
 Usage:
   netlayers run <script> [options] [-- script arguments]
   netlayers models
+  netlayers packetdrill <file.pkt|folder>... [--stack ./my-tcp.ts]   (see docs/packetdrill.md)
   netlayers --help
 
 Options for run:
@@ -46,7 +47,8 @@ Options for run:
                      the client's eth0), tapped as tcpdump taps a NIC
   --capture <points> with --pcap: "all" (one pcapng interface per node:iface), or
                      node:iface[,node:iface...] (e.g. client:eth0,r1:eth1)
-  --model <model>    name layers in this model: tcpip-5 (default), tcpip-4, osi-7
+  --model <model>    name layers in this model: tcpip-5 (default), tcpip-4,
+                     tcpip-4-lower, osi-7
   --step             tell the run step by step: "at t, on node N, layer L did X"
                      (press Enter between steps when on a terminal)
   --out <file>       write the trace or steps to a file instead of stdout

@@ -140,9 +140,9 @@ function renderTrace(a: Attached, command: RunCommand, color: boolean, index: nu
       if (connections.length === 0) {
         const hosts = a.recorder.nodes();
         if (hosts.length < 2) return `${prefix}no TCP connection and fewer than two nodes in the trace\n`;
-        return ladder(events, { nodes: [hosts[0]!, hosts[1]!], format, color });
+        return ladder(events, { nodes: [hosts[0]!, hosts[1]!], format, color, model: command.model });
       }
-      return connections.map((connection) => ladder(events, { connection, format, color, ...(format === 'text' ? { width: 100 } : {}) })).join('\n');
+      return connections.map((connection) => ladder(events, { connection, format, color, model: command.model, ...(format === 'text' ? { width: 100 } : {}) })).join('\n');
     }
     default:
       return '';
