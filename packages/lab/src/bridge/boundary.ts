@@ -24,7 +24,7 @@ import {
   type Scheduler,
 } from '@netlayers/core';
 import { impair, traceFrame, traceLostFrame, validateImpairments, type ImpairmentOptions } from '@netlayers/physical';
-import { scheduleArrival } from './realtime.ts';
+import { noteDeparture, scheduleArrival } from './realtime.ts';
 
 export interface BoundaryOptions {
   /** MTU of the emulated side (default 1500). */
@@ -173,8 +173,12 @@ export abstract class BoundaryMedium implements Medium {
     }
     this.countFrame('outbound', frame);
     const body = frame.subarray(0, frame.length - 4);
-    if (this.delay > 0) this.scheduler.schedule(this.delay, () => this.sendOut(body));
-    else this.sendOut(body);
+    if (this.delay > 0) {
+      this.scheduler.schedule(this.delay, () => this.sendOut(body));
+    } else {
+      noteDeparture(this.scheduler);
+      this.sendOut(body);
+    }
     return true;
   }
 

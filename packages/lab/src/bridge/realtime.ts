@@ -25,6 +25,27 @@ export interface RealtimeClock {
 
 const running = new WeakMap<Scheduler, RealtimeClock>();
 
+/**
+ * Where virtual time last met the wall clock outside a realtime run: set when a frame
+ * leaves for the real network while nothing drives the scheduler (for example the echo
+ * request `host.ping()` sends before `runRealtime` is called). If virtual time has not moved
+ * since, the next run starts from this instant, so that frame's round trip is measured in
+ * real time, not from whenever the run happened to begin.
+ */
+const departures = new WeakMap<Scheduler, { readonly wall: bigint; readonly virtual: number }>();
+
+/** A bridge sent a frame to the real network now. */
+export function noteDeparture(scheduler: Scheduler): void {
+  if (running.has(scheduler)) return;
+  const last = departures.get(scheduler);
+  if (last === undefined || last.virtual !== scheduler.now()) departures.set(scheduler, { wall: process.hrtime.bigint(), virtual: scheduler.now() });
+}
+
+function pausedAnchor(scheduler: Scheduler): { readonly wall: bigint; readonly virtual: number } | undefined {
+  const last = departures.get(scheduler);
+  return last !== undefined && last.virtual === scheduler.now() ? last : undefined;
+}
+
 /** The realtime clock driving `scheduler`, or undefined when it runs in virtual time. */
 export function realtimeClockOf(scheduler: Scheduler): RealtimeClock | undefined {
   return running.get(scheduler);
@@ -37,7 +58,8 @@ export function realtimeClockOf(scheduler: Scheduler): RealtimeClock | undefined
  */
 export function scheduleArrival(scheduler: Scheduler, monotonicNs: bigint, delay: number, callback: () => void): void {
   const clock = running.get(scheduler);
-  const at = clock === undefined ? scheduler.now() : clock.toVirtual(monotonicNs);
+  const paused = clock === undefined ? pausedAnchor(scheduler) : undefined;
+  const at = clock !== undefined ? clock.toVirtual(monotonicNs) : paused !== undefined ? paused.virtual + Number(monotonicNs - paused.wall) : scheduler.now();
   scheduler.scheduleAt(Math.max(scheduler.now(), at + delay), callback);
   clock?.wake();
 }
@@ -71,8 +93,9 @@ export async function runRealtime<T>(target: Scheduler | { readonly scheduler: S
       wake();
     },
   );
-  const startWall = process.hrtime.bigint();
+  const startWall = pausedAnchor(scheduler)?.wall ?? process.hrtime.bigint();
   const startVirtual = scheduler.now();
+  departures.delete(scheduler);
   running.set(scheduler, { toVirtual: (t) => startVirtual + Number(t - startWall), wake });
   try {
     for (;;) {
