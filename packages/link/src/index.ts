@@ -8,3 +8,4 @@ export { EthernetInterface, ipv4MulticastMac } from './ethernet-interface.ts';
 export type { EthernetInterfaceOptions, EthernetInterfaceStats } from './ethernet-interface.ts';
 export { LearningSwitch } from './learning-switch.ts';
 export type { LearningSwitchOptions, LearningSwitchStats, MacTableEntry } from './learning-switch.ts';
+export * from './vxlan/wire.ts';

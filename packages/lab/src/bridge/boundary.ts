@@ -83,7 +83,7 @@ export abstract class BoundaryMedium implements Medium {
   private readonly directions = { outbound: directionStats(), inbound: directionStats() };
   private queued = 0;
   private queuedPeak = 0;
-  private port: BoundaryPort | null = null;
+  private attached: BoundaryPort | null = null;
   /** Where inbound frames enter: the impairments (if any) in front of the port's delivery. */
   private inboundEntry: PhyPort | null = null;
 
@@ -109,9 +109,9 @@ export abstract class BoundaryMedium implements Medium {
   }
 
   attach(node: NodeContext, portName: string): PhyPort {
-    if (this.port !== null) throw new InvalidStateError('ERR_PORT_IN_USE', `${this.name} has one emulated side only; it is attached to ${this.port.name}`);
+    if (this.attached !== null) throw new InvalidStateError('ERR_PORT_IN_USE', `${this.name} has one emulated side only; it is attached to ${this.attached.name}`);
     const port = new BoundaryPort(node, portName, this.capabilities, this.protocol, (frame) => this.outbound(frame));
-    this.port = port;
+    this.attached = port;
     const inner: PhyPort = {
       name: `${port.name}<-${this.protocol}`,
       capabilities: this.capabilities,
@@ -196,7 +196,7 @@ export abstract class BoundaryMedium implements Medium {
     const d = this.directions[direction];
     d.drops++;
     d.dropsByReason[reason] = (d.dropsByReason[reason] ?? 0) + 1;
-    const port = this.port;
+    const port = this.attached;
     if (port === null) return;
     port.stats.drops++;
     traceLostFrame(port.node, port.iface, reason, `${direction}: ${detail}`, frame, this.protocol);

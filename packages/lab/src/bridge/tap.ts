@@ -16,18 +16,24 @@ import { fileURLToPath } from 'node:url';
 import { DropReason, InvalidArgumentError, type Scheduler, type SimulationContext } from '@netlayers/core';
 import { BoundaryMedium, type BoundaryOptions } from './boundary.ts';
 
-const RELAY_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'tap-relay.c');
+const NATIVE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native');
 
-/** Compile the relay if needed; returns the binary's path. */
-export function buildTapRelay(): string {
-  const source = readFileSync(RELAY_SOURCE);
-  const binary = join(tmpdir(), `netlayers-tap-relay-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
+/** Compile ../../native/<name>.c with the system C compiler if needed; returns the binary's path. */
+export function buildNativeTool(name: 'tap-relay' | 'tx-csum-off'): string {
+  const path = join(NATIVE, `${name}.c`);
+  const source = readFileSync(path);
+  const binary = join(tmpdir(), `netlayers-${name}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
   if (!existsSync(binary)) {
     const building = `${binary}.${process.pid}`;
-    execFileSync('cc', ['-O2', '-o', building, RELAY_SOURCE], { stdio: 'pipe' });
+    execFileSync('cc', ['-O2', '-o', building, path], { stdio: 'pipe' });
     execFileSync('mv', ['-f', building, binary]);
   }
   return binary;
+}
+
+/** Compile the relay if needed; returns the binary's path. */
+export function buildTapRelay(): string {
+  return buildNativeTool('tap-relay');
 }
 
 export interface TapBridgeOptions extends BoundaryOptions {
