@@ -40,8 +40,10 @@ export interface BoundaryOptions {
 export interface BoundaryDirectionStats {
   frames: number;
   bytes: number;
-  /** Frames dropped at the boundary in this direction (all reasons). */
+  /** Frames dropped at the boundary in this direction (all reasons, impairments included). */
   drops: number;
+  /** Of those, frames the impairments lost (loss, rate limit); also under `impairment` in dropsByReason. */
+  impairmentDrops: number;
   readonly dropsByReason: Partial<Record<DropReason, number>>;
 }
 
@@ -71,7 +73,7 @@ export function withFcs(body: Uint8Array): Uint8Array {
 }
 
 function directionStats(): BoundaryDirectionStats {
-  return { frames: 0, bytes: 0, drops: 0, dropsByReason: {} };
+  return { frames: 0, bytes: 0, drops: 0, impairmentDrops: 0, dropsByReason: {} };
 }
 
 export abstract class BoundaryMedium implements Medium {
@@ -86,6 +88,8 @@ export abstract class BoundaryMedium implements Medium {
   private attached: BoundaryPort | null = null;
   /** Where inbound frames enter: the impairments (if any) in front of the port's delivery. */
   private inboundEntry: PhyPort | null = null;
+  /** What the node transmits into: the impairments (if any) in front of the port. */
+  private outboundEntry: PhyPort | null = null;
 
   protected constructor(
     readonly name: string,
@@ -105,7 +109,20 @@ export abstract class BoundaryMedium implements Medium {
   }
 
   get stats(): BoundaryStats {
-    return { ...this.directions, inboundQueued: this.queued, inboundQueuedPeak: this.queuedPeak };
+    const port = this.attached;
+    const impaired = (entry: PhyPort | null): number => (port === null || entry === null ? 0 : entry.stats.drops - port.stats.drops);
+    const view = (d: BoundaryDirectionStats, lost: number): BoundaryDirectionStats => ({
+      ...d,
+      drops: d.drops + lost,
+      impairmentDrops: lost,
+      dropsByReason: lost === 0 ? { ...d.dropsByReason } : { ...d.dropsByReason, [DropReason.Impairment]: (d.dropsByReason[DropReason.Impairment] ?? 0) + lost },
+    });
+    return {
+      outbound: view(this.directions.outbound, impaired(this.outboundEntry)),
+      inbound: view(this.directions.inbound, impaired(this.inboundEntry)),
+      inboundQueued: this.queued,
+      inboundQueuedPeak: this.queuedPeak,
+    };
   }
 
   attach(node: NodeContext, portName: string): PhyPort {
@@ -126,7 +143,8 @@ export abstract class BoundaryMedium implements Medium {
       onLinkChange: () => undefined,
     };
     this.inboundEntry = this.impairments === undefined ? inner : impair(inner, node, this.impairments);
-    return this.impairments === undefined ? port : impair(port, node, this.impairments);
+    this.outboundEntry = this.impairments === undefined ? port : impair(port, node, this.impairments);
+    return this.outboundEntry;
   }
 
   /** Send a frame (FCS already stripped) to the real network. */
