@@ -1,12 +1,35 @@
-// Root vitest configuration: one run covers every package's tests.
+// Root vitest configuration: one run covers every package's tests. The browser tests
+// (packages/web, Chromium driving the page) run as a second group, after the rest, one file
+// at a time: they measure the page's responsiveness, which a busy machine would distort.
 import { defineConfig } from 'vitest/config';
+
+const BROWSER_TESTS = 'packages/web/test/**/*.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'packages/starter-*/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'stack',
+          include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'packages/starter-*/**', BROWSER_TESTS],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: [BROWSER_TESTS],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

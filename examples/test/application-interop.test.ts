@@ -6,7 +6,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { Network } from '@netlayers/lab';
-import { createConnectionFor, attachNodeServer } from '@netlayers/transport';
+import { createConnectionFor, attachNodeServer } from '@netlayers/transport/node';
 import { HttpServer, httpRequest, HttpClientConnection } from '@netlayers/application';
 
 function lossyNetwork(seed: number) {

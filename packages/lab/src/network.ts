@@ -22,7 +22,8 @@ import { PointToPointLink, type PointToPointOptions } from '@netlayers/physical'
 import { Host, type HostOptions } from './nodes/host.ts';
 import { Switch, type SwitchOptions } from './nodes/switch.ts';
 import { Segment } from './nodes/segment.ts';
-import { realtimeClockOf } from './bridge/realtime.ts';
+import { realtimeClockOf } from './bridge/realtime-clock.ts';
+import { applyLinkOverrides, currentRunOverrides } from './overrides.ts';
 
 export type LabNode = Host | Switch | Segment;
 
@@ -66,7 +67,7 @@ export class Network implements SimulationContext {
   private driving = false;
 
   constructor(options: NetworkOptions = {}) {
-    this.seed = options.seed ?? 1;
+    this.seed = currentRunOverrides().seed ?? options.seed ?? 1;
     const sim = createSimulationContext(this.seed);
     this.scheduler = sim.scheduler;
     this.trace = sim.trace;
@@ -131,7 +132,8 @@ export class Network implements SimulationContext {
       this.links.push({ name, a: ea.node.name, b: eb.node.name, label, medium: null });
       return;
     }
-    const { medium: mediumFactory, access: _access, label: customLabel, ...linkOptions } = options;
+    const { medium: mediumFactory, access: _access, label: customLabel, ...ownOptions } = options;
+    const linkOptions = applyLinkOverrides(ownOptions);
     const medium = mediumFactory ? mediumFactory(this, { ...linkOptions, name }) : new PointToPointLink(this, { ...linkOptions, name });
     const label = customLabel ?? describeMedium(medium, mediumFactory === undefined);
     this.attach(ea, medium, label);
@@ -185,7 +187,9 @@ export class Network implements SimulationContext {
     if (this.driving || realtimeClockOf(this.scheduler) !== undefined) return promise;
     this.driving = true;
     try {
-      await new Promise((resolve) => setImmediate(resolve));
+      // One microtask: `runRealtime(net, { until: host.ping(...) })` calls runRealtime right
+      // after ping() returns, in the same synchronous expression.
+      await null;
       if (realtimeClockOf(this.scheduler) !== undefined) return await promise;
       let settled = false;
       void promise.then(() => (settled = true), () => (settled = true));

@@ -8,7 +8,8 @@ import { describe, it, expect } from 'vitest';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { Random } from '@netlayers/core';
-import { TcpLayer, attachNodeServer, createConnectionFor, type StreamSocketDuplex } from '@netlayers/transport';
+import { TcpLayer } from '@netlayers/transport';
+import { attachNodeServer, createConnectionFor, type StreamSocketDuplex } from '@netlayers/transport/node';
 import { Network, type Host } from '../src/index.ts';
 
 const SERVER = '10.0.2.10';

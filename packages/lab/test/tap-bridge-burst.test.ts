@@ -9,7 +9,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DropReason, type DropEvent } from '@netlayers/core';
-import { Network, TapBridge, runRealtime, type Host } from '../src/index.ts';
+import { Network, type Host } from '../src/index.ts';
+import { TapBridge, runRealtime } from '../src/node.ts';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');
 const id = `${process.pid % 100000}`;

@@ -9,7 +9,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Network, TapBridge, runRealtime, type Host } from '../src/index.ts';
+import { Network, type Host } from '../src/index.ts';
+import { TapBridge, runRealtime } from '../src/node.ts';
 import type { MetricEvent } from '@netlayers/core';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');

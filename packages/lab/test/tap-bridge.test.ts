@@ -7,7 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Network, TapBridge, runRealtime, type Host } from '../src/index.ts';
+import { Network, type Host } from '../src/index.ts';
+import { TapBridge, runRealtime } from '../src/node.ts';
 import type { StreamSocket } from '@netlayers/core';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');

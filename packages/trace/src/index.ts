@@ -13,5 +13,6 @@ export * from './ladder/index.ts';
 export * from './encapsulation.ts';
 export * from './layer-walk.ts';
 export * from './pcap.ts';
+export * from './capture-reader.ts';
 export * from './stepper.ts';
 export { formatSeconds, formatMilliseconds } from './format.ts';

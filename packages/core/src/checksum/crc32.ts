@@ -1,9 +1,11 @@
 // CRC-32 as IEEE 802.3 uses it for the Ethernet frame check sequence: reflected polynomial
 // 0xEDB88320, initial value 0xFFFFFFFF, final XOR 0xFFFFFFFF. Node's zlib.crc32 (native,
-// same polynomial) is used when present for inputs of 128 bytes and more; a slicing-by-8
-// table version does shorter inputs, is the fallback and the reference the tests compare against.
+// same polynomial) is used when present for inputs of 128 bytes and more; it is loaded
+// through the `#native-crc32` import condition, so browsers never load node:zlib. A
+// slicing-by-8 table version does shorter inputs, is the fallback (and all of it in a
+// browser) and the reference the tests compare against.
 
-import * as zlib from 'node:zlib';
+import { nativeCrc32 } from '#native-crc32';
 
 const TABLES: Uint32Array[] = (() => {
   const tables: Uint32Array[] = [];
@@ -41,8 +43,7 @@ export function crc32Portable(bytes: Uint8Array, start = 0, end = bytes.length):
 /** Below this many bytes the table version beats the native call (its fixed cost dominates). */
 const NATIVE_FROM = 128;
 
-type NativeCrc = (data: Uint8Array, value?: number) => number;
-const native: NativeCrc | undefined = (zlib as unknown as { crc32?: NativeCrc }).crc32;
+const native = nativeCrc32;
 
 /** CRC-32 (IEEE 802.3) of `bytes[start..end)`. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {

@@ -1,7 +1,8 @@
 // Driving virtual time while Node's own event loop runs. Real Node code (streams, http)
 // reacts through process.nextTick, promises and setImmediate; between simulation events
 // we yield to Node's loop so that code runs "at" the virtual instant of the event that
-// woke it. Only bridges and the async helpers use this; layers never do.
+// woke it. Only bridges and the async helpers use this; layers never do. In a browser the
+// same loop yields through a MessageChannel.
 
 import type { Scheduler, Nanoseconds } from './scheduler.ts';
 
@@ -16,7 +17,25 @@ export interface DriveOptions {
   maxIdleYields?: number;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Yield one macrotask. Node: setImmediate (after promise jobs and nextTick callbacks). A
+ * browser or Web Worker has no setImmediate; a MessageChannel message is the same kind of
+ * macrotask there, without the minimum delay a timer would add.
+ */
+const yieldToEventLoop: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : (() => {
+        const channel = new MessageChannel();
+        const waiting: (() => void)[] = [];
+        // Assigning onmessage also starts the port (the DOM's MessagePort; Node's types lack it).
+        (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => waiting.shift()?.();
+        return () =>
+          new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            channel.port2.postMessage(0);
+          });
+      })();
 
 /**
  * Run the scheduler, yielding to Node's event loop between events, until `until` settles,

@@ -7,6 +7,7 @@
 // necessity: a real peer's timing is not ours to choose.
 
 import { InvalidStateError, type Scheduler } from '@netlayers/core';
+import { realtimeClockOf, setRealtimeClock } from './realtime-clock.ts';
 
 export interface RealtimeOptions<T = unknown> {
   /** Stop when this settles (its value is returned; a rejection is thrown). */
@@ -14,16 +15,6 @@ export interface RealtimeOptions<T = unknown> {
   /** Give up after this many real milliseconds (default 20,000). */
   timeoutMs?: number;
 }
-
-/** What bridges need while a realtime run is going on. */
-export interface RealtimeClock {
-  /** The virtual time (ns) that corresponds to a CLOCK_MONOTONIC reading (process.hrtime.bigint()). */
-  toVirtual(monotonicNs: bigint): number;
-  /** Wake the driver now (a frame arrived): it runs the scheduler up to the present. */
-  wake(): void;
-}
-
-const running = new WeakMap<Scheduler, RealtimeClock>();
 
 /**
  * Where virtual time last met the wall clock outside a realtime run: set when a frame
@@ -36,7 +27,7 @@ const departures = new WeakMap<Scheduler, { readonly wall: bigint; readonly virt
 
 /** A bridge sent a frame to the real network now. */
 export function noteDeparture(scheduler: Scheduler): void {
-  if (running.has(scheduler)) return;
+  if (realtimeClockOf(scheduler) !== undefined) return;
   const last = departures.get(scheduler);
   if (last === undefined || last.virtual !== scheduler.now()) departures.set(scheduler, { wall: process.hrtime.bigint(), virtual: scheduler.now() });
 }
@@ -46,18 +37,13 @@ function pausedAnchor(scheduler: Scheduler): { readonly wall: bigint; readonly v
   return last !== undefined && last.virtual === scheduler.now() ? last : undefined;
 }
 
-/** The realtime clock driving `scheduler`, or undefined when it runs in virtual time. */
-export function realtimeClockOf(scheduler: Scheduler): RealtimeClock | undefined {
-  return running.get(scheduler);
-}
-
 /**
  * Schedule `callback` for a frame that reached us from outside at `monotonicNs` (plus `delay`
  * ns). Under runRealtime it runs at that instant's virtual time (or now, if the simulation
  * is already past it) and the driver wakes; otherwise it runs at the current virtual time.
  */
 export function scheduleArrival(scheduler: Scheduler, monotonicNs: bigint, delay: number, callback: () => void): void {
-  const clock = running.get(scheduler);
+  const clock = realtimeClockOf(scheduler);
   const paused = clock === undefined ? pausedAnchor(scheduler) : undefined;
   const at = clock !== undefined ? clock.toVirtual(monotonicNs) : paused !== undefined ? paused.virtual + Number(monotonicNs - paused.wall) : scheduler.now();
   scheduler.scheduleAt(Math.max(scheduler.now(), at + delay), callback);
@@ -74,7 +60,7 @@ const IDLE_WAIT_MS = 50;
  */
 export async function runRealtime<T>(target: Scheduler | { readonly scheduler: Scheduler }, options: RealtimeOptions<T>): Promise<T> {
   const scheduler = 'scheduler' in target ? target.scheduler : target;
-  if (running.has(scheduler)) throw new InvalidStateError('ERR_REALTIME_RUNNING', 'runRealtime is already driving this scheduler; await the first run');
+  if (realtimeClockOf(scheduler) !== undefined) throw new InvalidStateError('ERR_REALTIME_RUNNING', 'runRealtime is already driving this scheduler; await the first run');
   const timeoutMs = options.timeoutMs ?? 20_000;
   let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   let wakeSleeper: (() => void) | null = null;
@@ -96,7 +82,7 @@ export async function runRealtime<T>(target: Scheduler | { readonly scheduler: S
   const startWall = pausedAnchor(scheduler)?.wall ?? process.hrtime.bigint();
   const startVirtual = scheduler.now();
   departures.delete(scheduler);
-  running.set(scheduler, { toVirtual: (t) => startVirtual + Number(t - startWall), wake });
+  setRealtimeClock(scheduler, { toVirtual: (t) => startVirtual + Number(t - startWall), wake });
   try {
     for (;;) {
       const elapsed = Number(process.hrtime.bigint() - startWall);
@@ -123,7 +109,7 @@ export async function runRealtime<T>(target: Scheduler | { readonly scheduler: S
       });
     }
   } finally {
-    running.delete(scheduler);
+    setRealtimeClock(scheduler, undefined);
   }
   if (!outcome.ok) throw outcome.error;
   return outcome.value;

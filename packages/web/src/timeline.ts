@@ -1,0 +1,136 @@
+// What the page steps through: the run's trace events in time order, each with the layer it
+// belongs to in the chosen model and one line saying what happened, plus the frame
+// transmissions (a frame leaving one node's NIC and arriving at the next) that the topology
+// animates. Derived from the recorded events only: nothing here simulates.
+
+import { layerForRole, type LayerModel, type TraceEvent } from '@netlayers/core';
+import { connectionOf, tcpdumpLineFromFrame } from '@netlayers/trace';
+import type { RecordedNetwork } from './protocol.ts';
+
+export interface Step {
+  /** Index into the run's events. */
+  readonly index: number;
+  readonly event: TraceEvent;
+  readonly what: string;
+  readonly protocol: string;
+  readonly connection: string | undefined;
+}
+
+export interface Transmission {
+  readonly from: string;
+  readonly to: string;
+  readonly sent: number;
+  /** Arrival time, or undefined when the medium lost it. */
+  readonly arrived: number | undefined;
+  /** The step index of the send. */
+  readonly step: number;
+  readonly label: string;
+}
+
+function describe(event: TraceEvent): string {
+  switch (event.kind) {
+    case 'pdu':
+      return `${event.direction === 'down' ? 'sends' : event.direction === 'up' ? 'receives' : 'forwards'} ${event.text}`;
+    case 'frame':
+      return `${event.action === 'tx' ? 'frame out' : event.action === 'rx' ? 'frame in' : 'frame lost'} ${event.iface ?? ''}: ${tcpdumpLineFromFrame(event)}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'drop':
+      return `drops ${event.length} bytes: ${event.reason} — ${event.detail}`;
+    case 'state':
+      return `${event.entity}: ${event.from} → ${event.to}${event.cause ? ` (${event.cause})` : ''}`;
+    case 'timer':
+      return `${event.timer} timer ${event.action}${event.entity ? ` for ${event.entity}` : ''}`;
+    case 'note':
+      return event.message;
+    case 'metric':
+      return Object.entries(event.values).map(([k, v]) => `${k}=${v}`).join(' ');
+  }
+}
+
+/** Events worth a row: every PDU, frame, drop, state change and note; timers only when they fire. */
+function shown(event: TraceEvent): boolean {
+  if (event.kind === 'metric') return false;
+  if (event.kind === 'timer') return event.action === 'fired';
+  return true;
+}
+
+export function buildSteps(run: RecordedNetwork): Step[] {
+  const steps: Step[] = [];
+  run.events.forEach((event, index) => {
+    if (!shown(event)) return;
+    steps.push({ index, event, what: describe(event), protocol: event.protocol, connection: connectionOf(event) });
+  });
+  return steps;
+}
+
+export function layerName(model: LayerModel, event: TraceEvent): string {
+  try {
+    return layerForRole(model, event.role).name;
+  } catch {
+    return event.role;
+  }
+}
+
+/** A frame's identity for pairing: its length and last four bytes (the FCS, when it has one). */
+function frameKey(node: string, bytes: Uint8Array): string {
+  const n = bytes.length;
+  return `${node}|${n}|${bytes[n - 4]},${bytes[n - 3]},${bytes[n - 2]},${bytes[n - 1]}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Pair each frame sent (tx) with the frame that arrived (rx) with the same bytes at a node
+ * linked to the sender (through a shared segment too), the first one after it; unpaired
+ * sends were lost on the medium. Linear in the number of frames.
+ */
+export function buildTransmissions(run: RecordedNetwork, steps: readonly Step[]): Transmission[] {
+  const segments = new Set(run.nodes.filter((n) => n.kind === 'segment').map((n) => n.name));
+  const direct = new Map<string, Set<string>>();
+  const link = (a: string, b: string): void => {
+    if (!direct.has(a)) direct.set(a, new Set());
+    direct.get(a)!.add(b);
+  };
+  for (const l of run.links) {
+    link(l.a, l.b);
+    link(l.b, l.a);
+  }
+  const peersOf = (node: string): string[] => {
+    const out = new Set<string>();
+    for (const n of direct.get(node) ?? []) {
+      if (segments.has(n)) for (const m of direct.get(n) ?? []) if (m !== node) out.add(m);
+      out.add(n);
+    }
+    return [...out];
+  };
+  const arrivals = new Map<string, Step[]>();
+  for (const s of steps) {
+    const e = s.event;
+    if (e.kind !== 'frame' || e.action !== 'rx') continue;
+    const key = frameKey(e.node, e.bytes);
+    const queue = arrivals.get(key);
+    if (queue === undefined) arrivals.set(key, [s]);
+    else queue.push(s);
+  }
+  const out: Transmission[] = [];
+  steps.forEach((s, stepIndex) => {
+    const e = s.event;
+    if (e.kind !== 'frame' || e.action !== 'tx') return;
+    const peers = peersOf(e.node);
+    let match: Step | undefined;
+    for (const peer of peers) {
+      const queue = arrivals.get(frameKey(peer, e.bytes));
+      const at = queue?.findIndex((a) => a.event.time >= e.time && a.event.kind === 'frame' && sameBytes(a.event.bytes, e.bytes)) ?? -1;
+      if (queue !== undefined && at >= 0) {
+        match = queue.splice(at, 1)[0];
+        break;
+      }
+    }
+    const to = match?.event.node ?? peers.find((p) => !segments.has(p)) ?? peers[0] ?? e.node;
+    out.push({ from: e.node, to, sent: e.time, arrived: match?.event.time, step: stepIndex, label: s.what });
+  });
+  return out;
+}

@@ -1,0 +1,84 @@
+// The simulation worker: runs a script with the real stack off the page's main thread, so
+// the page stays responsive during a long transfer. Every Network the script creates gets a
+// recorder (through Network.onCreate, as `netlayers run` does); the page's options become
+// run overrides (seed, link loss/delay/bandwidth) and extra argv flags.
+
+import { Host, Network, Switch, setRunOverrides, type RunOverrides } from '@netlayers/lab';
+import { TraceRecorder } from '@netlayers/trace';
+import type { RecordedNetwork, RunRequest, TopologyNode, WorkerMessage } from '../protocol.ts';
+import { takeWrittenFiles } from '../shims/fs.ts';
+import { runScript, ScriptError, ScriptExit } from './run-script.ts';
+
+const scope = self as unknown as { postMessage(message: WorkerMessage): void; onmessage: ((event: MessageEvent<RunRequest>) => void) | null };
+
+function overridesOf(request: RunRequest): RunOverrides {
+  const { seed, loss, delay, bandwidth } = request.options;
+  const link = {
+    ...(delay !== undefined && delay !== '' ? { delay } : {}),
+    ...(bandwidth !== undefined && bandwidth !== '' ? { bandwidth } : {}),
+    ...(loss !== undefined && loss > 0 ? { impairments: { loss } } : {}),
+  };
+  return { ...(seed !== undefined ? { seed } : {}), ...(Object.keys(link).length > 0 ? { link } : {}) };
+}
+
+function topologyOf(network: Network): Pick<RecordedNetwork, 'nodes' | 'links'> {
+  const nodes: TopologyNode[] = [...network.nodes.values()].map((node) => {
+    if (node instanceof Host) {
+      return {
+        name: node.name,
+        kind: node.kind,
+        interfaces: [...node.interfaces.values()].map((i) => ({
+          name: i.name,
+          ...(i.link.hardwareAddress !== null ? { mac: i.link.hardwareAddress.toString() } : {}),
+          ...(i.cidr !== null ? { address: i.cidr.toString() } : {}),
+        })),
+      };
+    }
+    if (node instanceof Switch) return { name: node.name, kind: 'switch', interfaces: node.ports.map((_p, i) => ({ name: `port${i + 1}` })) };
+    return { name: node.name, kind: 'segment', interfaces: [] };
+  });
+  return { nodes, links: network.links.map(({ name, a, b, label }) => ({ name, a, b, label })) };
+}
+
+async function run(request: RunRequest): Promise<void> {
+  const started = performance.now();
+  const recorded: { network: Network; recorder: TraceRecorder }[] = [];
+  const unsubscribe = Network.onCreate((network) => recorded.push({ network, recorder: new TraceRecorder().record(network.trace) }));
+  const restore = setRunOverrides(overridesOf(request));
+  let buffer = '';
+  let lastFlush = performance.now();
+  const write = (text: string): void => {
+    buffer += text;
+    if (performance.now() - lastFlush > 50) flush();
+  };
+  const flush = (): void => {
+    if (buffer !== '') scope.postMessage({ type: 'output', runId: request.runId, text: buffer });
+    buffer = '';
+    lastFlush = performance.now();
+  };
+  let error: Extract<WorkerMessage, { type: 'done' }>['error'];
+  try {
+    await runScript({ files: request.files, entry: request.entry, args: request.options.args ?? [] }, write);
+  } catch (caught) {
+    if (caught instanceof ScriptExit) {
+      error = { message: `the script exited with code ${caught.code}` };
+    } else if (caught instanceof ScriptError) {
+      error = { message: caught.message, file: caught.file, ...(caught.line !== undefined ? { line: caught.line } : {}) };
+    } else {
+      error = { message: caught instanceof Error ? (caught.stack ?? caught.message) : String(caught) };
+    }
+  } finally {
+    restore();
+    unsubscribe();
+    flush();
+  }
+  const networks: RecordedNetwork[] = recorded.map(({ network, recorder }) => {
+    recorder.detach();
+    return { seed: network.seed, ...topologyOf(network), events: recorder.events, endTime: network.now() };
+  });
+  scope.postMessage({ type: 'done', runId: request.runId, networks, files: takeWrittenFiles(), wallMs: performance.now() - started, ...(error ? { error } : {}) });
+}
+
+scope.onmessage = (event) => {
+  if (event.data.type === 'run') void run(event.data);
+};

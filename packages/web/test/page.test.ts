@@ -1,0 +1,209 @@
+// The page in a real browser (Debian's Chromium through playwright-core): the real stack runs
+// in the page's worker, and what the DOM shows is checked against what the scenario did on
+// the wire. Any console error fails the suite. Screenshots go to packages/web/test-results/.
+
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventRows, haveChromium, openSite, SCREENSHOTS, waitForRun, type PageSession } from './support/page.ts';
+
+const haveTshark = (() => {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!haveChromium)('the page in Chromium', () => {
+  let site: PageSession;
+  beforeAll(async () => {
+    site = await openSite();
+  }, 120_000);
+  afterAll(async () => {
+    await site?.close();
+  });
+  afterEach(() => {
+    expect(site.errors, 'console errors in the page').toEqual([]);
+  });
+
+  it('runs the handshake in the page: SYN, SYN-ACK, ACK with the textbook numbers and the states', async () => {
+    const page = await site.newPage('#scenario=three-way-handshake');
+    expect(await waitForRun(page)).toMatch(/^✓ \d+ events/);
+    await page.selectOption('#filter-protocol', 'tcp');
+    const rows: string[] = [];
+    // Step through every TCP event with the keyboard, as a class would.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < 40; i++) {
+      rows.push((await page.textContent('.event-list tr.current')) ?? '');
+      await page.keyboard.press('ArrowRight');
+    }
+    const text = rows.join('\n');
+    expect(text).toMatch(/Flags \[S\], seq 0,/);
+    expect(text).toMatch(/Flags \[S\.\], seq 1000, ack 1,/);
+    expect(text).toMatch(/Flags \[\.\], ack 1001,/);
+    expect(text).toMatch(/CLOSED → SYN-SENT/);
+    expect(text).toMatch(/LISTEN → SYN-RECEIVED/);
+    expect(text).toMatch(/SYN-SENT → ESTABLISHED/);
+    expect(text).toMatch(/SYN-RECEIVED → ESTABLISHED/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'handshake.png') });
+    await page.close();
+  });
+
+  it('shows the SYN layer by layer, with its TCP fields, in the five-layer and the OSI model', async () => {
+    const page = await site.newPage('#scenario=three-way-handshake');
+    await waitForRun(page);
+    await page.selectOption('#filter-protocol', 'tcp');
+    await page.locator('.event-list tr', { hasText: 'Flags [S], seq 0,' }).first().click();
+    const tcp = page.locator('.encapsulation .header[data-protocol="tcp"]');
+    await expect.poll(async () => tcp.count()).toBe(1);
+    const field = (name: string) => tcp.locator('tr.field', { has: page.locator(`td:first-child:text-is("${name}")`) }).locator('td.value');
+    expect(await field('Sequence number').textContent()).toBe('0');
+    expect(await field('Destination port').textContent()).toBe('80');
+    expect(await field('Control bits').textContent()).toBe('SYN');
+    expect(await page.textContent('.encapsulation .layer[data-layer="Transport"] h3')).toContain('4 · Transport');
+    expect(await page.locator('.encapsulation .layer').count()).toBe(5);
+    // Selecting a field highlights its bytes in the hex view.
+    await tcp.locator('tr.field').first().click();
+    expect(await page.locator('.hex-byte.hl').count()).toBeGreaterThan(0);
+    await page.selectOption('#model', 'osi-7');
+    expect(await page.locator('.encapsulation .layer').count()).toBe(7);
+    expect(await page.textContent('.encapsulation')).toContain('Presentation');
+    expect(await page.locator('.encapsulation .layer[data-layer="Transport"] .header[data-protocol="tcp"]').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'encapsulation-osi.png') });
+    await page.close();
+  });
+
+  it('runs the teardown to TIME-WAIT and CLOSED', async () => {
+    const page = await site.newPage('#scenario=four-way-teardown');
+    expect(await waitForRun(page)).toMatch(/^✓/);
+    await page.selectOption('#filter-protocol', 'tcp');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('End');
+    const all = (await eventRows(page)).join('\n');
+    expect(all).toMatch(/FIN-WAIT-1 → FIN-WAIT-2/);
+    expect(all).toMatch(/ESTABLISHED → CLOSE-WAIT/);
+    expect(all).toMatch(/LAST-ACK → CLOSED/);
+    expect(all).toMatch(/FIN-WAIT-2 → TIME-WAIT/);
+    expect(all).toMatch(/TIME-WAIT → CLOSED/);
+    await page.click('#tab-ladder');
+    expect(await page.textContent('.ladder')).toContain('TIME-WAIT');
+    await page.screenshot({ path: join(SCREENSHOTS, 'teardown-ladder.png') });
+    await page.close();
+  });
+
+  it('re-runs with loss set in the options and shows a retransmission', async () => {
+    const page = await site.newPage('#scenario=bulk-transfer');
+    await waitForRun(page);
+    await page.fill('#loss', '5');
+    await page.fill('#seed', '3');
+    await page.click('#run');
+    expect(await waitForRun(page, 2)).toMatch(/^✓/);
+    await page.selectOption('#filter-protocol', 'tcp');
+    const retransmitted = await page.evaluate(() => document.querySelectorAll('.event-list tbody tr').length);
+    expect(retransmitted).toBeGreaterThan(0);
+    await page.click('#tab-output');
+    expect(await page.textContent('.output')).toMatch(/retransmi/i);
+    await page.close();
+  });
+
+  it.skipIf(!haveTshark)('downloads a pcapng that tshark reads with valid checksums', async () => {
+    const page = await site.newPage('#scenario=three-way-handshake');
+    await waitForRun(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-pcapng')]);
+    const dir = mkdtempSync(join(tmpdir(), 'netlayers-web-'));
+    const file = join(dir, 'run.pcapng');
+    await download.saveAs(file);
+    expect(existsSync(file)).toBe(true);
+    const out = execFileSync('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'tcp.seq_raw', '-e', '_ws.expert.message', '-Y', 'tcp'], { encoding: 'utf8' });
+    expect(out).toMatch(/S/);
+    expect(out).not.toMatch(/[Bb]ad checksum|incorrect/);
+    writeFileSync(join(dir, 'tshark.txt'), out);
+    await page.close();
+  });
+
+  it('shows a script error as a message in the editor, not a blank page', async () => {
+    const page = await site.newPage('#scenario=ping');
+    await waitForRun(page);
+    await page.click('#tab-editor');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nthrow new Error("broken on purpose");\n');
+    await page.click('#run');
+    await waitForRun(page, 2);
+    expect(await page.textContent('#editor-error')).toContain('broken on purpose');
+    expect(await page.isVisible('header')).toBe(true);
+    site.errors.length = 0;
+    await page.close();
+  });
+
+  it('runs every shipped example as a scenario, without an error', async () => {
+    const page = await site.newPage('#scenario=ping');
+    await waitForRun(page);
+    const ids = await page.$$eval('#scenario option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(ids.length).toBeGreaterThanOrEqual(16);
+    let run = 1;
+    const failures: string[] = [];
+    for (const id of ids.filter((i) => i !== 'bulk-transfer')) {
+      await page.selectOption('#scenario', id);
+      const status = await waitForRun(page, ++run, 60_000);
+      if (!status.startsWith('✓')) failures.push(`${id}: ${status} ${await page.textContent('#editor-error')}`);
+    }
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('opens a shared link at the same step of the same run', async () => {
+    const page = await site.newPage('#scenario=three-way-handshake&model=tcpip-4&seed=5&step=42');
+    await waitForRun(page);
+    expect(await page.textContent('.event-list tr.current td.num')).toBe('43');
+    expect(await page.inputValue('#model')).toBe('tcpip-4');
+    expect(await page.inputValue('#seed')).toBe('5');
+    const first = await page.textContent('.event-list tr.current td.what');
+    // The same link opened again shows the same event: the run is deterministic.
+    const again = await site.newPage('#scenario=three-way-handshake&model=tcpip-4&seed=5&step=42');
+    await waitForRun(again);
+    expect(await again.textContent('.event-list tr.current td.what')).toBe(first);
+    await again.close();
+    await page.close();
+  });
+
+  it('stays responsive while a 10 MB transfer runs in the worker', async () => {
+    const page = await site.newPage('#scenario=ping');
+    await waitForRun(page);
+    await page.selectOption('#scenario', 'bulk-transfer');
+    await page.fill('#args', '--size 10MB');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset['run']?.endsWith(':running'));
+    // While the worker computes, the page's main thread must stay free: measure the longest
+    // gap between timer ticks in the page over two seconds, and a real click round trip.
+    const longestGap = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let last = performance.now();
+          let longest = 0;
+          const end = last + 2000;
+          const tick = (): void => {
+            const now = performance.now();
+            longest = Math.max(longest, now - last);
+            last = now;
+            if (now < end) setTimeout(tick, 10);
+            else resolve(longest);
+          };
+          setTimeout(tick, 10);
+        }),
+    );
+    const clicked = await page.evaluate(() => {
+      const t0 = performance.now();
+      document.getElementById('tab-output')!.click();
+      return new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now() - t0)));
+    });
+    expect(longestGap, 'longest gap between timer ticks on the page while the worker runs (ms)').toBeLessThan(200);
+    expect(clicked, 'click to the next frame (ms)').toBeLessThan(200);
+    expect(await page.getAttribute('body', 'data-run')).toMatch(/:running$/);
+    await page.close();
+  }, 120_000);
+});
