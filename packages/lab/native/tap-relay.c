@@ -83,7 +83,7 @@ static void flush_out(void) {
 static void set_if(int sock, const char *name, unsigned long request, int value) {
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+  snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
   if (request == SIOCSIFMTU) ifr.ifr_mtu = value;
   else ifr.ifr_qlen = value;
   if (ioctl(sock, request, &ifr) < 0) perror(request == SIOCSIFMTU ? "SIOCSIFMTU" : "SIOCSIFTXQLEN");
@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
   ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-  strncpy(ifr.ifr_name, argv[1], IFNAMSIZ - 1);
+  snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
   if (ioctl(tap, TUNSETIFF, &ifr) < 0) {
     perror("TUNSETIFF");
     return 1;

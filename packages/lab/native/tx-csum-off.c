@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
   struct ethtool_value value = {.cmd = ETHTOOL_STXCSUM, .data = 0};
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  strncpy(ifr.ifr_name, argv[1], IFNAMSIZ - 1);
+  snprintf(ifr.ifr_name, IFNAMSIZ, "%s", argv[1]);
   ifr.ifr_data = (char *)&value;
   if (ioctl(sock, SIOCETHTOOL, &ifr) < 0) {
     perror("ETHTOOL_STXCSUM");
