@@ -163,3 +163,55 @@ describe.skipIf(!root && !process.env.CI)('VXLAN with a Linux vxlan device in a 
     expect(vtep.stats.inbound.drops).toBe(0);
   }, 60_000);
 });
+
+const nsM = `nlvm${id}`;
+const vethRootM = `nlvmr${id}`;
+const vethNsM = `nlvmn${id}`;
+
+describe.skipIf(!root && !process.env.CI)('VXLAN flooding by multicast group, with a Linux vxlan device', () => {
+  let net: Network;
+  let vtep: VxlanEndpoint;
+  let host: Host;
+
+  beforeAll(async () => {
+    sh('ip', 'netns', 'add', nsM);
+    sh('ip', 'link', 'add', vethRootM, 'type', 'veth', 'peer', 'name', vethNsM);
+    sh('ip', 'link', 'set', vethNsM, 'netns', nsM);
+    sh('ip', 'addr', 'add', '10.220.0.1/30', 'dev', vethRootM);
+    sh('ip', 'link', 'set', vethRootM, 'mtu', '1600', 'up');
+    const inNs = (...args: string[]): string => sh('ip', '-n', nsM, ...args);
+    inNs('addr', 'add', '10.220.0.2/30', 'dev', vethNsM);
+    inNs('link', 'set', vethNsM, 'mtu', '1600', 'up');
+    // No remote: the kernel floods to the group, as ours does.
+    inNs('link', 'add', 'vx0', 'type', 'vxlan', 'id', '44', 'dstport', String(port), 'group', '239.1.1.44', 'local', '10.220.0.2', 'dev', vethNsM);
+    inNs('link', 'set', 'vx0', 'mtu', '1500', 'up');
+    inNs('addr', 'add', '10.51.0.30/24', 'dev', 'vx0');
+    net = new Network({ seed: 4 });
+    vtep = await VxlanEndpoint.open(net, { vni: 44, address: '10.220.0.1', port, group: '239.1.1.44', name: 'vtepM' });
+    host = net.addHost('hostM');
+    net.connect([host, '10.51.0.10/24'], net.addSegment('tunnel', () => vtep, 'VXLAN 44'));
+  });
+
+  afterAll(() => {
+    vtep?.close();
+    for (const cmd of [['netns', 'del', nsM], ['link', 'del', vethRootM]]) {
+      try {
+        sh('ip', ...cmd);
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it('our ARP request reaches the kernel through the group, and the kernel\'s through the group reaches us', async () => {
+    const reply = await runRealtime(net, { until: host.ping('10.51.0.30', { timeout: '2s' }), timeoutMs: 10_000 });
+    expect(reply.ok).toBe(true);
+    expect(vtep.counters.floods).toBeGreaterThanOrEqual(1);
+    expect(vtep.forwardingTable().some((e) => e.address === '10.220.0.2')).toBe(true);
+    // The kernel's own flood (an ARP request for an address it has not resolved) arrives via the group.
+    const before = vtep.counters.packetsReceived;
+    const { out } = await runRealtime(net, { until: run('ip', ['netns', 'exec', nsM, 'ping', '-c', '1', '-W', '1', '10.51.0.99']), timeoutMs: 10_000 });
+    expect(out).toMatch(/1 packets transmitted/);
+    expect(vtep.counters.packetsReceived).toBeGreaterThan(before);
+  });
+});

@@ -6,7 +6,8 @@
 //
 // Forwarding follows section 4 and Linux's vxlan driver: a frame for a MAC learned from a
 // remote VTEP goes to that VTEP alone; broadcast, multicast and unknown unicast are flooded
-// to the static list of remote endpoints (Linux's all-zeros FDB entries). Learning maps each
+// to the static list of remote endpoints (Linux's all-zeros FDB entries) and, if one is
+// configured, to an IPv4 multicast group (section 4.2, Linux's `group`). Learning maps each
 // inner source MAC to the outer source address it came from (section 4.1), and entries age.
 //
 // Captures: every tunnelled frame is also traced as the outer frame the kernel puts on the
@@ -49,6 +50,11 @@ export interface VxlanOptions extends BoundaryOptions {
   readonly port?: number;
   /** Remote VTEPs that receive flooded frames (broadcast, multicast, unknown unicast). */
   readonly remotes?: readonly (string | VxlanRemote)[];
+  /**
+   * An IPv4 multicast group for flooding (RFC 7348 section 4.2, Linux's `group`): floods go
+   * to it too, and floods sent to it are received, on the interface that has `address`.
+   */
+  readonly group?: string;
   /** Learn which VTEP each remote MAC is behind (default true, as Linux). */
   readonly learning?: boolean;
   /** How long a learned MAC stays (default '300s', as Linux's ageing). */
@@ -94,7 +100,9 @@ export class VxlanEndpoint extends BoundaryMedium {
   private readonly ageing: number;
   private identification = 0;
 
-  private constructor(private readonly socket: Socket, sim: SimulationContext, options: VxlanOptions) {
+  private readonly group: Destination | undefined;
+
+  private constructor(private readonly socket: Socket, private readonly groupSocket: Socket | undefined, sim: SimulationContext, options: VxlanOptions) {
     super(`vxlan ${options.vni} ${options.address}`, sim.scheduler, options, 'vxlan');
     this.vni = options.vni;
     this.address = Ipv4Address.parse(options.address);
@@ -107,7 +115,9 @@ export class VxlanEndpoint extends BoundaryMedium {
       Ipv4Address.parse(remote.address);
       return { address: remote.address, port: checkPort(remote.port ?? this.port) };
     });
+    this.group = options.group === undefined ? undefined : { address: options.group, port: this.port };
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo, process.hrtime.bigint()));
+    groupSocket?.on('message', (msg, rinfo) => this.onMessage(msg, rinfo, process.hrtime.bigint()));
   }
 
   /** Bind the UDP socket and start tunnelling. */
@@ -115,18 +125,24 @@ export class VxlanEndpoint extends BoundaryMedium {
     assertVni(options.vni);
     Ipv4Address.parse(options.address);
     const port = checkPort(options.port ?? VXLAN_PORT);
-    const socket = createSocket({ type: 'udp4' });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, options.address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
+    if (options.group !== undefined) {
+      const first = Number(options.group.split('.')[0]);
+      if (!(first >= 224 && first <= 239)) throw new InvalidArgumentError('group', options.group, 'must be an IPv4 multicast address (224.0.0.0/4)');
+      Ipv4Address.parse(options.group);
+    }
+    const socket = await bound(port, options.address);
     // Bursts of tunnelled frames queue here while the simulation runs.
     socket.setRecvBufferSize(8 << 20);
     socket.setSendBufferSize(8 << 20);
-    return new VxlanEndpoint(socket, sim, options);
+    let groupSocket: Socket | undefined;
+    if (options.group !== undefined) {
+      socket.setMulticastInterface(options.address);
+      socket.setMulticastLoopback(false);
+      // A socket bound to the group receives only what is sent to the group.
+      groupSocket = await bound(port, options.group, true);
+      groupSocket.addMembership(options.group, options.address);
+    }
+    return new VxlanEndpoint(socket, groupSocket, sim, options);
   }
 
   /** The learned MAC table (what `bridge fdb show dev vxlan0` lists for learned entries). */
@@ -136,6 +152,7 @@ export class VxlanEndpoint extends BoundaryMedium {
 
   close(): void {
     this.socket.close();
+    this.groupSocket?.close();
   }
 
   protected sendOut(body: Uint8Array): void {
@@ -147,6 +164,7 @@ export class VxlanEndpoint extends BoundaryMedium {
     }
     this.counters.floods++;
     for (const remote of this.remotes) this.send(packet, remote);
+    if (this.group !== undefined) this.send(packet, this.group);
   }
 
   private lookup(body: Uint8Array): Destination | undefined {
@@ -197,6 +215,17 @@ export class VxlanEndpoint extends BoundaryMedium {
     const frame = buildEthernetFrame({ destination: placeholderMac(dst), source: placeholderMac(source), etherType: EtherType.IPv4 }, ip);
     tracer.frame('physical', 'vxlan', UNDERLAY, action, frame);
   }
+}
+
+function bound(port: number, address: string, reuseAddr = false): Promise<Socket> {
+  const socket = createSocket({ type: 'udp4', reuseAddr });
+  return new Promise<Socket>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
 }
 
 function checkPort(port: unknown): number {
