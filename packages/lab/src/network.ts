@@ -22,6 +22,7 @@ import { PointToPointLink, type PointToPointOptions } from '@netlayers/physical'
 import { Host, type HostOptions } from './nodes/host.ts';
 import { Switch, type SwitchOptions } from './nodes/switch.ts';
 import { Segment } from './nodes/segment.ts';
+import { realtimeClockOf } from './bridge/realtime-clock.ts';
 import { applyLinkOverrides, currentRunOverrides } from './overrides.ts';
 
 export type LabNode = Host | Switch | Segment;
@@ -178,12 +179,18 @@ export class Network implements SimulationContext {
   /**
    * Drive virtual time, letting Node's event loop run between events, until `promise`
    * settles; returns its value. Use it for async code: `await net.drive(host.ping(...))`.
-   * Nested calls (a drive already running) just wait on the promise.
+   * Nested calls (a drive already running) just wait on the promise, and so does a call
+   * made while runRealtime drives this network (or just before it starts, in the same tick:
+   * `runRealtime(net, { until: host.ping(...) })`), since the wall clock sets the pace then.
    */
   async drive<T>(promise: Promise<T>, options: { deadline?: string | number } = {}): Promise<T> {
-    if (this.driving) return promise;
+    if (this.driving || realtimeClockOf(this.scheduler) !== undefined) return promise;
     this.driving = true;
     try {
+      // One microtask: `runRealtime(net, { until: host.ping(...) })` calls runRealtime right
+      // after ping() returns, in the same synchronous expression.
+      await null;
+      if (realtimeClockOf(this.scheduler) !== undefined) return await promise;
       let settled = false;
       void promise.then(() => (settled = true), () => (settled = true));
       await driveWithEventLoop(this.scheduler, {

@@ -9,3 +9,4 @@ export type { EthernetInterfaceOptions, EthernetInterfaceStats } from './etherne
 export { LearningSwitch } from './learning-switch.ts';
 export type { LearningSwitchOptions, LearningSwitchStats, MacTableEntry } from './learning-switch.ts';
 export { registerDissectors, ethernetDissectorWithFcs, ethernetDissectorWithoutFcs, arpDissector } from './dissectors.ts';
+export * from './vxlan/wire.ts';

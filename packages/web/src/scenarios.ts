@@ -67,8 +67,11 @@ const TITLES: Readonly<Record<string, { title: string; flags?: readonly Scenario
   'four-layer': { title: 'Four-layer stack: PPP network access' },
 };
 
+/** Scripts that bridge to a real network (`@netlayers/lab/node`: TAP, VXLAN) need Node and root, not a page. */
+const NODE_ONLY = /from '@netlayers\/lab\/node'/;
+
 export const SCENARIOS: readonly Scenario[] = Object.keys(EXAMPLE_FILES)
-  .filter((path) => !path.startsWith('/examples/support/'))
+  .filter((path) => !path.startsWith('/examples/support/') && !NODE_ONLY.test(EXAMPLE_FILES[path]!))
   .map((path) => {
     const id = path.slice('/examples/'.length, -'.ts'.length);
     const known = TITLES[id];

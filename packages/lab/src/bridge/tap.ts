@@ -1,8 +1,11 @@
 // A medium whose far side is a real Linux kernel: a TAP device (/dev/net/tun) reached
 // through the small C relay in ../../native/tap-relay.c (compiled on first use with the
-// system C compiler). The kernel sends and expects Ethernet frames without the FCS, so the
-// bridge strips our FCS going out and pads to the 60-byte minimum and adds a computed FCS
-// coming in (IEEE 802.3 CRC-32). Run it with runRealtime(): the kernel keeps real time.
+// system C compiler). The relay drains the TAP in batches into a 16 MiB buffer and an
+// enlarged pipe, stamps each frame with its CLOCK_MONOTONIC arrival, and reports any frame
+// it had to drop; this side parses those records as they come (Node reads the pipe whenever
+// its event loop turns, and runRealtime turns it at least every millisecond or so) and
+// hands each frame to the simulation at the virtual time of its arrival. Options, stats and
+// drops are the boundary's (boundary.ts). Run it with runRealtime(): the kernel keeps real time.
 
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,50 +13,61 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  crc32,
-  DropReason,
-  InvalidStateError,
-  type FrameReceiver,
-  type Medium,
-  type NodeContext,
-  type PhyCapabilities,
-  type PhyPort,
-  type PhyPortStats,
-  type Scheduler,
-} from '@netlayers/core';
+import { DropReason, InvalidArgumentError, type Scheduler, type SimulationContext } from '@netlayers/core';
+import { BoundaryMedium, type BoundaryOptions } from './boundary.ts';
 
-const RELAY_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'tap-relay.c');
+const NATIVE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native');
 
-/** Compile the relay if needed; returns the binary's path. */
-export function buildTapRelay(): string {
-  const source = readFileSync(RELAY_SOURCE);
-  const binary = join(tmpdir(), `netlayers-tap-relay-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
-  if (!existsSync(binary)) execFileSync('cc', ['-O2', '-o', binary, RELAY_SOURCE], { stdio: 'pipe' });
+/** Compile ../../native/<name>.c with the system C compiler if needed; returns the binary's path. */
+export function buildNativeTool(name: 'tap-relay' | 'tx-csum-off'): string {
+  const path = join(NATIVE, `${name}.c`);
+  const source = readFileSync(path);
+  const binary = join(tmpdir(), `netlayers-${name}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
+  if (!existsSync(binary)) {
+    const building = `${binary}.${process.pid}`;
+    execFileSync('cc', ['-O2', '-o', building, path], { stdio: 'pipe' });
+    execFileSync('mv', ['-f', building, binary]);
+  }
   return binary;
 }
 
-export interface TapBridgeOptions {
-  /** TAP device name (at most 15 characters). */
-  readonly ifname: string;
-  /** MTU of the kernel side (default 1500). */
-  readonly mtu?: number;
+/** Compile the relay if needed; returns the binary's path. */
+export function buildTapRelay(): string {
+  return buildNativeTool('tap-relay');
 }
 
-export class TapBridge implements Medium {
-  readonly name: string;
-  readonly capabilities: PhyCapabilities;
-  private port: TapPort | null = null;
+export interface TapBridgeOptions extends BoundaryOptions {
+  /** TAP device name (at most 15 characters). */
+  readonly ifname: string;
+  /** The TAP's transmit queue length, i.e. frames the kernel may queue for us (default 10,000). */
+  readonly txQueueLength?: number;
+  /** The relay's buffer for frames from the kernel that Node has not read yet (default 16 MiB). */
+  readonly relayBufferBytes?: number;
+}
 
-  private constructor(private readonly relay: ChildProcessWithoutNullStreams, private readonly scheduler: Scheduler, options: TapBridgeOptions) {
-    this.name = `tap ${options.ifname}`;
-    const mtu = options.mtu ?? 1500;
-    this.capabilities = { mtu, maxFrameBytes: mtu + 22, bitsPerSecond: 1e9, propagationDelay: 0 };
+const FRAME_HEADER = 12;
+const DROP_FLAG = 0x80000000;
+
+export class TapBridge extends BoundaryMedium {
+  readonly ifname: string;
+  private pending: Buffer = Buffer.alloc(0);
+  private corked = false;
+  /** Frames the relay reported dropping because its buffer was full (also in stats.inbound.drops). */
+  relayDrops = 0;
+
+  private constructor(private readonly relay: ChildProcessWithoutNullStreams, scheduler: Scheduler, options: TapBridgeOptions) {
+    super(`tap ${options.ifname}`, scheduler, options, 'tap');
+    this.ifname = options.ifname;
   }
 
   /** Create the TAP device and start relaying. Needs root (or CAP_NET_ADMIN) and /dev/net/tun. */
-  static async open(scheduler: Scheduler, options: TapBridgeOptions): Promise<TapBridge> {
-    const relay = spawn(buildTapRelay(), [options.ifname], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async open(sim: SimulationContext | Scheduler, options: TapBridgeOptions): Promise<TapBridge> {
+    const scheduler = 'scheduler' in sim ? sim.scheduler : sim;
+    if (typeof options.ifname !== 'string' || options.ifname.length === 0 || options.ifname.length > 15) {
+      throw new InvalidArgumentError('ifname', options.ifname, 'must be a device name of 1 to 15 characters');
+    }
+    const args = [options.ifname, String(options.mtu ?? 1500), String(options.txQueueLength ?? 10_000), String(options.relayBufferBytes ?? 16 << 20)];
+    const relay = spawn(buildTapRelay(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let err = '';
       relay.stderr.on('data', (d: Buffer) => {
@@ -61,16 +75,11 @@ export class TapBridge implements Medium {
         if (err.includes('ready')) resolve();
       });
       relay.on('exit', (code) => reject(new Error(`tap-relay exited with ${code}: ${err.trim()}`)));
+      relay.on('error', reject);
     });
     const bridge = new TapBridge(relay, scheduler, options);
-    bridge.listen();
+    relay.stdout.on('data', (chunk: Buffer) => bridge.parse(chunk));
     return bridge;
-  }
-
-  attach(node: NodeContext, portName: string): PhyPort {
-    if (this.port !== null) throw new InvalidStateError('ERR_PORT_IN_USE', `${this.name} has one side only; it is attached to ${this.port.name}`);
-    this.port = new TapPort(portName, this.capabilities, node, (frame) => this.sendToKernel(frame));
-    return this.port;
   }
 
   close(): void {
@@ -78,81 +87,47 @@ export class TapBridge implements Medium {
     this.relay.kill();
   }
 
-  private sendToKernel(frame: Uint8Array): void {
-    const body = frame.subarray(0, frame.length - 4); // the kernel expects no FCS
-    const header = Buffer.from([body.length >> 8, body.length & 0xff]);
-    this.relay.stdin.write(Buffer.concat([header, body]));
-  }
-
-  private listen(): void {
-    let pending = Buffer.alloc(0);
-    this.relay.stdout.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const length = pending.readUInt16BE(0);
-        if (pending.length < length + 2) break;
-        const body = pending.subarray(2, length + 2);
-        pending = pending.subarray(length + 2);
-        const padded = Math.max(60, body.length);
-        const frame = new Uint8Array(padded + 4);
-        frame.set(body);
-        const fcs = crc32(frame, 0, padded);
-        frame[padded] = fcs & 0xff;
-        frame[padded + 1] = (fcs >>> 8) & 0xff;
-        frame[padded + 2] = (fcs >>> 16) & 0xff;
-        frame[padded + 3] = fcs >>> 24;
-        this.scheduler.schedule(0, () => this.port?.deliver(frame));
-      }
-    });
-  }
-}
-
-class TapPort implements PhyPort {
-  readonly stats: PhyPortStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
-  readonly isUp = true;
-  /** "h1:eth0". */
-  readonly name: string;
-  /** "eth0": the node's capture point is node:iface, as on every other port. */
-  readonly iface: string;
-  private receiver: FrameReceiver | null = null;
-
-  constructor(
-    portName: string,
-    readonly capabilities: PhyCapabilities,
-    private readonly node: NodeContext,
-    private readonly out: (frame: Uint8Array) => void,
-  ) {
-    const prefix = `${node.name}:`;
-    this.iface = portName.startsWith(prefix) ? portName.slice(prefix.length) : portName;
-    this.name = prefix + this.iface;
-  }
-
-  /** tx at this node's capture point as the frame goes to the kernel; rx as one comes from it. */
-  transmit(frame: Uint8Array): boolean {
-    if (frame.length > this.capabilities.maxFrameBytes) {
-      this.stats.drops++;
-      this.node.tracer.drop('physical', 'tap', DropReason.TooBig, `${frame.length}-byte frame exceeds the ${this.capabilities.maxFrameBytes}-byte maximum`, frame.length, { iface: this.iface });
-      return false;
+  protected sendOut(body: Uint8Array): void {
+    const stdin = this.relay.stdin;
+    // Frames sent in one turn of the event loop leave in one writev() to the relay.
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
     }
-    this.stats.txFrames++;
-    this.stats.txBytes += frame.length;
-    this.node.tracer.frame('physical', 'tap', this.iface, 'tx', frame);
-    this.out(frame);
-    return true;
+    const header = Buffer.allocUnsafe(4);
+    header.writeUInt32BE(body.length, 0);
+    stdin.write(header);
+    stdin.write(body);
   }
 
-  setReceiver(receiver: FrameReceiver | null): void {
-    this.receiver = receiver;
+  protected override outboundBacklog(): number {
+    return this.relay.stdin.writableLength;
   }
 
-  onLinkChange(): void {
-    // A TAP device stays up for the bridge's lifetime.
-  }
-
-  deliver(frame: Uint8Array): void {
-    this.stats.rxFrames++;
-    this.stats.rxBytes += frame.length;
-    this.node.tracer.frame('physical', 'tap', this.iface, 'rx', frame);
-    this.receiver?.(frame);
+  private parse(chunk: Buffer): void {
+    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let at = 0;
+    while (buf.length - at >= FRAME_HEADER) {
+      const word = buf.readUInt32BE(at);
+      const arrival = buf.readBigUInt64BE(at + 4);
+      if ((word & DROP_FLAG) !== 0) {
+        const count = word & ~DROP_FLAG;
+        this.relayDrops += count;
+        this.lostOutside(count, DropReason.QueueFull, `the TAP relay's buffer was full; it dropped ${count} frame(s) from the kernel`);
+        at += FRAME_HEADER;
+        continue;
+      }
+      if (buf.length - at < FRAME_HEADER + word) break;
+      // receiveFromOutside copies it (adding the FCS), so a view into Node's chunk will do.
+      const body = buf.subarray(at + FRAME_HEADER, at + FRAME_HEADER + word);
+      at += FRAME_HEADER + word;
+      this.receiveFromOutside(body, arrival);
+    }
+    buf = buf.subarray(at);
+    this.pending = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
   }
 }
