@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Network } from '@netlayers/lab';
 import { TapBridge, runRealtime } from '@netlayers/lab/node';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -118,7 +119,8 @@ export async function main(write: (line: string) => void = console.log, megabyte
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
   const at = process.argv.indexOf('--mb');
   await main(console.log, at > 0 ? Number(process.argv[at + 1]) : 10);
 }

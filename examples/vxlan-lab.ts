@@ -21,6 +21,7 @@ import { HttpServer } from '@netlayers/application';
 import { Network } from '@netlayers/lab';
 import { VxlanEndpoint, buildNativeTool, runRealtime } from '@netlayers/lab/node';
 import { capture } from '@netlayers/trace';
+import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,7 +166,8 @@ export async function main(write: (line: string) => void = console.log, options:
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (invokedDirectly(import.meta.url)) {
+  honourTraceFlag();
   const arg = (name: string): string | undefined => {
     const at = process.argv.indexOf(name);
     return at > 0 ? process.argv[at + 1] : undefined;

@@ -37,7 +37,7 @@ describe('parseCommandLine', () => {
   it.each([
     [['run', 's.ts', '--colour'], /unknown flag --colour/],
     [['run', 's.ts', '--trace', 'graph'], /invalid value "graph" for --trace: use text, ladder, mermaid, svg/],
-    [['run', 's.ts', '--model', 'osi7'], /invalid value "osi7" for --model: use tcpip-5, tcpip-4, osi-7/],
+    [['run', 's.ts', '--model', 'osi7'], /invalid value "osi7" for --model: use tcpip-5, tcpip-4, tcpip-4-lower, osi-7/],
     [['run'], /missing script/],
     [[], /missing command/],
     [['walk'], /unknown command "walk"/],
