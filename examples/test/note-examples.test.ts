@@ -7,6 +7,7 @@ import { main as rst } from '../note-rst.ts';
 import { main as sequence, CLIENT_ISS } from '../note-sequence.ts';
 import { main as sockets } from '../note-sockets.ts';
 import { main as layers } from '../note-layers.ts';
+import { main as flags } from '../note-flags.ts';
 
 const quiet = (): void => {};
 
@@ -74,5 +75,16 @@ describe('the study note, example by example', () => {
     for (const title of ['TCP/IP five-layer model', 'TCP/IP four-layer model (RFC 1122)', 'TCP/IP four-layer model (transport, network, link, physical)', 'OSI seven-layer reference model']) expect(text).toContain(title);
     expect(text).toContain('"GET / HTTP/1.1');
     expect(text).toMatch(/Presentation\s+\(inside the application in TCP\/IP\)/);
+  });
+
+  it('the six flags SYN ACK PSH URG FIN RST each appear on a real segment', async () => {
+    const { seen, urgentEnd } = await flags(quiet);
+    expect(seen.SYN).toMatch(/client → server {2}SYN seq=1 len=0/);
+    expect(seen.ACK).toMatch(/SYN,ACK/);
+    expect(seen.PSH).toMatch(/PSH,ACK seq=2 .* len=5/);
+    expect(seen.URG).toMatch(/URG seq=7 .* len=1/);
+    expect(seen.FIN).toMatch(/FIN,ACK seq=8/);
+    expect(seen.RST).toMatch(/^client → server {2}RST/);
+    expect(urgentEnd).toBe(6);
   });
 });

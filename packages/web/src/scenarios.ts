@@ -33,6 +33,7 @@ const TITLES: Readonly<Record<string, { title: string; flags?: readonly Scenario
       { kind: 'text', flag: '--msl', label: 'MSL', initial: '' },
     ],
   },
+  'note-flags': { title: 'Study note: the six flags' },
   'note-rst': { title: 'Study note: RST' },
   'note-sequence': { title: 'Study note: the sequence space wraps' },
   'note-sockets': { title: 'Study note: sockets and 4-tuples' },
