@@ -163,9 +163,9 @@ export class TraceRecorder {
         this.overflow++;
         return;
       }
-      // Frame bytes are copied: a router may rewrite a received buffer in place (TTL) after
-      // the frame event, and a recording must show the bytes as they were on the wire.
-      this.recorded.push(event.kind === 'frame' ? { ...event, bytes: event.bytes.slice() } : event);
+      // A frame event's bytes are already a snapshot (the Tracer copies them when it
+      // publishes), so a router rewriting its buffer in place later cannot change them.
+      this.recorded.push(event);
     };
     bus.on('event', listener);
     this.attached.set(bus, listener);

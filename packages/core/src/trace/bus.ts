@@ -111,9 +111,12 @@ export class Tracer {
     return this.bus.wants(kind);
   }
 
+  /** Publish an event stamped with this node and the time. A frame's bytes are copied (see frame()). */
   emit(event: TraceInput): void {
     if (!this.bus.active) return;
-    this.bus.publish({ ...event, time: this.clock.now(), node: this.node } as TraceEvent);
+    const stamped = { ...event, time: this.clock.now(), node: this.node } as TraceEvent;
+    if (stamped.kind === 'frame') (stamped as { bytes: Uint8Array }).bytes = stamped.bytes.slice();
+    this.bus.publish(stamped);
   }
 
   /**

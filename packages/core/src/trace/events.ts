@@ -64,7 +64,7 @@ export type FrameAction = 'tx' | 'rx' | 'lost' | 'duplicated' | 'corrupted' | 'd
 export interface FrameEvent extends TraceEventBase {
   readonly kind: 'frame';
   readonly action: FrameAction;
-  /** The frame bytes (link-layer header through FCS). Do not mutate. */
+  /** The frame bytes (link-layer header through FCS): a snapshot the event owns (the Tracer copies them), never mutated. */
   readonly bytes: Uint8Array;
   /**
    * The link type of the bytes, the key of the dissector table 'link' that decodes them:
