@@ -6,6 +6,7 @@
 import { Host, Network, Switch, setRunOverrides, type RunOverrides } from '@netlayers/lab';
 import { TraceRecorder } from '@netlayers/trace';
 import type { RecordedNetwork, RunRequest, TopologyNode, WorkerMessage } from '../protocol.ts';
+import { hashersReady } from '../shims/crypto.ts';
 import { takeWrittenFiles } from '../shims/fs.ts';
 import { runScript, ScriptError, ScriptExit } from './run-script.ts';
 
@@ -80,5 +81,6 @@ async function run(request: RunRequest): Promise<void> {
 }
 
 scope.onmessage = (event) => {
-  if (event.data.type === 'run') void run(event.data);
+  const request = event.data;
+  if (request.type === 'run') void hashersReady.then(() => run(request));
 };
