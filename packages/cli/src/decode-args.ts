@@ -1,7 +1,7 @@
 // The flags of `netlayers decode <capture>` (node's util.parseArgs, strict), after tcpdump's
 // where tcpdump has one: -c N (first N frames), -S (absolute sequence numbers), -v (verbose);
 // and netlayers' own: --time, --frame N --model M (encapsulation of one frame), --trace
-// ladder|mermaid|svg with --connection N, --connections. Every mistake is a UsageError
+// ladder|mermaid|svg with --connection N, --connections, --picture. Every mistake is a UsageError
 // naming the flag or value (exit status 2).
 
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ export interface DecodeCommand {
   /** --frame N (1-based): the encapsulation view of that frame, in --model. */
   readonly frame?: number;
   readonly model: CliModel;
+  /** --picture: with --frame, only the encapsulation picture (no field table, no hex dump). */
+  readonly picture: boolean;
   readonly trace?: DecodeTraceFormat;
   /** --connection N (1-based, as --connections numbers them). */
   readonly connection?: number;
@@ -44,6 +46,7 @@ Options:
   -v                   verbose: the application protocols too (DNS, DHCP, HTTP, ...)
   --frame <n>          the encapsulation of frame n (numbered from 1, as Wireshark does):
                        every header in a layer model, each field with offset, size, value, hex
+  --picture            with --frame: only the picture (no field table, no hex dump)
   --model <model>      the model for --frame and --trace: tcpip-5 (default), tcpip-4,
                        tcpip-4-lower, osi-7
   --connections        list the connections (TCP) in the capture, numbered
@@ -92,6 +95,7 @@ export function parseDecodeArgs(argv: readonly string[]): DecodeCommand | Decode
         trace: { type: 'string' },
         connection: { type: 'string' },
         connections: { type: 'boolean' },
+        picture: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -114,6 +118,7 @@ export function parseDecodeArgs(argv: readonly string[]): DecodeCommand | Decode
   if (frame !== undefined && (trace !== undefined || connections)) throw new UsageError('--frame shows one frame: it does not go with --trace or --connections');
   if (trace !== undefined && connections) throw new UsageError('--connections lists the connections; --trace draws one: use one of them');
   if (connection !== undefined && trace === undefined) throw new UsageError('--connection needs --trace (it says which connection to draw)');
+  if (values.picture === true && frame === undefined) throw new UsageError('--picture needs --frame (it shortens the view of one frame)');
   if (model !== undefined && frame === undefined && trace === undefined) throw new UsageError('--model needs --frame or --trace (it names the layers of those views)');
   return {
     file,
@@ -121,6 +126,7 @@ export function parseDecodeArgs(argv: readonly string[]): DecodeCommand | Decode
     absoluteSequence: values['absolute-sequence'] === true,
     verbose: values.verbose === true,
     model: model ?? 'tcpip-5',
+    picture: values.picture === true,
     connections,
     ...(count !== undefined ? { count } : {}),
     ...(frame !== undefined ? { frame } : {}),

@@ -49,7 +49,7 @@ function linkTypeText(capture: CaptureFile, interfaceId: number): string {
 }
 
 /** The whole --frame view of frame `number` (1-based); the caller checks the range. */
-export function frameView(capture: CaptureFile, number: number, model: CliModel): string {
+export function frameView(capture: CaptureFile, number: number, model: CliModel, options: { picture?: boolean } = {}): string {
   const packet = capture.packets[number - 1]!;
   const event = captureEvents(capture)[number - 1]!;
   const lines: string[] = [];
@@ -57,6 +57,7 @@ export function frameView(capture: CaptureFile, number: number, model: CliModel)
   lines.push(`Frame ${number} of ${capture.packets.length}: ${packet.data.length} bytes captured${wire}, on ${interfaceLabel(capture, packet.interfaceId)} at ${formatClock(packet.timestampNs)} UTC, ${linkTypeText(capture, packet.interfaceId)}`);
   lines.push('');
   lines.push(encapsulation(event, { model, fields: false }).trimEnd());
+  if (options.picture === true) return `${lines.join('\n')}\n`;
   const d = dissect(event);
   for (const l of d.layers) {
     lines.push('');

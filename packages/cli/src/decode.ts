@@ -53,7 +53,7 @@ function pickConversation(capture: CaptureFile, command: DecodeCommand): Capture
 export function decodeOutput(capture: CaptureFile, command: DecodeCommand): string {
   if (command.frame !== undefined) {
     if (command.frame > capture.packets.length) throw new UsageError(`--frame ${command.frame}: the capture has ${capture.packets.length} frame${capture.packets.length === 1 ? '' : 's'} (numbered from 1)`);
-    return frameView(capture, command.frame, command.model);
+    return frameView(capture, command.frame, command.model, { picture: command.picture });
   }
   if (command.connections) {
     const list = captureConversations(capture);

@@ -43,7 +43,7 @@ function read(bytes: Uint8Array): CaptureFile {
 describe('decode arguments', () => {
   it('parses every flag', () => {
     expect(parseDecodeArgs(['a.pcap', '-c', '5', '--time', 'relative', '-S', '-v'])).toEqual({
-      file: 'a.pcap', count: 5, time: 'relative', absoluteSequence: true, verbose: true, model: 'tcpip-5', connections: false,
+      file: 'a.pcap', count: 5, time: 'relative', absoluteSequence: true, verbose: true, model: 'tcpip-5', picture: false, connections: false,
     });
     expect(parseDecodeArgs(['a.pcap', '--frame', '3', '--model', 'osi-7'])).toMatchObject({ frame: 3, model: 'osi-7' });
     expect(parseDecodeArgs(['a.pcap', '--trace', 'mermaid', '--connection', '2'])).toMatchObject({ trace: 'mermaid', connection: 2 });
@@ -62,6 +62,7 @@ describe('decode arguments', () => {
     [['a.pcap', '--connection', '1'], /--connection needs --trace/],
     [['a.pcap', '--model', 'tcpip-4'], /--model needs --frame or --trace/],
     [['a.pcap', '--frame', '1', '--trace', 'ladder'], /--frame shows one frame/],
+    [['a.pcap', '--picture'], /--picture needs --frame/],
   ])('%j is a usage error', (args, message) => {
     expect(() => parseDecodeArgs(args)).toThrow(UsageError);
     expect(() => parseDecodeArgs(args)).toThrow(message);
@@ -115,6 +116,9 @@ describe('netlayers decode on real captures', () => {
     expect(four.stdout).toContain('1 Link (network access)');
     const osi = await decode(fixture('http-curl.pcap'), '--frame', '10', '--model', 'osi-7');
     expect(osi.stdout).toContain('OSI');
+    const picture = await decode(fixture('http-curl.pcap'), '--frame', '10', '--model', 'tcpip-4', '--picture');
+    expect(four.stdout.startsWith(picture.stdout.trimEnd())).toBe(true);
+    expect(picture.stdout).not.toContain('Bytes:');
   });
 
   it('--connections lists the TCP connections; --trace draws one, relative unless -S', async () => {
@@ -219,7 +223,7 @@ describe('mistakes and unreadable files: exit status 2 and a message', () => {
 
 describe('untrusted bytes never throw', () => {
   const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap'].map((f) => new Uint8Array(readFileSync(fixture(f))));
-  const base: DecodeCommand = { file: 'x', time: 'clock', absoluteSequence: false, verbose: true, model: 'tcpip-5', connections: false };
+  const base: DecodeCommand = { file: 'x', time: 'clock', absoluteSequence: false, verbose: true, model: 'tcpip-5', picture: false, connections: false };
 
   function everyView(bytes: Uint8Array): void {
     const file = readCapture(bytes);
