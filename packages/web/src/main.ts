@@ -61,6 +61,8 @@ const state = {
   source: -1,
   /** A capture was opened while a run was going: its end does not take the view away. */
   keepCapture: false,
+  /** Captures opened so far (the page's data-capture attribute says so, for tests). */
+  opened: 0,
 };
 
 // ---- layout -------------------------------------------------------------------------------
@@ -275,8 +277,9 @@ function openCaptureFile(name: string, bytes: Uint8Array): void {
   state.sources.push({ label: name, network: opened.network, capture: { name, bytes } });
   showSource(state.sources.length - 1);
   const problems = opened.capture.problems.length ? ` (${opened.capture.problems.join('; ')}: the frames before it are shown)` : '';
-  status.textContent = `✓ ${name}: ${opened.capture.packets.length} frames (${opened.capture.format}), ${state.run!.connections.length} connection${state.run!.connections.length === 1 ? '' : 's'}${problems}`;
-  document.body.dataset['capture'] = `${state.sources.length}:open`;
+  status.textContent = `✓ ${name}: ${opened.capture.packets.length} frames (${opened.capture.format}), ${state.run!.connections.length} conversation${state.run!.connections.length === 1 ? '' : 's'}${problems}`;
+  state.opened++;
+  document.body.dataset['capture'] = `${state.opened}:open`;
 }
 
 function isConnectionKey(connection: string): boolean {

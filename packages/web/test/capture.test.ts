@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventRows, haveChromium, openSite, SCREENSHOTS, waitForRun, type PageSession } from './support/page.ts';
+import { eventRows, haveChromium, openSite, SCREENSHOTS, type PageSession } from './support/page.ts';
 
 const FIXTURES = new URL('../../../fixtures/captures/', import.meta.url).pathname;
 
@@ -24,11 +24,12 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
   });
 
   it('opens a pcap: its frames in the event list, the encapsulation in each model, the ladder of a connection', async () => {
+    // The page starts its scenario's run by itself; the capture is opened without waiting for it.
     const page = await site.newPage('#scenario=three-way-handshake');
-    await waitForRun(page);
+    await page.waitForSelector('#open-capture');
     await page.setInputFiles('#open-capture', join(FIXTURES, 'http-curl.pcap'));
-    await page.waitForFunction(() => document.body.dataset['capture']?.endsWith(':open'));
-    expect(await page.textContent('#status')).toBe('✓ http-curl.pcap: 18 frames (pcap), 2 connections');
+    await page.waitForFunction(() => document.body.dataset['capture'] === '1:open');
+    expect(await page.textContent('#status')).toBe('✓ http-curl.pcap: 18 frames (pcap), 2 conversations');
     expect(await page.$eval('#network', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('capture: http-curl.pcap');
     // Each frame sent by its source host and received by its destination: 36 rows.
     const rows = await eventRows(page);
@@ -59,15 +60,21 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
     expect(await page.textContent('.ladder')).toContain('10.77.0.1:53326');
     await page.screenshot({ path: join(SCREENSHOTS, 'capture-ladder.png') });
 
-    // Back to the run with the Network chooser.
-    await page.selectOption('#network', '0');
-    expect((await eventRows(page)).join('\n')).toMatch(/Flags \[S\], seq 0,/);
+    // A second capture joins the Network chooser; the chooser goes back to the first.
+    await page.setInputFiles('#open-capture', join(FIXTURES, 'ping-fragments.pcap'));
+    await page.waitForFunction(() => document.body.dataset['capture'] === '2:open');
+    await expect.poll(async () => page.$eval('#network', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('capture: ping-fragments.pcap');
+    expect((await eventRows(page)).join('\n')).toContain('frag 1480@0+');
+    const options = await page.$$eval('#network option', (o) => o.map((x) => x.textContent));
+    expect(options.filter((o) => o?.startsWith('capture: '))).toEqual(['capture: http-curl.pcap', 'capture: ping-fragments.pcap']);
+    await page.selectOption('#network', { label: 'capture: http-curl.pcap' });
+    expect(await eventRows(page)).toHaveLength(36);
     await page.close();
-  });
+  }, 120_000);
 
   it('opens a capture dropped on the page, and refuses a file that is not one', async () => {
     const page = await site.newPage('#scenario=three-way-handshake');
-    await waitForRun(page);
+    await page.waitForSelector('#open-capture');
     const drop = async (name: string, bytes: number[]): Promise<void> => {
       await page.evaluate(
         ({ name, bytes }) => {
@@ -81,7 +88,7 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
     };
     await drop('dns-dig.pcap', [...readFileSync(join(FIXTURES, 'dns-dig.pcap'))]);
     await page.waitForFunction(() => document.body.dataset['capture']?.endsWith(':open'));
-    expect(await page.textContent('#status')).toBe('✓ dns-dig.pcap: 12 frames (pcap), 0 connections');
+    expect(await page.textContent('#status')).toBe('✓ dns-dig.pcap: 12 frames (pcap), 6 conversations');
     expect((await eventRows(page)).join('\n')).toContain('10.77.0.1.48190 > 10.77.0.2.53: UDP, length 56');
     await drop('notes.txt', [...new TextEncoder().encode('not a capture at all')]);
     await page.waitForFunction(() => document.body.dataset['capture'] === 'error');
@@ -89,5 +96,5 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
     // The capture opened before is still shown.
     expect(await page.$eval('#network', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('capture: dns-dig.pcap');
     await page.close();
-  });
+  }, 120_000);
 });
