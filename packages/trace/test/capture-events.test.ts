@@ -91,6 +91,36 @@ describe('captureEvents', () => {
     });
   });
 
+  it('reads a classic pcap whose link-type field says the frames end in a 4-byte FCS (nanosecond magic)', () => {
+    // Link-type field: LINKTYPE_ETHERNET, the F bit (28) and FCS length 2 (16-bit words) in bits 29-31.
+    const packets = curl.packets.slice(4, 8).map((p) => withFcs(p.data));
+    const out = new Uint8Array(24 + packets.reduce((n, p) => n + 16 + p.length, 0));
+    const v = new DataView(out.buffer);
+    v.setUint32(0, 0xa1b23c4d, false); // big-endian, nanoseconds
+    v.setUint16(4, 2, false);
+    v.setUint16(6, 4, false);
+    v.setUint32(16, 65535, false);
+    v.setUint32(20, (1 | 0x10000000 | (2 << 29)) >>> 0, false);
+    let at = 24;
+    packets.forEach((p, i) => {
+      v.setUint32(at, 1_700_000_000, false);
+      v.setUint32(at + 4, 999_999_000 + i, false);
+      v.setUint32(at + 8, p.length, false);
+      v.setUint32(at + 12, p.length, false);
+      out.set(p, at + 16);
+      at += 16 + p.length;
+    });
+    const file = read(out);
+    expect(file.interfaces[0]!.fcsLength).toBe(4);
+    const events = captureEvents(file);
+    expect(events.map((e) => e.time)).toEqual([0, 1, 2, 3]);
+    expect(events.every((e) => e.linkType === 'ethernet')).toBe(true);
+    const d = dissect(events[1]!);
+    expect(d.layers.map((l) => l.protocol)).toEqual(['ethernet', 'ipv4', 'tcp']);
+    expect(d.problems).toEqual([]); // the RST: checksums and the FCS all correct
+    expect(d.layers[0]!.fields.some((f) => /FCS/.test(f.name) && /correct/i.test(f.value))).toBe(true);
+  });
+
   it('keeps frames of a link type it cannot dissect, each with that problem', () => {
     const file: CaptureFile = { format: 'pcap', interfaces: [{ linkType: 105, snaplen: 65535, fcsLength: 0 }], packets: curl.packets.slice(0, 2), problems: [] };
     const events = captureEvents(file);
