@@ -1,7 +1,8 @@
-// Times of captured frames as tcpdump prints them: the time of day (HH:MM:SS.ffffff, tcpdump
-// -r's default; here always UTC, as tcpdump prints with TZ=UTC), seconds since the first
-// frame (-ttttt), or seconds since 1970 (-tt). Capture timestamps are bigint nanoseconds
-// (a double cannot hold them exactly); microseconds are truncated, as tcpdump does.
+// Times of captured frames: the time of day (HH:MM:SS.ffffff, tcpdump -r's default; here
+// always UTC, as tcpdump prints with TZ=UTC), seconds since the first frame (as Wireshark's
+// relative time and the emulator's own traces print it: "0.135113"), or seconds since 1970
+// (tcpdump -tt). Capture timestamps are bigint nanoseconds (a double cannot hold them
+// exactly); microseconds are truncated, as tcpdump does.
 
 import type { DecodeTimeFormat } from './decode-args.ts';
 
