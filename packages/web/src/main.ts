@@ -223,9 +223,10 @@ function onWorkerMessage(message: WorkerMessage): void {
   const captures = state.sources.filter((s) => s.capture !== undefined);
   const current = state.sources[state.source];
   state.sources = [...message.networks.map((n, i) => ({ label: `${state.scenario.title}${message.networks.length > 1 ? ` — network ${i + 1}` : ''}`, network: n })), ...captures];
+  // The previous run's networks are gone from the chooser; a capture keeps its place.
+  state.source = current === undefined ? -1 : state.sources.indexOf(current);
   if (state.keepCapture && current?.capture !== undefined) {
     state.keepCapture = false;
-    state.source = state.sources.indexOf(current);
     fillNetworks();
     renderDownloads();
     return;
