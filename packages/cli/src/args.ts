@@ -34,6 +34,7 @@ export const USAGE = `netlayers — run a netlayers script and see its stack at 
 
 Usage:
   netlayers run <script> [options] [-- script arguments]
+  netlayers decode <capture.pcap|capture.pcapng> [options]   (netlayers decode --help)
   netlayers models
   netlayers packetdrill <file.pkt|folder>... [--stack ./my-tcp.ts]   (see docs/packetdrill.md)
   netlayers --help
@@ -60,6 +61,7 @@ Examples:
   netlayers run examples/main-demo.ts --trace ladder
   netlayers run examples/ping.ts --pcap ping.pcap --step
   netlayers run examples/http-get.ts --pcap http.pcapng --capture all
+  netlayers decode http.pcapng --frame 3 --model tcpip-4
 `;
 
 function choose<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -112,7 +114,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (rest.length > 0) throw new UsageError(`"models" takes no arguments (got "${rest[0]}")`);
     return { command: 'models' };
   }
-  if (command !== 'run') throw new UsageError(`unknown command "${command}": use run, models or help`);
+  if (command !== 'run') throw new UsageError(`unknown command "${command}": use run, decode, packetdrill, models or help`);
   const [script, ...scriptArgs] = rest;
   if (script === undefined) throw new UsageError('missing script: netlayers run <script>');
   for (const flag of ['pcap', 'out'] as const) {

@@ -1,11 +1,12 @@
 // Entry point of the `netlayers` command (bin/netlayers.js registers tsx and calls runCli):
-// dispatches `run`, `models` and `help`, and turns usage mistakes into exit status 2 with a
+// dispatches `run`, `decode`, `packetdrill`, `models` and `help`, and turns usage mistakes into exit status 2 with a
 // message naming the bad flag or value.
 
 import { LAYER_MODELS, OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { parseCommandLine, UsageError, USAGE } from './args.ts';
 import { runScript, type CliIo } from './run.ts';
 import { runPacketdrillCommand } from './packetdrill.ts';
+import { runDecodeCommand } from './decode.ts';
 import { ScriptError } from './script-error.ts';
 
 export function describeModels(): string {
@@ -26,6 +27,7 @@ export function describeModels(): string {
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   try {
     if (argv[0] === 'packetdrill') return await runPacketdrillCommand(argv.slice(1), io);
+    if (argv[0] === 'decode') return await runDecodeCommand(argv.slice(1), io);
     const command = parseCommandLine(argv);
     if (command.command === 'help') {
       io.stdout.write(USAGE);

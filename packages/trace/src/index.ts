@@ -14,5 +14,6 @@ export * from './encapsulation.ts';
 export * from './layer-walk.ts';
 export * from './pcap.ts';
 export * from './capture-reader.ts';
+export * from './capture-events.ts';
 export * from './stepper.ts';
 export { formatSeconds, formatMilliseconds } from './format.ts';

@@ -1,7 +1,9 @@
 // The netlayers page: pick a scenario (any shipped example, its real source), set its
 // options, run it with the real stack in a worker, then step through what happened — the
 // topology with frames in flight, the event list, the encapsulation of any frame in any
-// layer model, the ladder and charts of each connection — and download the capture.
+// layer model, the ladder and charts of each connection — and download the capture. A
+// capture file (pcap or pcapng, opened or dropped on the page) is shown in the same views;
+// the Network chooser above the topology switches between the run's networks and captures.
 
 import { LAYER_MODELS, getModel, type FrameEvent, type LayerModel } from '@netlayers/core';
 import { writePcapng, type CapturedFrame } from '@netlayers/trace';
@@ -16,11 +18,21 @@ import { EXAMPLE_FILES, SCENARIOS, scenarioById, type Scenario } from './scenari
 import { buildSteps, buildTransmissions, type Step, type Transmission } from './timeline.ts';
 import { decodeShared, encodeShared } from './share.ts';
 import type { RecordedNetwork, RunOptions, WorkerMessage } from './protocol.ts';
+import { openCapture } from './capture.ts';
 
 type Tab = 'encapsulation' | 'ladder' | 'charts' | 'output' | 'editor';
 
+/** What the Network chooser offers: each network of the last run, and each capture opened. */
+interface Source {
+  readonly label: string;
+  readonly network: RecordedNetwork;
+  /** The file's bytes, for a capture (downloaded as it was opened). */
+  readonly capture?: { readonly name: string; readonly bytes: Uint8Array };
+}
+
 interface RunView {
   readonly network: RecordedNetwork;
+  readonly source: Source;
   readonly steps: readonly Step[];
   readonly transmissions: readonly Transmission[];
   readonly placed: ReturnType<typeof layout>;
@@ -45,6 +57,12 @@ const state = {
   filter: { protocol: '', node: '', connection: '' },
   connection: '',
   pendingStep: shared.step,
+  sources: [] as Source[],
+  source: -1,
+  /** A capture was opened while a run was going: its end does not take the view away. */
+  keepCapture: false,
+  /** Captures opened so far (the page's data-capture attribute says so, for tests). */
+  opened: 0,
 };
 
 // ---- layout -------------------------------------------------------------------------------
@@ -60,6 +78,8 @@ const flagsBox = h('span', { class: 'flags' });
 const runButton = h('button', { id: 'run', class: 'primary' }, '▶ Run');
 const status = h('span', { id: 'status', role: 'status' }, '');
 const shareButton = h('button', { id: 'share', title: 'Copy a link to this moment' }, 'Share link');
+const captureInput = h('input', { id: 'open-capture', type: 'file', accept: '.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap', 'aria-label': 'Open a capture file (pcap or pcapng)' });
+const networkSelect = h('select', { id: 'network', 'aria-label': 'Network' });
 
 const playButton = h('button', { id: 'play', 'aria-label': 'Play (space)' }, '▶ Play');
 const backButton = h('button', { id: 'step-back', 'aria-label': 'Step back (left arrow)' }, '◀ Back');
@@ -86,11 +106,12 @@ app.append(
     h('h1', {}, 'netlayers'),
     h('label', {}, 'Scenario ', scenarioSelect),
     h('label', {}, 'Model ', modelSelect),
-    runButton, status, shareButton, downloads),
+    runButton, status, shareButton, h('label', { class: 'open-capture', title: 'Open a pcap or pcapng file (or drop one on the page)' }, 'Open capture ', captureInput), downloads),
   h('div', { class: 'options' },
     h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
   h('main', {},
     h('div', { class: 'left' },
+      h('div', { class: 'network-bar' }, h('label', {}, 'Network ', networkSelect)),
       topologyBox,
       h('div', { class: 'player' }, backButton, playButton, stepButton, speedSelect, clock),
       h('div', { class: 'filters' }, h('label', {}, 'protocol ', protocolFilter), h('label', {}, 'node ', nodeFilter), h('label', {}, 'connection ', connectionFilter)),
@@ -199,24 +220,67 @@ function onWorkerMessage(message: WorkerMessage): void {
   document.body.dataset['wallMs'] = String(message.wallMs);
   state.files = [...message.files];
   const network = message.networks[0];
+  const captures = state.sources.filter((s) => s.capture !== undefined);
+  const current = state.sources[state.source];
+  state.sources = [...message.networks.map((n, i) => ({ label: `${state.scenario.title}${message.networks.length > 1 ? ` — network ${i + 1}` : ''}`, network: n })), ...captures];
+  // The previous run's networks are gone from the chooser; a capture keeps its place.
+  state.source = current === undefined ? -1 : state.sources.indexOf(current);
+  if (state.keepCapture && current?.capture !== undefined) {
+    state.keepCapture = false;
+    fillNetworks();
+    renderDownloads();
+    return;
+  }
   if (message.error !== undefined) {
     finishWithError(message.error.message, message.error.line);
-    if (network === undefined) return;
+    if (network === undefined) return fillNetworks();
   }
   if (network === undefined) {
     status.textContent = 'the script made no Network';
-    return;
+    return fillNetworks();
   }
+  showSource(0, state.pendingStep);
+  state.pendingStep = undefined;
+  if (message.error === undefined) status.textContent = `✓ ${state.run!.steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(message.wallMs)} ms`;
+}
+
+/** Show one of the chooser's networks (a run's or a capture) in every view. */
+function showSource(index: number, step?: number): void {
+  const source = state.sources[index];
+  if (source === undefined) return;
+  state.source = index;
+  const network = source.network;
   const steps = buildSteps(network);
   const connections = [...new Set(steps.map((s) => s.connection).filter((c): c is string => c !== undefined && isConnectionKey(c)))];
-  state.run = { network, steps, transmissions: buildTransmissions(network, steps), placed: layout(network), connections };
+  state.run = { network, source, steps, transmissions: buildTransmissions(network, steps), placed: layout(network), connections };
   state.connection = connections[0] ?? '';
-  if (message.error === undefined) status.textContent = `✓ ${steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(message.wallMs)} ms`;
+  fillNetworks();
   fillFilters();
-  const wanted = state.pendingStep;
-  state.pendingStep = undefined;
-  setCursor(wanted !== undefined && wanted >= 0 && wanted < steps.length ? wanted : 0);
+  setCursor(step !== undefined && step >= 0 && step < steps.length ? step : 0);
   renderDownloads();
+}
+
+function fillNetworks(): void {
+  networkSelect.replaceChildren(...state.sources.map((s, i) => h('option', { value: i, selected: i === state.source }, s.capture ? `capture: ${s.label}` : s.label)));
+  networkSelect.disabled = state.sources.length < 2;
+}
+
+/** Open a capture file's bytes: add it to the chooser and show it, or say why it cannot be read. */
+function openCaptureFile(name: string, bytes: Uint8Array): void {
+  const opened = openCapture(name, bytes);
+  if ('error' in opened) {
+    status.textContent = `✗ ${opened.error}`;
+    document.body.dataset['capture'] = 'error';
+    return;
+  }
+  setPlaying(false);
+  if (state.running) state.keepCapture = true;
+  state.sources.push({ label: name, network: opened.network, capture: { name, bytes } });
+  showSource(state.sources.length - 1);
+  const problems = opened.capture.problems.length ? ` (${opened.capture.problems.join('; ')}: the frames before it are shown)` : '';
+  status.textContent = `✓ ${name}: ${opened.capture.packets.length} frames (${opened.capture.format}), ${state.run!.connections.length} conversation${state.run!.connections.length === 1 ? '' : 's'}${problems}`;
+  state.opened++;
+  document.body.dataset['capture'] = `${state.opened}:open`;
 }
 
 function isConnectionKey(connection: string): boolean {
@@ -420,9 +484,11 @@ function renderDetail(): void {
 
 function renderDownloads(): void {
   const run = state.run;
-  const pcap = h('button', { id: 'download-pcapng' }, '⬇ pcapng');
+  const pcap = h('button', { id: 'download-pcapng' }, run?.source.capture ? `⬇ ${run.source.capture.name}` : '⬇ pcapng');
   pcap.addEventListener('click', () => {
     if (run === undefined) return;
+    const opened = run.source.capture;
+    if (opened !== undefined) return download(opened.name, opened.bytes, 'application/octet-stream');
     const frames: CapturedFrame[] = [];
     for (const e of run.network.events) {
       // Capture points only: a node's tx and rx (what the medium did is on the medium).
@@ -450,6 +516,27 @@ modelSelect.addEventListener('change', () => {
   render();
 });
 runButton.addEventListener('click', startRun);
+networkSelect.addEventListener('change', () => showSource(Number(networkSelect.value)));
+async function openFiles(files: FileList | null | undefined): Promise<void> {
+  for (const file of files ?? []) openCaptureFile(file.name, new Uint8Array(await file.arrayBuffer()));
+}
+captureInput.addEventListener('change', () => {
+  void openFiles(captureInput.files).then(() => {
+    captureInput.value = '';
+  });
+});
+document.addEventListener('dragover', (event) => {
+  if (!event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+document.addEventListener('drop', (event) => {
+  if (!event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  document.body.classList.remove('dropping');
+  void openFiles(event.dataTransfer.files);
+});
 playButton.addEventListener('click', () => setPlaying(!state.playing));
 stepButton.addEventListener('click', () => move(1));
 backButton.addEventListener('click', () => move(-1));
