@@ -253,7 +253,7 @@ function retransmitLostHoles(tcb: Tcb): void {
 export function output(tcb: Tcb, force = false): void {
   if (!canSend(tcb)) return;
   const maxBefore = tcb.sndMax;
-  if ((tcb.inRecovery || tcb.recovery.lossMarked) && tcb.sackOk) retransmitLostHoles(tcb);
+  if ((tcb.inRecovery || tcb.recoveryOrNull?.lossMarked === true) && tcb.sackOk) retransmitLostHoles(tcb);
   const mss = maxPayload(tcb);
   for (;;) {
     const bufferSeq = tcb.bufferSeq;

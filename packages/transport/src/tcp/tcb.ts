@@ -104,6 +104,10 @@ export class Tcb {
   private keyText: string | null = null;
   private peerKeyText: string | null = null;
   user: TcbEvents | null = null;
+  /** The layer's connection table: the next TCB with the same 4-tuple hash, and creation order. */
+  hashNext: Tcb | null = null;
+  listPrev: Tcb | null = null;
+  listNext: Tcb | null = null;
   /** Set for connections created by a SYN to a listener (passive OPEN). */
   listener: TcbListener | null = null;
 
@@ -183,9 +187,18 @@ export class Tcb {
   recoverValid = false;
   /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery. */
   highRxt = 0;
-  readonly scoreboard = new SackScoreboard();
-  /** RACK-TLP, PRR, D-SACK and undo (recovery/). */
-  readonly recovery = new RecoveryState();
+  /** The SACK scoreboard, allocated on first need (scoreboardOrNull reads without allocating). */
+  scoreboardOrNull: SackScoreboard | null = null;
+  /** RACK-TLP, PRR, D-SACK and undo state (recovery/), allocated on first need. */
+  recoveryOrNull: RecoveryState | null = null;
+
+  get scoreboard(): SackScoreboard {
+    return (this.scoreboardOrNull ??= new SackScoreboard());
+  }
+
+  get recovery(): RecoveryState {
+    return (this.recoveryOrNull ??= new RecoveryState());
+  }
 
   // Timers (created on first use; see timers.ts).
   timers: Partial<Record<TcpTimerName, { readonly running: boolean }>> | null = null;

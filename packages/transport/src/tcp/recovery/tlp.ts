@@ -44,8 +44,8 @@ export function tlpTimeout(tcb: Tcb): void {
 
 /** §7.4: an ACK arrived; `dsack` if it carried a D-SACK. */
 export function tlpOnAck(tcb: Tcb, dsack: boolean): void {
-  const r = tcb.recovery;
-  if (!r.tlpOutstanding) return;
+  const r = tcb.recoveryOrNull;
+  if (r === null || !r.tlpOutstanding) return;
   if (dsack) {
     r.tlpOutstanding = false; // the original and the probe both arrived: no loss
     return;
