@@ -19,7 +19,7 @@ for (const [name, value] of [['count', count], ['concurrency', concurrency], ['s
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
 }
 
-const tcp = { msl: '100ms', ephemeralPorts: [1024, 65535] };
+const tcp = { msl: '100ms', ephemeralPorts: [1024, 65535] } as const;
 const net = new lab.Network({ seed });
 const server = net.addHost('server', { tcp });
 const client = net.addHost('client', { tcp });

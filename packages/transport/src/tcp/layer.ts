@@ -86,6 +86,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly portRandom: Random;
   private readonly tsRandom: Random;
   private readonly cookies: SynCookies;
+  /** The options every built-in congestion controller of this layer gets (shared, never changed). */
+  private ccOptions: { readonly initialWindow: TcpConfig['initialWindow'] } | null = null;
   private challengeWindowStart = 0;
   private challengeCount = 0;
 
@@ -459,7 +461,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   private congestionControl(): CongestionControl {
     const cc = this.config.congestionControl;
-    return typeof cc === 'string' ? createCongestionControl(cc, { initialWindow: this.config.initialWindow }) : cc();
+    return typeof cc === 'string' ? createCongestionControl(cc, (this.ccOptions ??= { initialWindow: this.config.initialWindow })) : cc();
   }
 
   private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {

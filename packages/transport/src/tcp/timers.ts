@@ -8,15 +8,24 @@ import type { Scheduler, TimerHandle } from '@netlayers/core';
 import type { Tcb, TcpTimerName } from './tcb.ts';
 import { traceTimer } from './trace.ts';
 
-/** A deadline with one lazily re-armed scheduler event. */
+/**
+ * A deadline with one lazily re-armed scheduler event. One closure per timer (made in the
+ * constructor: a class-field arrow function would also carry an own `name` property, a
+ * 256-byte property array per timer in V8), and no closure for what to do on expiry: the
+ * timer knows its connection and name.
+ */
 export class LazyTimer {
   deadline = -1;
   private handle: TimerHandle | null = null;
+  private readonly onEvent: () => void;
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly fire: () => void,
-  ) {}
+    private readonly tcb: Tcb,
+    private readonly name: TcpTimerName,
+  ) {
+    this.onEvent = () => this.event();
+  }
 
   get running(): boolean {
     return this.deadline >= 0;
@@ -44,7 +53,7 @@ export class LazyTimer {
     this.handle = null;
   }
 
-  private readonly onEvent = (): void => {
+  private event(): void {
     this.handle = null;
     if (this.deadline < 0) return;
     if (this.scheduler.now() < this.deadline) {
@@ -52,8 +61,9 @@ export class LazyTimer {
       return;
     }
     this.deadline = -1;
-    this.fire();
-  };
+    traceTimer(this.tcb, 'fired', this.name);
+    this.tcb.host.timerExpired(this.tcb, this.name);
+  }
 }
 
 type TimerTable = Partial<Record<TcpTimerName, LazyTimer>>;
@@ -70,10 +80,7 @@ function timer(tcb: Tcb, name: TcpTimerName): LazyTimer {
   }
   let t = all[name];
   if (t === undefined) {
-    t = new LazyTimer(tcb.host.node.scheduler, () => {
-      traceTimer(tcb, 'fired', name);
-      tcb.host.timerExpired(tcb, name);
-    });
+    t = new LazyTimer(tcb.host.node.scheduler, tcb, name);
     all[name] = t;
   }
   return t;
