@@ -93,7 +93,11 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   let dataAcked = acked;
   if (tcb.sndUna === tcb.iss) dataAcked--;
   if (tcb.finSeqSent >= 0 && seqGt(ack, tcb.finSeqSent)) dataAcked--;
-  tcb.sendBuffer.consume(Math.max(0, dataAcked));
+  const sendBuffer = tcb.sendBufferOrNull;
+  if (sendBuffer !== null) {
+    sendBuffer.consume(Math.max(0, dataAcked));
+    if (sendBuffer.length === 0) tcb.sendBufferOrNull = null; // all acknowledged: an idle connection holds no buffer
+  }
   tcb.sndUna = ack;
   if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack;
   tcb.scoreboardOrNull?.ackTo(ack);

@@ -256,23 +256,22 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   /** §3.10.7.2 LISTEN. */
   private listenArrives(listener: TcpListener, seg: TcpSegment, info: IpReceiveInfo): void {
     const tracer = this.node.tracer;
-    const connection = `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`;
     if (seg.flags & TcpFlag.RST) {
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: RST ignored', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: RST ignored', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (seg.flags & TcpFlag.ACK) {
       if (!(seg.flags & TcpFlag.SYN) && this.config.synCookies && this.cookieAck(listener, seg, info)) return;
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, seg.ack, 0, false);
       return;
     }
     if (!(seg.flags & TcpFlag.SYN)) {
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (listener.acceptQueueFull) {
-      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (listener.halfOpen + listener.pending >= listener.backlog) {
@@ -280,7 +279,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
         this.sendCookie(seg, info);
         return;
       }
-      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
@@ -479,18 +478,22 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private pickEphemeralPort(local: Ipv4Address, remote: Ipv4Address, remotePort: number): number {
     const [low, high] = this.config.ephemeralPorts;
     const count = high - low + 1;
-    const free = (port: number): boolean =>
-      !this.anyListenerOnPort(port) && (remotePort === 0 ? !this.portInUse(port) : this.table.get(local, port, remote, remotePort) === undefined);
     for (let i = 0; i < 32; i++) {
       const port = low + this.portRandom.int(0, count - 1);
-      if (free(port)) return port;
+      if (this.portFree(port, local, remote, remotePort)) return port;
     }
     const start = this.portRandom.int(0, count - 1);
     for (let i = 0; i < count; i++) {
       const port = low + ((start + i) % count);
-      if (free(port)) return port;
+      if (this.portFree(port, local, remote, remotePort)) return port;
     }
     throw new SocketError('EADDRNOTAVAIL', `no free ephemeral port in ${low}-${high} towards ${remote}:${remotePort}`);
+  }
+
+  /** May `port` be the local port towards remote:remotePort (0: any use of the port counts)? */
+  private portFree(port: number, local: Ipv4Address, remote: Ipv4Address, remotePort: number): boolean {
+    if (this.anyListenerOnPort(port)) return false;
+    return remotePort === 0 ? !this.portInUse(port) : this.table.get(local, port, remote, remotePort) === undefined;
   }
 
   private portInUse(port: number): boolean {
@@ -641,8 +644,8 @@ function info(tcb: Tcb): TcpConnectionInfo {
     ssthresh: tcb.cc.ssthresh,
     srtt: tcb.rto.srtt,
     rto: tcb.rto.rto,
-    sendBuffered: tcb.sendBuffer.length,
-    receiveBuffered: tcb.receive.readyBytes,
+    sendBuffered: tcb.sendBuffered,
+    receiveBuffered: tcb.receiveOrNull?.readyBytes ?? 0,
     options: { windowScaling: tcb.wsOk, timestamps: tcb.tsOk, sack: tcb.sackOk },
     stats: { ...tcb.stats },
   };

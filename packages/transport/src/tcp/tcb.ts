@@ -251,9 +251,21 @@ export class Tcb {
   synSentTime = -1;
 
   // Buffers.
-  readonly sendBuffer = new SendBuffer();
+  /** The send buffer, allocated on first need (sendBufferOrNull reads without allocating). */
+  sendBufferOrNull: SendBuffer | null = null;
+  get sendBuffer(): SendBuffer {
+    return (this.sendBufferOrNull ??= new SendBuffer());
+  }
+  /** Bytes in the send buffer (0 when it was never allocated). */
+  get sendBuffered(): number {
+    return this.sendBufferOrNull === null ? 0 : this.sendBufferOrNull.length;
+  }
   readonly sendBufferLimit: number;
-  readonly receive = new ReceiveBuffer();
+  /** The receive buffer, allocated on first need (receiveOrNull reads without allocating). */
+  receiveOrNull: ReceiveBuffer | null = null;
+  get receive(): ReceiveBuffer {
+    return (this.receiveOrNull ??= new ReceiveBuffer());
+  }
   /** The user called end()/close(): a FIN follows the queued data. */
   get finQueued(): boolean {
     return (this.bits & 16) !== 0;
@@ -367,7 +379,14 @@ export class Tcb {
   set keepAlive(on: boolean) {
     this.bits = on ? this.bits | 4096 : this.bits & ~4096;
   }
-  keepAliveIdle: number;
+  /** Idle time before keepalive probes: set by setKeepAlive, else the layer's (a number held once, not per connection). */
+  get keepAliveIdle(): number {
+    return this.keepAliveIdleSet ?? this.host.config.keepAliveIdle;
+  }
+  set keepAliveIdle(ns: number) {
+    this.keepAliveIdleSet = ns;
+  }
+  private keepAliveIdleSet: number | null = null;
   keepAliveProbes = 0;
   /** When a segment last arrived (keepalive idle time counts from it). */
   lastReceiveTime = 0;
@@ -456,7 +475,6 @@ export class Tcb {
     this.receiveBufferSize = config.receiveBufferSize;
     this.sendBufferLimit = config.sendBufferSize;
     this.noDelay = config.noDelay;
-    this.keepAliveIdle = config.keepAliveIdle;
     let bounds = rtoBoundsByConfig.get(config);
     if (bounds === undefined) {
       bounds = { initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity };
@@ -483,7 +501,7 @@ export class Tcb {
 
   /** Sequence number our FIN occupies (meaningful once finQueued). */
   get finSeq(): number {
-    return seqAdd(this.bufferSeq, this.sendBuffer.length);
+    return seqAdd(this.bufferSeq, this.sendBuffered);
   }
 
   /** Our FIN has been sent and acknowledged. */
@@ -502,7 +520,8 @@ export class Tcb {
 
   /** The receive buffer space not used by unread data. */
   get receiveSpace(): number {
-    return Math.max(0, this.receiveBufferSize - this.receive.readyBytes);
+    const receive = this.receiveOrNull;
+    return receive === null ? this.receiveBufferSize : Math.max(0, this.receiveBufferSize - receive.readyBytes);
   }
 
   /** Effective send MSS: payload bytes per full segment (the peer's MSS, minus the timestamps option). */

@@ -2,7 +2,8 @@
 // §4.2.3.2 delayed ACK). Each is a deadline plus at most one scheduler event: restarting a
 // running timer only moves the deadline, and the event re-arms itself when it fires early.
 // That keeps the shared scheduler free of cancel/re-schedule churn on every ACK. A restart is
-// not traced; starting, firing and stopping a timer are.
+// not traced; starting, firing and stopping a timer are. Timer objects exist only while some
+// timer of the connection runs: an idle connection holds none.
 
 import type { Scheduler, TimerHandle } from '@netlayers/core';
 import type { Tcb, TcpTimerName } from './tcb.ts';
@@ -53,9 +54,17 @@ export class LazyTimer {
     this.handle = null;
   }
 
+  /** Running, or a scheduler event still pending. */
+  get busy(): boolean {
+    return this.deadline >= 0 || this.handle !== null;
+  }
+
   private event(): void {
     this.handle = null;
-    if (this.deadline < 0) return;
+    if (this.deadline < 0) {
+      releaseIdleTimers(this.tcb);
+      return;
+    }
     if (this.scheduler.now() < this.deadline) {
       this.handle = this.scheduler.scheduleAt(this.deadline, this.onEvent);
       return;
@@ -63,6 +72,7 @@ export class LazyTimer {
     this.deadline = -1;
     traceTimer(this.tcb, 'fired', this.name);
     this.tcb.host.timerExpired(this.tcb, this.name);
+    if (!this.busy) releaseIdleTimers(this.tcb);
   }
 }
 
@@ -84,6 +94,17 @@ function timer(tcb: Tcb, name: TcpTimerName): LazyTimer {
     all[name] = t;
   }
   return t;
+}
+
+/**
+ * Once no timer of the connection runs or waits for its scheduler event, drop them all: an
+ * idle connection keeps no timer objects (they are made again on the next start).
+ */
+function releaseIdleTimers(tcb: Tcb): void {
+  const all = timersOf(tcb);
+  if (all === null) return;
+  for (const key in all) if (all[key as TcpTimerName]?.busy === true) return;
+  tcb.timers = null;
 }
 
 export function isTimerRunning(tcb: Tcb, name: TcpTimerName): boolean {

@@ -18,7 +18,7 @@ export function tlpTimeout(tcb: Tcb): void {
   if (tcb.sndUna === tcb.sndMax || tcb.inRecovery || r.tlpOutstanding) return;
   const maxBefore = tcb.sndMax;
   // New data first (§7.3): one segment beyond cwnd.
-  const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
+  const unsent = tcb.sendBuffered - seqDiff(tcb.sndNxt, tcb.bufferSeq);
   const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
   if (unsent > 0 && windowRoom > 0 && tcb.sndNxt === tcb.sndMax) {
     r.tlpOutstanding = true; // so that output() does not arm another PTO for the probe itself
