@@ -506,7 +506,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
  * object per connection), collisions chained through the TCBs themselves; a doubly linked
  * list through the TCBs keeps creation order for connections() at no per-entry cost.
  */
-class ConnectionTable {
+/** @internal exported for tests. */
+export class ConnectionTable {
   private readonly byHash = new Map<number, Tcb>();
   /** Connections per local port (any addresses), for port choice. */
   private readonly localPorts = new Map<number, number>();
@@ -612,7 +613,8 @@ class AddressInterner {
 }
 
 /** A 30-bit hash of the 4-tuple (stays a small integer, so Map keys need no heap number). */
-function tupleHash(local: number, localPort: number, remote: number, remotePort: number): number {
+/** @internal exported for tests. */
+export function tupleHash(local: number, localPort: number, remote: number, remotePort: number): number {
   let h = Math.imul((localPort << 16) | remotePort, 0x9e3779b1);
   h ^= Math.imul(local ^ (h >>> 15), 0x85ebca6b);
   h ^= Math.imul(remote ^ (h >>> 13), 0xc2b2ae35);
