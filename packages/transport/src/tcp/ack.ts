@@ -43,7 +43,7 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
   const window = seg.window * 2 ** tcb.sndWndScale;
   const hasData = seg.payload.length > 0 || (seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
   const windowChanged = window !== tcb.sndWnd;
-  const sackedBefore = tcb.scoreboard.sackedBytes;
+  const sackedBefore = tcb.scoreboardOrNull?.sackedBytes ?? 0;
   let newlySacked = 0;
   if (tcb.sackOk && seg.options.sack !== undefined) newlySacked = tcb.scoreboard.update(seg.options.sack, tcb.sndUna, tcb.sndMax);
   const dsack = observeAck(tcb, seg);
@@ -54,7 +54,7 @@ export function processAck(tcb: Tcb, seg: TcpSegment): AckVerdict {
     // (A zero window is flow control, not loss: those ACKs answer window probes.)
     duplicateAck(tcb);
   }
-  afterAck(tcb, seqDiff(tcb.sndUna, oldUna) + tcb.scoreboard.sackedBytes - sackedBefore, dsack);
+  afterAck(tcb, seqDiff(tcb.sndUna, oldUna) + (tcb.scoreboardOrNull?.sackedBytes ?? 0) - sackedBefore, dsack);
 
   // Window update (RFC 9293 §3.10.7.4: if SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)).
   if (seqLt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 === seg.seq && seqLeq(tcb.sndWl2, ack))) {
@@ -93,10 +93,14 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
   let dataAcked = acked;
   if (tcb.sndUna === tcb.iss) dataAcked--;
   if (tcb.finSeqSent >= 0 && seqGt(ack, tcb.finSeqSent)) dataAcked--;
-  tcb.sendBuffer.consume(Math.max(0, dataAcked));
+  const sendBuffer = tcb.sendBufferOrNull;
+  if (sendBuffer !== null) {
+    sendBuffer.consume(Math.max(0, dataAcked));
+    if (sendBuffer.length === 0) tcb.sendBufferOrNull = null; // all acknowledged: an idle connection holds no buffer
+  }
   tcb.sndUna = ack;
   if (seqLt(tcb.sndNxt, ack)) tcb.sndNxt = ack;
-  tcb.scoreboard.ackTo(ack);
+  tcb.scoreboardOrNull?.ackTo(ack);
   rttOnAck(tcb, ack);
   tcb.retries = 0;
 

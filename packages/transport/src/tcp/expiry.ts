@@ -105,9 +105,9 @@ function retransmissionTimeout(tcb: Tcb): void {
 function persistTimeout(tcb: Tcb): void {
   const s = tcb.state;
   if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT' && s !== 'FIN-WAIT-1' && s !== 'CLOSING' && s !== 'LAST-ACK') return;
-  const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
+  const unsent = tcb.sendBuffered - seqDiff(tcb.sndNxt, tcb.bufferSeq);
   // Back off before probing: output() re-arms the timer for the next probe.
-  const probing = tcb.sndWnd === 0 && tcb.sendBuffer.length > 0;
+  const probing = tcb.sndWnd === 0 && tcb.sendBuffered > 0;
   if (probing) tcb.persistBackoff = Math.min(tcb.persistBackoff + 1, 16);
   if (tcb.sndWnd > 0 || unsent <= 0) {
     // The window is open (or nothing waits): send what SWS avoidance held back.

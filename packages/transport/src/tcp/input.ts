@@ -147,7 +147,7 @@ function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
     // written, no FIN queued during SYN-SENT) send a bare ACK at once, before the user hears
     // of the connection, as Linux does; data written from 'connect' follows in its own
     // segment. With data already waiting, the ACK rides on it.
-    if (tcb.sendBuffer.length === 0 && !tcb.finQueued && seg.payload.length === 0 && !(flags & TcpFlag.FIN)) {
+    if (tcb.sendBuffered === 0 && !tcb.finQueued && seg.payload.length === 0 && !(flags & TcpFlag.FIN)) {
       sendAck(tcb);
       finishSegment(tcb, 'none');
     } else {

@@ -77,6 +77,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   readonly config: TcpConfig;
   /** Connections by (local address, local port) then (remote address, remote port), as numbers: no string per segment. */
   private readonly table = new ConnectionTable();
+  /** One Ipv4Address object per address in use by connections (received packets bring a new one each). */
+  private readonly addresses = new AddressInterner();
   private readonly listeners = new Map<string, TcpListener>();
   /** How many listeners use each port (any address). */
   private readonly listenerPorts = new Map<number, number>();
@@ -84,6 +86,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly portRandom: Random;
   private readonly tsRandom: Random;
   private readonly cookies: SynCookies;
+  /** The options every built-in congestion controller of this layer gets (shared, never changed). */
+  private ccOptions: { readonly initialWindow: TcpConfig['initialWindow'] } | null = null;
   private challengeWindowStart = 0;
   private challengeCount = 0;
 
@@ -109,7 +113,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     if (options.localPort !== undefined) assertPort(options.localPort, 'localPort', true);
     const localAddress = options.localAddress !== undefined ? Ipv4Address.from(options.localAddress) : this.ip.sourceAddressFor(remoteAddress);
     if (localAddress === null) {
-      const tcb = this.newTcb(Ipv4Address.ANY, 0, remoteAddress, options.remotePort);
+      const tcb = this.newTcb(Ipv4Address.ANY, 0, remoteAddress, options.remotePort, false);
       const socket = new TcpSocket(tcb);
       this.node.scheduler.schedule(0, () => {
         socket.onError(new SocketError('ENETUNREACH', `no route to ${remoteAddress}`));
@@ -149,7 +153,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   /** Every connection this layer holds (TIME-WAIT included), as snapshots. */
   connections(): TcpConnectionInfo[] {
-    return [...this.table.all()].map(info);
+    return this.table.all().map(info);
   }
 
   /** The socket-level view of one connection by key, if it exists. */
@@ -169,7 +173,10 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   }
 
   release(tcb: Tcb): void {
-    this.table.remove(tcb);
+    if (this.table.remove(tcb)) {
+      this.addresses.release(tcb.localAddress);
+      this.addresses.release(tcb.remoteAddress);
+    }
   }
 
   accepted(tcb: Tcb): void {
@@ -201,7 +208,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       this.listeners.delete(key);
       this.listenerPorts.set(listener.localPort, (this.listenerPorts.get(listener.localPort) ?? 1) - 1);
     }
-    for (const tcb of [...this.table.all()]) {
+    for (const tcb of this.table.all()) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
     }
     for (const socket of listener.acceptQueue.splice(0)) userAbort(socket.tcb);
@@ -249,23 +256,22 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   /** §3.10.7.2 LISTEN. */
   private listenArrives(listener: TcpListener, seg: TcpSegment, info: IpReceiveInfo): void {
     const tracer = this.node.tracer;
-    const connection = `${info.source}:${seg.sourcePort}-${info.destination}:${seg.destinationPort}`;
     if (seg.flags & TcpFlag.RST) {
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: RST ignored', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: RST ignored', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (seg.flags & TcpFlag.ACK) {
       if (!(seg.flags & TcpFlag.SYN) && this.config.synCookies && this.cookieAck(listener, seg, info)) return;
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: ACK answered with RST', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       this.sendRawReset(info.destination, seg.destinationPort, info.source, seg.sourcePort, seg.ack, 0, false);
       return;
     }
     if (!(seg.flags & TcpFlag.SYN)) {
-      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.BadState, 'LISTEN: neither SYN, ACK nor RST', seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (listener.acceptQueueFull) {
-      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: accept queue of ${listener.backlog} connections is full`, seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     if (listener.halfOpen + listener.pending >= listener.backlog) {
@@ -273,7 +279,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
         this.sendCookie(seg, info);
         return;
       }
-      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection });
+      tracer.drop('transport', 'tcp', DropReason.QueueFull, `LISTEN: backlog of ${listener.backlog} half-open connections is full`, seg.payload.length, { connection: tupleKey(info.source, seg.sourcePort, info.destination, seg.destinationPort) });
       return;
     }
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
@@ -439,7 +445,10 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   // ---- Helpers ----------------------------------------------------------------------
 
-  private newTcb(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): Tcb {
+  /** A TCB for the 4-tuple; `shared`: its addresses are shared objects, held until release() (the TCB goes in the table). */
+  private newTcb(localAddress: Ipv4Address, localPort: number, remoteAddress: Ipv4Address, remotePort: number, shared = true): Tcb {
+    const local = shared ? this.addresses.hold(localAddress) : localAddress;
+    const remote = shared ? this.addresses.hold(remoteAddress) : remoteAddress;
     const tcb = new Tcb(this, local, localPort, remote, remotePort, this.congestionControl());
     const tuple: ConnectionTuple = { localAddress: local.value, localPort, remoteAddress: remote.value, remotePort };
     const fixed = this.config.initialSequenceNumber;
@@ -451,7 +460,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   private congestionControl(): CongestionControl {
     const cc = this.config.congestionControl;
-    return typeof cc === 'string' ? createCongestionControl(cc, { initialWindow: this.config.initialWindow }) : cc();
+    return typeof cc === 'string' ? createCongestionControl(cc, (this.ccOptions ??= { initialWindow: this.config.initialWindow })) : cc();
   }
 
   private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {
@@ -469,18 +478,22 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private pickEphemeralPort(local: Ipv4Address, remote: Ipv4Address, remotePort: number): number {
     const [low, high] = this.config.ephemeralPorts;
     const count = high - low + 1;
-    const free = (port: number): boolean =>
-      !this.anyListenerOnPort(port) && (remotePort === 0 ? !this.portInUse(port) : this.table.get(local, port, remote, remotePort) === undefined);
     for (let i = 0; i < 32; i++) {
       const port = low + this.portRandom.int(0, count - 1);
-      if (free(port)) return port;
+      if (this.portFree(port, local, remote, remotePort)) return port;
     }
     const start = this.portRandom.int(0, count - 1);
     for (let i = 0; i < count; i++) {
       const port = low + ((start + i) % count);
-      if (free(port)) return port;
+      if (this.portFree(port, local, remote, remotePort)) return port;
     }
     throw new SocketError('EADDRNOTAVAIL', `no free ephemeral port in ${low}-${high} towards ${remote}:${remotePort}`);
+  }
+
+  /** May `port` be the local port towards remote:remotePort (0: any use of the port counts)? */
+  private portFree(port: number, local: Ipv4Address, remote: Ipv4Address, remotePort: number): boolean {
+    if (this.anyListenerOnPort(port)) return false;
+    return remotePort === 0 ? !this.portInUse(port) : this.table.get(local, port, remote, remotePort) === undefined;
   }
 
   private portInUse(port: number): boolean {
@@ -489,51 +502,124 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 }
 
 /**
- * Connections by local port, then remote port (small integers, fast Map keys), then a short
- * list told apart by addresses: no string is built per segment.
+ * Connections by an integer hash of the 4-tuple (a Smi Map key: no string and no per-entry
+ * object per connection), collisions chained through the TCBs themselves; a doubly linked
+ * list through the TCBs keeps creation order for connections() at no per-entry cost.
  */
-class ConnectionTable {
-  private readonly byLocalPort = new Map<number, Map<number, Tcb[]>>();
+/** @internal exported for tests. */
+export class ConnectionTable {
+  private readonly byHash = new Map<number, Tcb>();
+  /** Connections per local port (any addresses), for port choice. */
+  private readonly localPorts = new Map<number, number>();
+  private first: Tcb | null = null;
+  private last: Tcb | null = null;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
 
   get(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): Tcb | undefined {
-    const list = this.byLocalPort.get(localPort)?.get(remotePort);
-    if (list === undefined) return undefined;
-    for (const tcb of list) {
-      if (tcb.localAddress.value === local.value && tcb.remoteAddress.value === remote.value) return tcb;
+    const localValue = local.value;
+    const remoteValue = remote.value;
+    let tcb = this.byHash.get(tupleHash(localValue, localPort, remoteValue, remotePort));
+    while (tcb !== undefined) {
+      if (tcb.localPort === localPort && tcb.remotePort === remotePort && tcb.localAddress.value === localValue && tcb.remoteAddress.value === remoteValue) return tcb;
+      tcb = tcb.hashNext ?? undefined;
     }
     return undefined;
   }
 
   add(tcb: Tcb): void {
-    let inner = this.byLocalPort.get(tcb.localPort);
-    if (inner === undefined) {
-      inner = new Map();
-      this.byLocalPort.set(tcb.localPort, inner);
-    }
-    const list = inner.get(tcb.remotePort);
-    if (list === undefined) inner.set(tcb.remotePort, [tcb]);
-    else list.push(tcb);
+    const hash = tupleHash(tcb.localAddress.value, tcb.localPort, tcb.remoteAddress.value, tcb.remotePort);
+    const head = this.byHash.get(hash);
+    tcb.hashNext = head ?? null;
+    this.byHash.set(hash, tcb);
+    tcb.listPrev = this.last;
+    tcb.listNext = null;
+    if (this.last === null) this.first = tcb;
+    else this.last.listNext = tcb;
+    this.last = tcb;
+    this.count++;
+    this.localPorts.set(tcb.localPort, (this.localPorts.get(tcb.localPort) ?? 0) + 1);
   }
 
-  remove(tcb: Tcb): void {
-    const inner = this.byLocalPort.get(tcb.localPort);
-    const list = inner?.get(tcb.remotePort);
-    if (inner === undefined || list === undefined) return;
-    const index = list.indexOf(tcb);
-    if (index < 0) return;
-    if (list.length === 1) {
-      inner.delete(tcb.remotePort);
-      if (inner.size === 0) this.byLocalPort.delete(tcb.localPort);
-    } else list.splice(index, 1);
+  /** False if `tcb` was not in the table. */
+  remove(tcb: Tcb): boolean {
+    const hash = tupleHash(tcb.localAddress.value, tcb.localPort, tcb.remoteAddress.value, tcb.remotePort);
+    let entry = this.byHash.get(hash);
+    let previous: Tcb | null = null;
+    while (entry !== undefined && entry !== tcb) {
+      previous = entry;
+      entry = entry.hashNext ?? undefined;
+    }
+    if (entry === undefined) return false;
+    if (previous !== null) previous.hashNext = tcb.hashNext;
+    else if (tcb.hashNext !== null) this.byHash.set(hash, tcb.hashNext);
+    else this.byHash.delete(hash);
+    tcb.hashNext = null;
+    if (tcb.listPrev !== null) tcb.listPrev.listNext = tcb.listNext;
+    else this.first = tcb.listNext;
+    if (tcb.listNext !== null) tcb.listNext.listPrev = tcb.listPrev;
+    else this.last = tcb.listPrev;
+    tcb.listPrev = null;
+    tcb.listNext = null;
+    this.count--;
+    const n = (this.localPorts.get(tcb.localPort) ?? 1) - 1;
+    if (n === 0) this.localPorts.delete(tcb.localPort);
+    else this.localPorts.set(tcb.localPort, n);
+    return true;
   }
 
   localPortInUse(port: number): boolean {
-    return this.byLocalPort.has(port);
+    return this.localPorts.has(port);
   }
 
-  *all(): IterableIterator<Tcb> {
-    for (const inner of this.byLocalPort.values()) for (const list of inner.values()) yield* list;
+  /** Every connection in creation order (a snapshot: safe to close connections while iterating). */
+  all(): Tcb[] {
+    const out: Tcb[] = [];
+    for (let tcb = this.first; tcb !== null; tcb = tcb.listNext) out.push(tcb);
+    return out;
   }
+}
+
+/** Shares one Ipv4Address object per address value among the connections using it (counted). */
+class AddressInterner {
+  private readonly objects = new Map<number, Ipv4Address>();
+  private readonly refs = new Map<number, number>();
+
+  hold(address: Ipv4Address): Ipv4Address {
+    const value = address.value;
+    const shared = this.objects.get(value);
+    if (shared === undefined) {
+      this.objects.set(value, address);
+      this.refs.set(value, 1);
+      return address;
+    }
+    this.refs.set(value, this.refs.get(value)! + 1);
+    return shared;
+  }
+
+  release(address: Ipv4Address): void {
+    const value = address.value;
+    const n = (this.refs.get(value) ?? 1) - 1;
+    if (n > 0) {
+      this.refs.set(value, n);
+      return;
+    }
+    this.refs.delete(value);
+    this.objects.delete(value);
+  }
+}
+
+/** A 30-bit hash of the 4-tuple (stays a small integer, so Map keys need no heap number). */
+/** @internal exported for tests. */
+export function tupleHash(local: number, localPort: number, remote: number, remotePort: number): number {
+  let h = Math.imul((localPort << 16) | remotePort, 0x9e3779b1);
+  h ^= Math.imul(local ^ (h >>> 15), 0x85ebca6b);
+  h ^= Math.imul(remote ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & 0x3fffffff;
 }
 
 function tupleKey(local: Ipv4Address, localPort: number, remote: Ipv4Address, remotePort: number): string {
@@ -560,8 +646,8 @@ function info(tcb: Tcb): TcpConnectionInfo {
     ssthresh: tcb.cc.ssthresh,
     srtt: tcb.rto.srtt,
     rto: tcb.rto.rto,
-    sendBuffered: tcb.sendBuffer.length,
-    receiveBuffered: tcb.receive.readyBytes,
+    sendBuffered: tcb.sendBuffered,
+    receiveBuffered: tcb.receiveOrNull?.readyBytes ?? 0,
     options: { windowScaling: tcb.wsOk, timestamps: tcb.tsOk, sack: tcb.sackOk },
     stats: { ...tcb.stats },
   };

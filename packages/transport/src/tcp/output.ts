@@ -48,7 +48,7 @@ function segmentOptions(tcb: Tcb, flags: number, length: number): TcpHeaderOptio
     const blocks = [dsack, ...tcb.receive.sackBlocks(timestamps !== undefined ? 2 : 3)];
     return timestamps !== undefined ? { timestamps, sack: blocks } : { sack: blocks };
   }
-  if (tcb.sackOk && tcb.receive.hasOutOfOrder) {
+  if (tcb.sackOk && tcb.receiveOrNull?.hasOutOfOrder === true) {
     const blocks = tcb.receive.sackBlocks(timestamps !== undefined ? 3 : 4);
     if (blocks.length > 0) return timestamps !== undefined ? { timestamps, sack: blocks } : { sack: blocks };
   }
@@ -83,7 +83,7 @@ function windowField(tcb: Tcb, syn: boolean): number {
  * the timestamps option), less room for SACK blocks while we hold out-of-order data.
  */
 export function maxPayload(tcb: Tcb): number {
-  if (!(tcb.sackOk && tcb.receive.hasOutOfOrder)) return tcb.smss;
+  if (!(tcb.sackOk && tcb.receiveOrNull?.hasOutOfOrder === true)) return tcb.smss;
   return Math.max(1, tcb.smss - (tcb.tsOk ? 4 + 8 * 3 : 4 + 8 * 4));
 }
 
@@ -205,14 +205,14 @@ export function pipe(tcb: Tcb): number {
 export function retransmitFrom(tcb: Tcb, seq: number, maxLength: number): number {
   const bufferSeq = tcb.bufferSeq;
   const offset = seqDiff(seq, bufferSeq);
-  const dataLeft = Math.max(0, tcb.sendBuffer.length - offset);
+  const dataLeft = Math.max(0, tcb.sendBuffered - offset);
   const length = Math.min(maxLength, dataLeft, maxPayload(tcb));
   const end = seqAdd(seq, length);
   const fin = tcb.finSeqSent >= 0 && end === tcb.finSeqSent;
   if (length === 0 && !fin) return 0;
   let flags = TcpFlag.ACK;
   if (fin) flags |= TcpFlag.FIN;
-  if (length > 0 && offset + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
+  if (length > 0 && offset + length === tcb.sendBuffered) flags |= TcpFlag.PSH;
   transmit(tcb, flags, seq, offset, length, true);
   if (tcb.rttTime >= 0 && seqLeq(seq, tcb.rttSeq) && seqLt(tcb.rttSeq, seqAdd(end, fin ? 1 : 0))) tcb.rttTime = -1; // Karn
   ensureTimer(tcb, 'RTO', tcb.rto.rto);
@@ -253,12 +253,12 @@ function retransmitLostHoles(tcb: Tcb): void {
 export function output(tcb: Tcb, force = false): void {
   if (!canSend(tcb)) return;
   const maxBefore = tcb.sndMax;
-  if ((tcb.inRecovery || tcb.recovery.lossMarked) && tcb.sackOk) retransmitLostHoles(tcb);
+  if ((tcb.inRecovery || tcb.recoveryOrNull?.lossMarked === true) && tcb.sackOk) retransmitLostHoles(tcb);
   const mss = maxPayload(tcb);
   for (;;) {
     const bufferSeq = tcb.bufferSeq;
     const sent = seqDiff(tcb.sndNxt, bufferSeq);
-    const unsent = tcb.sendBuffer.length - sent;
+    const unsent = tcb.sendBuffered - sent;
     const finToSend = tcb.finQueued && tcb.finSeqSent < 0 ? true : tcb.finQueued && seqLeq(tcb.sndNxt, tcb.finSeqSent);
     if (unsent <= 0 && !finToSend) break;
     const flight = inFlight(tcb);
@@ -279,11 +279,11 @@ export function output(tcb: Tcb, force = false): void {
       break;
     }
     const probe = force && windowRoom <= 0 && length > 0;
-    const fin = finToSend && !probe && sent + length >= tcb.sendBuffer.length;
+    const fin = finToSend && !probe && sent + length >= tcb.sendBuffered;
     const seq = tcb.sndNxt;
     let flags = TcpFlag.ACK;
     if (fin) flags |= TcpFlag.FIN;
-    if (length > 0 && sent + length === tcb.sendBuffer.length) flags |= TcpFlag.PSH;
+    if (length > 0 && sent + length === tcb.sendBuffered) flags |= TcpFlag.PSH;
     const retransmission = seqLt(seq, tcb.sndMax);
     transmit(tcb, flags, seq, sent, length, retransmission);
     const end = seqAdd(seq, length + (fin ? 1 : 0));
@@ -310,7 +310,7 @@ export function output(tcb: Tcb, force = false): void {
   if (seqGt(tcb.sndMax, maxBefore)) armTlp(tcb);
   // Data waits but nothing is in flight to bring an ACK: the persist timer (RFC 9293 §3.8.6.1;
   // also RFC 1122's SWS override) makes sure we probe or push it later.
-  const waiting = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq) > 0;
+  const waiting = tcb.sendBuffered - seqDiff(tcb.sndNxt, tcb.bufferSeq) > 0;
   if (waiting && tcb.sndNxt === tcb.sndUna && !isTimerRunning(tcb, 'RTO')) ensurePersist(tcb);
 }
 

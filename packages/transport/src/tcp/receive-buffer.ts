@@ -19,15 +19,19 @@ interface RecentBlock {
   stamp: number;
 }
 
+/** Shared empty lists (never mutated): an idle connection's buffer allocates no array of its own. */
+const NO_SEGMENTS: OutOfOrderSegment[] = [];
+const NO_BLOCKS: RecentBlock[] = [];
+
 export class ReceiveBuffer {
   /** In-order bytes not yet read by the application (while paused). */
   readonly ready: Uint8Array[] = [];
   readyBytes = 0;
-  private ooo: OutOfOrderSegment[] = [];
+  private ooo: OutOfOrderSegment[] = NO_SEGMENTS;
   /** Sequence number of a FIN that arrived ahead of RCV.NXT. */
   private finSeq: number | undefined = undefined;
   private oooBytes = 0;
-  private recent: RecentBlock[] = [];
+  private recent: RecentBlock[] = NO_BLOCKS;
   private stamp = 0;
 
   get outOfOrderBytes(): number {
@@ -41,6 +45,7 @@ export class ReceiveBuffer {
   /** Queue an in-window segment that starts beyond RCV.NXT. The caller trimmed it to the window. */
   addOutOfOrder(seq: number, data: Uint8Array, fin: boolean): void {
     if (fin) this.finSeq = seqAdd(seq, data.length);
+    if (this.ooo === NO_SEGMENTS) this.ooo = [];
     // Trim against what is already queued so the queue never holds a byte twice.
     let start = seq;
     let bytes = data;
@@ -92,15 +97,18 @@ export class ReceiveBuffer {
       fin = true;
       this.clearOutOfOrder();
     }
-    this.recent = this.recent.filter((b) => seqGt(b.right, next));
-    for (const b of this.recent) if (seqLt(b.left, next)) b.left = next;
+    if (this.recent.length > 0) {
+      const kept = this.recent.filter((b) => seqGt(b.right, next));
+      for (const b of kept) if (seqLt(b.left, next)) b.left = next;
+      this.recent = kept.length > 0 ? kept : NO_BLOCKS;
+    }
     return { chunks, next, fin };
   }
 
   private clearOutOfOrder(): void {
-    this.ooo = [];
+    this.ooo = NO_SEGMENTS;
     this.oooBytes = 0;
-    this.recent = [];
+    this.recent = NO_BLOCKS;
     this.finSeq = undefined;
   }
 

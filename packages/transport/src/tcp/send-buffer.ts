@@ -13,8 +13,11 @@ const FIRST_BLOCK_MAX = 16 * 1024;
 const BLOCK = 64 * 1024;
 const MIN_FIRST_BLOCK = 512;
 
+/** The shared empty block list (never mutated): an idle connection's buffer allocates no array. */
+const NO_BLOCKS: Uint8Array[] = [];
+
 export class SendBuffer {
-  private blocks: Uint8Array[] = [];
+  private blocks: Uint8Array[] = NO_BLOCKS;
   /** Offset of the first unacknowledged byte in blocks[0]. */
   private head = 0;
   /** Bytes used in the last block. */
@@ -41,6 +44,7 @@ export class SendBuffer {
         } else {
           last = allocBytes(this.blocks.length === 0 ? Math.min(FIRST_BLOCK_MAX, Math.max(MIN_FIRST_BLOCK, remaining)) : BLOCK);
         }
+        if (this.blocks === NO_BLOCKS) this.blocks = [];
         this.blocks.push(last);
         this.tailFill = 0;
       }
@@ -97,7 +101,7 @@ export class SendBuffer {
   /** Discard everything (abort, or all acknowledged: an idle connection holds no block). */
   clear(): void {
     this.spare = null;
-    this.blocks = [];
+    this.blocks = NO_BLOCKS;
     this.head = 0;
     this.tailFill = 0;
     this.size = 0;

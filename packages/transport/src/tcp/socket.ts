@@ -50,7 +50,7 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
   }
   /** Bytes written but not yet acknowledged by the peer. */
   get bufferedAmount(): number {
-    return this.tcb.sendBuffer.length;
+    return this.tcb.sendBuffered;
   }
   /** "10.0.0.1:49152-10.0.0.2:80". */
   get connectionKey(): string {
@@ -67,7 +67,7 @@ export class TcpSocket extends EventEmitter<StreamSocketEvents> implements Strea
     const urgent = writeOptions(options);
     if (urgent && bytes.length === 0) throw new InvalidArgumentError('data', '', 'urgent data must be at least one byte');
     if (this.ended) throw new SocketError('EPIPE', `cannot write to ${this.tcb.remoteAddress}:${this.tcb.remotePort}: the socket was ended`);
-    if (bytes.length === 0) return this.tcb.sendBuffer.length < this.tcb.sendBufferLimit;
+    if (bytes.length === 0) return this.tcb.sendBuffered < this.tcb.sendBufferLimit;
     const ok = userSend(this.tcb, bytes, urgent);
     this.written += bytes.length;
     return ok;

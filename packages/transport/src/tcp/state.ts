@@ -69,18 +69,18 @@ export function notifyUser(tcb: Tcb): void {
     user.onUrgent(urgentStreamOffset(tcb));
     if (tcb.user === null) return;
   }
-  const receive = tcb.receive;
-  while (!tcb.paused && receive.ready.length > 0) {
+  const receive = tcb.receiveOrNull;
+  while (receive !== null && !tcb.paused && receive.ready.length > 0) {
     const chunk = receive.ready.shift()!;
     receive.readyBytes -= chunk.length;
     user.onData(chunk);
     if (tcb.user === null) return;
   }
-  if (tcb.finReceived && !tcb.endDelivered && receive.ready.length === 0 && !tcb.paused) {
+  if (tcb.finReceived && !tcb.endDelivered && (receive === null || receive.ready.length === 0) && !tcb.paused) {
     tcb.endDelivered = true;
     user.onEnd();
   }
-  if (tcb.needDrain && tcb.sendBuffer.length < tcb.sendBufferLimit && tcb.state !== 'CLOSED') {
+  if (tcb.needDrain && tcb.sendBuffered < tcb.sendBufferLimit && tcb.state !== 'CLOSED') {
     tcb.needDrain = false;
     user.onDrain();
   }

@@ -2,21 +2,31 @@
 // §4.2.3.2 delayed ACK). Each is a deadline plus at most one scheduler event: restarting a
 // running timer only moves the deadline, and the event re-arms itself when it fires early.
 // That keeps the shared scheduler free of cancel/re-schedule churn on every ACK. A restart is
-// not traced; starting, firing and stopping a timer are.
+// not traced; starting, firing and stopping a timer are. Timer objects exist only while some
+// timer of the connection runs: an idle connection holds none.
 
 import type { Scheduler, TimerHandle } from '@netlayers/core';
 import type { Tcb, TcpTimerName } from './tcb.ts';
 import { traceTimer } from './trace.ts';
 
-/** A deadline with one lazily re-armed scheduler event. */
+/**
+ * A deadline with one lazily re-armed scheduler event. One closure per timer (made in the
+ * constructor: a class-field arrow function would also carry an own `name` property, a
+ * 256-byte property array per timer in V8), and no closure for what to do on expiry: the
+ * timer knows its connection and name.
+ */
 export class LazyTimer {
   deadline = -1;
   private handle: TimerHandle | null = null;
+  private readonly onEvent: () => void;
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly fire: () => void,
-  ) {}
+    private readonly tcb: Tcb,
+    private readonly name: TcpTimerName,
+  ) {
+    this.onEvent = () => this.event();
+  }
 
   get running(): boolean {
     return this.deadline >= 0;
@@ -44,16 +54,26 @@ export class LazyTimer {
     this.handle = null;
   }
 
-  private readonly onEvent = (): void => {
+  /** Running, or a scheduler event still pending. */
+  get busy(): boolean {
+    return this.deadline >= 0 || this.handle !== null;
+  }
+
+  private event(): void {
     this.handle = null;
-    if (this.deadline < 0) return;
+    if (this.deadline < 0) {
+      releaseIdleTimers(this.tcb);
+      return;
+    }
     if (this.scheduler.now() < this.deadline) {
       this.handle = this.scheduler.scheduleAt(this.deadline, this.onEvent);
       return;
     }
     this.deadline = -1;
-    this.fire();
-  };
+    traceTimer(this.tcb, 'fired', this.name);
+    this.tcb.host.timerExpired(this.tcb, this.name);
+    if (!this.busy) releaseIdleTimers(this.tcb);
+  }
 }
 
 type TimerTable = Partial<Record<TcpTimerName, LazyTimer>>;
@@ -70,13 +90,21 @@ function timer(tcb: Tcb, name: TcpTimerName): LazyTimer {
   }
   let t = all[name];
   if (t === undefined) {
-    t = new LazyTimer(tcb.host.node.scheduler, () => {
-      traceTimer(tcb, 'fired', name);
-      tcb.host.timerExpired(tcb, name);
-    });
+    t = new LazyTimer(tcb.host.node.scheduler, tcb, name);
     all[name] = t;
   }
   return t;
+}
+
+/**
+ * Once no timer of the connection runs or waits for its scheduler event, drop them all: an
+ * idle connection keeps no timer objects (they are made again on the next start).
+ */
+function releaseIdleTimers(tcb: Tcb): void {
+  const all = timersOf(tcb);
+  if (all === null) return;
+  for (const key in all) if (all[key as TcpTimerName]?.busy === true) return;
+  tcb.timers = null;
 }
 
 export function isTimerRunning(tcb: Tcb, name: TcpTimerName): boolean {

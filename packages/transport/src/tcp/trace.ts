@@ -41,7 +41,7 @@ export function publishMetrics(tcb: Tcb): void {
   const srtt = tcb.rto.srtt === undefined ? -1 : Math.round(tcb.rto.srtt);
   const values: [number, number, number, number, number] = [tcb.cc.cwnd, tcb.cc.ssthresh, recovery, srtt, tcb.rto.rto];
   const last = tcb.lastMetrics;
-  if (values[0] === last[0] && values[1] === last[1] && values[2] === last[2] && values[3] === last[3] && values[4] === last[4]) return;
+  if (last !== null && values[0] === last[0] && values[1] === last[1] && values[2] === last[2] && values[3] === last[3] && values[4] === last[4]) return;
   tcb.lastMetrics = values;
   const fields: Record<string, number | string> = { cwnd: values[0], ssthresh: values[1], recovery: RECOVERY_NAME[recovery]!, rto: values[4] };
   if (srtt >= 0) fields.srtt = srtt;

@@ -14,7 +14,7 @@ import { TcpFlag, type TcpSegment } from './wire.ts';
 
 /** SEND with the URGENT flag: the data just queued is urgent (call after pushing it). */
 export function markUrgent(tcb: Tcb): void {
-  tcb.sndUp = seqAdd(tcb.bufferSeq, tcb.sendBuffer.length);
+  tcb.sndUp = seqAdd(tcb.bufferSeq, tcb.sendBuffered);
   tcb.urgentMode = true;
 }
 

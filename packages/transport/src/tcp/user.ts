@@ -46,7 +46,7 @@ export function userSend(tcb: Tcb, data: Uint8Array, urgent = false): boolean {
     default:
       throw epipe(tcb, `connection is ${tcb.state}`);
   }
-  if (tcb.sendBuffer.length >= tcb.sendBufferLimit) {
+  if (tcb.sendBuffered >= tcb.sendBufferLimit) {
     tcb.needDrain = true;
     return false;
   }

@@ -22,8 +22,8 @@ export function noteDuplicate(tcb: Tcb, seq: number, length: number): void {
 
 /** The D-SACK block the next ACK carries first, taken (reported once); undefined if none is owed. */
 export function takeDsackBlock(tcb: Tcb): SackBlock | undefined {
-  const r = tcb.recovery;
-  if (!r.dsackPending) return undefined;
+  const r = tcb.recoveryOrNull;
+  if (r === null || !r.dsackPending) return undefined;
   r.dsackPending = false;
   return [r.dsackLeft, r.dsackRight];
 }

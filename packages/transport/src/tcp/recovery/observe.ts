@@ -48,18 +48,19 @@ export function observeAck(tcb: Tcb, seg: TcpSegment): boolean {
 
 /** Called once the ACK was processed; `delivered` = bytes newly ACKed or SACKed. */
 export function afterAck(tcb: Tcb, delivered: number, dsack: boolean): void {
-  const r = tcb.recovery;
-  if (r.afterTimeout && (!tcb.recoverValid || seqGeq(tcb.sndUna, tcb.recover))) {
-    r.afterTimeout = false;
-    r.lossMarked = false;
+  const existing = tcb.recoveryOrNull;
+  if (existing !== null && existing.afterTimeout && (!tcb.recoverValid || seqGeq(tcb.sndUna, tcb.recover))) {
+    existing.afterTimeout = false;
+    existing.lossMarked = false;
   }
   if (rackActive(tcb) && tcb.sndUna !== tcb.sndMax) {
+    const r = tcb.recovery;
     const marked = rackDetectLoss(tcb);
     tcb.stats.rackLosses += marked;
     if (marked > 0 && !tcb.inRecovery && !r.afterTimeout) enterRecovery(tcb, delivered);
     else if (marked > 0 && r.afterTimeout) r.lossMarked = true; // still after a timeout: resend what RACK found lost
     else if (tcb.inRecovery) prrOnAck(tcb, delivered, rackPipe(tcb));
-  } else if (tcb.inRecovery && r.prrActive) {
+  } else if (tcb.inRecovery && existing !== null && existing.prrActive) {
     prrOnAck(tcb, delivered, pipe(tcb));
   }
   undoOnAck(tcb);

@@ -14,12 +14,12 @@ import type { Tcb } from '../tcb.ts';
 
 /** May `echo` (a TSecr on an ACK advancing SND.UNA) be timed? */
 export function echoTimesRoundTrip(tcb: Tcb, echo: number): boolean {
-  const r = tcb.recovery;
-  return !(r.rtxStampValid && seqLt(echo, r.rtxStamp));
+  const r = tcb.recoveryOrNull;
+  return r === null || !(r.rtxStampValid && seqLt(echo, r.rtxStamp));
 }
 
 /** SND.UNA advanced to `ack`: once every retransmitted byte is acknowledged, forget the retransmission stamp. */
 export function rttOnAck(tcb: Tcb, ack: number): void {
-  const r = tcb.recovery;
-  if (r.rtxStampValid && seqGeq(ack, r.rtxHigh)) r.rtxStampValid = false;
+  const r = tcb.recoveryOrNull;
+  if (r !== null && r.rtxStampValid && seqGeq(ack, r.rtxHigh)) r.rtxStampValid = false;
 }

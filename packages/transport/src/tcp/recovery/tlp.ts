@@ -18,7 +18,7 @@ export function tlpTimeout(tcb: Tcb): void {
   if (tcb.sndUna === tcb.sndMax || tcb.inRecovery || r.tlpOutstanding) return;
   const maxBefore = tcb.sndMax;
   // New data first (§7.3): one segment beyond cwnd.
-  const unsent = tcb.sendBuffer.length - seqDiff(tcb.sndNxt, tcb.bufferSeq);
+  const unsent = tcb.sendBuffered - seqDiff(tcb.sndNxt, tcb.bufferSeq);
   const windowRoom = seqDiff(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
   if (unsent > 0 && windowRoom > 0 && tcb.sndNxt === tcb.sndMax) {
     r.tlpOutstanding = true; // so that output() does not arm another PTO for the probe itself
@@ -44,8 +44,8 @@ export function tlpTimeout(tcb: Tcb): void {
 
 /** §7.4: an ACK arrived; `dsack` if it carried a D-SACK. */
 export function tlpOnAck(tcb: Tcb, dsack: boolean): void {
-  const r = tcb.recovery;
-  if (!r.tlpOutstanding) return;
+  const r = tcb.recoveryOrNull;
+  if (r === null || !r.tlpOutstanding) return;
   if (dsack) {
     r.tlpOutstanding = false; // the original and the probe both arrived: no loss
     return;

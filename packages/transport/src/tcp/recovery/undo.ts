@@ -45,8 +45,8 @@ function undo(tcb: Tcb, why: string): void {
  * retransmission stamp. Returns true when the timeout was undone.
  */
 export function eifelCheck(tcb: Tcb, echo: number | undefined): boolean {
-  const r = tcb.recovery;
-  if (r.undoSnapshot === undefined || !r.undoFromTimeout || !tcb.tsOk || echo === undefined || echo === 0) return false;
+  const r = tcb.recoveryOrNull;
+  if (r === null || r.undoSnapshot === undefined || !r.undoFromTimeout || !tcb.tsOk || echo === undefined || echo === 0) return false;
   if (!r.rtxStampValid || !seqLt(echo, r.rtxStamp)) return false;
   undo(tcb, 'spurious timeout (Eifel: the ACK echoes the original transmission)');
   // RFC 4015 §2: resume with new data; what was resent after the timeout had arrived already.
@@ -66,6 +66,6 @@ export function undoOnDsack(tcb: Tcb, left: number): void {
 
 /** After each ACK: the episode is over once SND.UNA passes the marker; nothing to undo after that. */
 export function undoOnAck(tcb: Tcb): void {
-  const r = tcb.recovery;
-  if (r.undoSnapshot !== undefined && seqGeq(tcb.sndUna, r.undoMarker) && r.undoRetrans > 0) r.undoSnapshot = undefined;
+  const r = tcb.recoveryOrNull;
+  if (r !== null && r.undoSnapshot !== undefined && seqGeq(tcb.sndUna, r.undoMarker) && r.undoRetrans > 0) r.undoSnapshot = undefined;
 }
