@@ -93,7 +93,7 @@ export class CalendarQueue<E extends CalendarEntry> {
   /** Place `entry` in bucket `b`, after every entry that orders before it (scanning from the tail). */
   private link(entry: E, b: number): void {
     entry.state = IN_CALENDAR;
-    let p = this.tails[b]!;
+    let p = this.tails[b] as E | null;
     let steps = 0;
     while (p !== null && before(entry, p)) {
       p = p.prev as E | null;
@@ -101,7 +101,7 @@ export class CalendarQueue<E extends CalendarEntry> {
     }
     this.cost += steps;
     if (p === null) {
-      const h = this.heads[b]!;
+      const h = this.heads[b] as E | null;
       entry.prev = null;
       entry.next = h;
       if (h === null) this.tails[b] = entry;
@@ -141,7 +141,7 @@ export class CalendarQueue<E extends CalendarEntry> {
     const w = this.width;
     let day = this.cur;
     for (let k = 0; k < this.nbuckets; k++, day++) {
-      const e = heads[day & mask]!;
+      const e = heads[day & mask] as E | null;
       // A bucket's head is its earliest entry; it belongs to this day if it is before the day's end.
       if (e !== null && e.time < (day + 1) * w) {
         this.cost += k;
@@ -153,7 +153,7 @@ export class CalendarQueue<E extends CalendarEntry> {
     // A year of empty days: the next entry is more than a year away. Search the heads.
     let best: E | null = null;
     for (let i = 0; i < this.nbuckets; i++) {
-      const e = heads[i]!;
+      const e = heads[i] as E | null;
       if (e !== null && (best === null || before(e, best))) best = e;
     }
     this.cur = this.dayOf(best!.time);
@@ -201,7 +201,7 @@ export class CalendarQueue<E extends CalendarEntry> {
   private drain(): E[] {
     const all: E[] = [];
     for (let i = 0; i < this.nbuckets; i++) {
-      for (let e = this.heads[i]!; e !== null; e = e.next as E | null) all.push(e);
+      for (let e = this.heads[i] as E | null; e !== null; e = e.next as E | null) all.push(e);
     }
     // Each bucket is sorted already; the sort merges the runs.
     all.sort((a, b) => (a.time - b.time) || (a.seq - b.seq));
