@@ -65,7 +65,8 @@ export function selfTimes(profile: CpuProfile, top = 20): { rows: SelfTimeRow[];
     const f = node.callFrame;
     if (f.functionName === '(idle)') continue;
     const file = f.url === '' ? '' : path.basename(f.url.replace(/^file:\/\//, ''));
-    const location = file === '' ? '' : `${file}:${f.lineNumber + 1}`;
+    // Transpiled sources (tsx) often report line 0 for everything: then the file alone.
+    const location = file === '' ? '' : f.lineNumber > 0 ? `${file}:${f.lineNumber + 1}` : file;
     const name = f.functionName === '' ? '(anonymous)' : f.functionName;
     const key = `${name}@${location}`;
     const entry = selfUs.get(key) ?? { name, location, us: 0 };
