@@ -4,7 +4,7 @@
 // location, so a function reached through several call paths is counted once.
 //
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx packages/bench/src/profile-bulk.ts
-//   npx tsx packages/bench/src/profile-summary.ts /tmp/prof/*.cpuprofile [--top 25]
+//   npx tsx packages/bench/src/profile-summary.ts /tmp/prof/*.cpuprofile [--top 25] [--exclude-node-internals]
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,8 +51,11 @@ export function parseProfile(text: string): CpuProfile {
   return v;
 }
 
-/** Top `top` functions by self time; `(idle)` is left out of the shares and the table. */
-export function selfTimes(profile: CpuProfile, top = 20): { rows: SelfTimeRow[]; totalMs: number } {
+/**
+ * Top `top` functions by self time; `(idle)` is left out of the shares and the table, and with
+ * `excludeNodeInternals` so is code from `node:internal/...` (the module loader at start-up).
+ */
+export function selfTimes(profile: CpuProfile, top = 20, options: { excludeNodeInternals?: boolean } = {}): { rows: SelfTimeRow[]; totalMs: number } {
   const byId = new Map<number, ProfileNode>();
   for (const n of profile.nodes) byId.set(n.id, n);
   const selfUs = new Map<string, { name: string; location: string; us: number }>();
@@ -64,6 +67,8 @@ export function selfTimes(profile: CpuProfile, top = 20): { rows: SelfTimeRow[];
     const us = Math.max(0, profile.timeDeltas[i + 1] ?? 0);
     const f = node.callFrame;
     if (f.functionName === '(idle)') continue;
+    // Node's own module loader and the like (start-up, not the simulation); node:zlib etc. stay.
+    if (options.excludeNodeInternals === true && f.url.startsWith('node:internal')) continue;
     const file = f.url === '' ? '' : path.basename(f.url.replace(/^file:\/\//, ''));
     // Transpiled sources (tsx) often report line 0 for everything: then the file alone.
     const location = file === '' ? '' : f.lineNumber > 0 ? `${file}:${f.lineNumber + 1}` : file;
@@ -96,8 +101,9 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
     console.error('usage: profile-summary.ts FILE.cpuprofile... [--top N]');
     process.exit(2);
   }
+  const excludeNodeInternals = args.includes('--exclude-node-internals');
   for (const file of files) {
-    const { rows, totalMs } = selfTimes(parseProfile(readFileSync(file, 'utf8')), top);
-    console.log(`${path.basename(file)}\n\n${markdown(rows, totalMs)}\n`);
+    const { rows, totalMs } = selfTimes(parseProfile(readFileSync(file, 'utf8')), top, { excludeNodeInternals });
+    console.log(`${path.basename(file)}${excludeNodeInternals ? ' (node:internal frames left out)' : ''}\n\n${markdown(rows, totalMs)}\n`);
   }
 }
