@@ -11,14 +11,20 @@
 // per operation (empty days walked, list nodes passed) grows, so a population whose spacing
 // drifts keeps O(1) operations. Removal (cancellation) is O(1): the lists are doubly linked.
 
+/** `CalendarEntry.slot` of an entry in no queue. */
+export const NOT_QUEUED = -1;
+
 /** What the queue orders: a time, a tie-breaking sequence number, and the list links it owns. */
 export class CalendarEntry {
   /** @internal list links; owned by the queue while the entry is queued. */
   next: CalendarEntry | null = null;
   /** @internal */
   prev: CalendarEntry | null = null;
-  /** @internal IN_CALENDAR while queued here; owners may use other values while it is not. */
-  state = 0;
+  /**
+   * @internal The bucket holding the entry while it is queued here (>= 0); owners may use
+   * negative values of their own while it is not (NOT_QUEUED: nowhere).
+   */
+  slot = NOT_QUEUED;
   constructor(
     readonly time: number,
     readonly seq: number,
@@ -29,8 +35,6 @@ function before(a: CalendarEntry, b: CalendarEntry): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
-/** `CalendarEntry.state` of a queued entry. */
-export const IN_CALENDAR = 1;
 const MIN_BUCKETS = 16;
 /** Events sampled from the front to set the day width (Brown uses up to 25). */
 const SAMPLE = 25;
@@ -44,6 +48,7 @@ export class CalendarQueue<E extends CalendarEntry> {
   private mask = 0;
   private nbuckets = 0;
   private width = 1;
+  private inverseWidth = 1;
   /** Absolute day number (floor(time / width)) of the earliest possible entry. */
   private cur = 0;
   private count = 0;
@@ -69,6 +74,7 @@ export class CalendarQueue<E extends CalendarEntry> {
     this.nbuckets = nbuckets;
     this.mask = nbuckets - 1;
     this.width = width;
+    this.inverseWidth = 1 / width;
     this.heads = new Array<E | null>(nbuckets).fill(null);
     this.tails = new Array<E | null>(nbuckets).fill(null);
   }
@@ -76,7 +82,7 @@ export class CalendarQueue<E extends CalendarEntry> {
   /** The absolute day of `time`; exact even where the division rounds. */
   private dayOf(time: number): number {
     const w = this.width;
-    let d = Math.floor(time / w);
+    let d = Math.floor(time * this.inverseWidth);
     if (d * w > time) d--;
     else if ((d + 1) * w <= time) d++;
     return d;
@@ -92,7 +98,7 @@ export class CalendarQueue<E extends CalendarEntry> {
 
   /** Place `entry` in bucket `b`, after every entry that orders before it (scanning from the tail). */
   private link(entry: E, b: number): void {
-    entry.state = IN_CALENDAR;
+    entry.slot = b;
     let p = this.tails[b] as E | null;
     let steps = 0;
     while (p !== null && before(entry, p)) {
@@ -119,8 +125,8 @@ export class CalendarQueue<E extends CalendarEntry> {
 
   /** Remove a queued entry (O(1)). Returns false if it was not queued. */
   remove(entry: E): boolean {
-    if (entry.state !== IN_CALENDAR) return false;
-    const b = this.dayOf(entry.time) & this.mask;
+    const b = entry.slot;
+    if (b < 0) return false;
     const p = entry.prev as E | null;
     const n = entry.next as E | null;
     if (p === null) this.heads[b] = n;
@@ -128,7 +134,7 @@ export class CalendarQueue<E extends CalendarEntry> {
     if (n === null) this.tails[b] = p;
     else n.prev = p;
     entry.prev = entry.next = null;
-    entry.state = 0;
+    entry.slot = NOT_QUEUED;
     this.count--;
     return true;
   }
@@ -179,7 +185,7 @@ export class CalendarQueue<E extends CalendarEntry> {
       if (n === null) this.tails[b] = null;
       else n.prev = null;
       head.next = null;
-      head.state = 0;
+      head.slot = NOT_QUEUED;
       this.count--;
     }
     if (this.count < this.nbuckets >> 1 && this.nbuckets > MIN_BUCKETS) this.resize(this.nbuckets >> 1);

@@ -4,7 +4,7 @@
 // same instant run in the order they were scheduled.
 
 import { InvalidArgumentError } from '../errors.ts';
-import { CalendarEntry, CalendarQueue, IN_CALENDAR } from './calendar-queue.ts';
+import { CalendarEntry, CalendarQueue, NOT_QUEUED } from './calendar-queue.ts';
 
 /** Virtual time in integer nanoseconds since the simulation started. */
 export type Nanoseconds = number;
@@ -36,8 +36,8 @@ export interface Timers extends Clock {
   scheduleAt(time: Nanoseconds, callback: () => void): TimerHandle;
 }
 
-/** `state` of an event waiting in the now-queue (IN_CALENDAR in the calendar, 0 when neither). */
-const IN_NOW_QUEUE = 2;
+/** `slot` of an event waiting in the now-queue (a bucket index >= 0 in the calendar, NOT_QUEUED when neither). */
+const IN_NOW_QUEUE = -2;
 
 class ScheduledEvent extends CalendarEntry implements TimerHandle {
   callback: (() => void) | null;
@@ -107,7 +107,7 @@ export class Scheduler implements Timers {
     const event = new ScheduledEvent(time, this.seq++, callback, this);
     this.live++;
     if (time === this.current) {
-      event.state = IN_NOW_QUEUE;
+      event.slot = IN_NOW_QUEUE;
       this.nowQueue.push(event);
     } else {
       this.calendar.insert(event);
@@ -118,9 +118,9 @@ export class Scheduler implements Timers {
   /** @internal called by an event when it is cancelled. */
   noteCancelled(event: ScheduledEvent): void {
     this.live--;
-    if (event.state === IN_CALENDAR) {
+    if (event.slot >= 0) {
       this.calendar.remove(event);
-    } else if (event.state === IN_NOW_QUEUE) {
+    } else if (event.slot === IN_NOW_QUEUE) {
       this.cancelledInNowQueue++;
     }
   }
@@ -182,7 +182,7 @@ export class Scheduler implements Timers {
   private runEvent(event: ScheduledEvent): void {
     const callback = event.callback;
     event.callback = null;
-    event.state = 0;
+    event.slot = NOT_QUEUED;
     this.live--;
     this.current = event.time;
     this.executed++;
