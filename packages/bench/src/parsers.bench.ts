@@ -23,7 +23,7 @@ import { fragmentDatagram, makeIpv4Header, parseIcmp, parseIpv4, parseQuotedData
 import { parseTcpSegment, parseUdpDatagram } from '@netlayers/transport';
 import { HttpRequestParser, HttpResponseParser, isHttpParseError, parseDhcpMessage, parseDnsMessage, ReplyParser, isReplyParseError } from '@netlayers/application';
 import { emitArqSegment, emitPppFrame, parseArqSegment, parsePppFrame, parseRipMessage } from '@netlayers/swaps';
-import type { BenchResult } from './harness.ts';
+import type { BenchResult, BenchSuite } from './harness.ts';
 
 const SRC = Ipv4Address.parse('10.0.0.1');
 const DST = Ipv4Address.parse('10.0.0.2');
@@ -477,3 +477,5 @@ export function parserBenchmarks(): BenchResult[] {
   process.stderr.write(`${rows.join('\n')}\n\n`);
   return results;
 }
+
+export const suite: BenchSuite = { name: 'parsers', description: 'every parser of untrusted bytes on worst-case ~64 KB inputs: CPU time per parse against the 10 ms goal', run: parserBenchmarks };

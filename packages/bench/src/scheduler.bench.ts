@@ -1,41 +1,53 @@
 // Scheduler throughput: events per second in the "hold" model (a steady population of
-// pending events, each event scheduling one more at a random future time), and in the
-// zero-delay chain that layer hand-offs produce.
+// pending events; each event run schedules one more at a random future time), in the
+// zero-delay chain that layer hand-offs produce, and for re-armed timers (cancel + schedule).
+// Each is a tinybench micro-benchmark over batches of a few milliseconds on one scheduler.
 
 import { Scheduler, Random } from '@netlayers/core';
-import { measure, type BenchResult } from './harness.ts';
+import { micro, type BenchResult, type BenchSuite } from './harness.ts';
 
-export function schedulerBenchmarks(): BenchResult[] {
-  const hold = measure('scheduler: hold model, 1,000 pending', 'events/s', () => {
-    const s = new Scheduler();
-    const r = new Random(1);
-    const total = 2_000_000;
-    let remaining = total;
-    const tick = (): void => {
-      if (--remaining > 0) s.schedule(1 + (r.nextUint32() & 0xffff), tick);
-    };
-    for (let i = 0; i < 1000; i++) s.schedule(r.nextUint32() & 0xffff, tick);
-    return s.runUntilIdle();
-  }, { target: 5e6 });
-  const chain = measure('scheduler: zero-delay chain', 'events/s', () => {
-    const s = new Scheduler();
-    let remaining = 3_000_000;
-    const tick = (): void => {
-      if (--remaining > 0) s.schedule(0, tick);
-    };
-    s.schedule(0, tick);
-    return s.runUntilIdle();
+/** A scheduler holding `pending` events, each re-scheduling itself 1..65,536 ns later when run. */
+export function holdModel(pending: number, seed = 1): { scheduler: Scheduler; run(events: number): number } {
+  const s = new Scheduler();
+  const r = new Random(seed);
+  const tick = (): void => void s.schedule(1 + (r.nextUint32() & 0xffff), tick);
+  for (let i = 0; i < pending; i++) s.schedule(r.nextUint32() & 0xffff, tick);
+  return { scheduler: s, run: (events) => s.runUntilIdle(events) };
+}
+
+export async function schedulerBenchmarks(): Promise<BenchResult[]> {
+  const hold = holdModel(1000);
+  const holdResult = await micro('scheduler: hold model, 1,000 pending', 'events/s', () => hold.run(200_000), { target: 10e6 });
+  const big = holdModel(100_000);
+  const bigResult = await micro('scheduler: hold model, 100,000 pending', 'events/s', () => big.run(200_000));
+
+  const chainScheduler = new Scheduler();
+  let remaining = 0;
+  const link = (): void => {
+    if (--remaining > 0) chainScheduler.schedule(0, link);
+  };
+  const chain = await micro('scheduler: zero-delay chain', 'events/s', () => {
+    remaining = 300_000;
+    chainScheduler.schedule(0, link);
+    return chainScheduler.runUntilIdle();
   });
-  const timers = measure('scheduler: schedule + cancel (re-armed timers)', 'ops/s', () => {
-    const s = new Scheduler();
-    const n = 2_000_000;
-    let h = s.schedule(1_000_000, () => {});
+
+  const timerScheduler = new Scheduler();
+  const noop = (): void => {};
+  let handle = timerScheduler.schedule(1_000_000, noop);
+  const timers = await micro('scheduler: schedule + cancel (re-armed timers)', 'ops/s', () => {
+    const n = 200_000;
     for (let i = 0; i < n; i++) {
-      h.cancel();
-      h = s.schedule(1_000_000 + i, () => {});
+      handle.cancel();
+      handle = timerScheduler.schedule(1_000_000 + (i & 1023), noop);
     }
-    s.runUntilIdle();
     return n;
   });
-  return [hold, chain, timers];
+  return [holdResult, bigResult, chain, timers];
 }
+
+export const suite: BenchSuite = {
+  name: 'scheduler',
+  description: 'events/s: hold model (1,000 and 100,000 pending), zero-delay chain, schedule + cancel',
+  run: schedulerBenchmarks,
+};

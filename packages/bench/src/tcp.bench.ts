@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Network, type Host } from '@netlayers/lab';
 import type { StreamSocket } from '@netlayers/core';
-import { measure, type BenchResult } from './harness.ts';
+import { measure, type BenchResult, type BenchSuite } from './harness.ts';
 
 const LINK = { bandwidth: '10Gbps', delay: '10us', queueLimit: 1000 } as const;
 
@@ -138,3 +138,5 @@ export function tcpBenchmarks(): BenchResult[] {
     },
   ];
 }
+
+export const suite: BenchSuite = { name: 'tcp', description: 'full stack: 100 MB bulk goodput, short connections per second, memory per idle connection, 100,000 connections', run: tcpBenchmarks };

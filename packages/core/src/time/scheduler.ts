@@ -4,6 +4,7 @@
 // same instant run in the order they were scheduled.
 
 import { InvalidArgumentError } from '../errors.ts';
+import { CalendarEntry, CalendarQueue, NOT_QUEUED } from './calendar-queue.ts';
 
 /** Virtual time in integer nanoseconds since the simulation started. */
 export type Nanoseconds = number;
@@ -35,14 +36,18 @@ export interface Timers extends Clock {
   scheduleAt(time: Nanoseconds, callback: () => void): TimerHandle;
 }
 
-class ScheduledEvent implements TimerHandle {
+/** `slot` of an event waiting in the now-queue (a bucket index >= 0 in the calendar, NOT_QUEUED when neither). */
+const IN_NOW_QUEUE = -2;
+
+class ScheduledEvent extends CalendarEntry implements TimerHandle {
   callback: (() => void) | null;
   constructor(
-    readonly time: Nanoseconds,
-    readonly seq: number,
+    time: Nanoseconds,
+    seq: number,
     callback: () => void,
     private readonly owner: Scheduler,
   ) {
+    super(time, seq);
     this.callback = callback;
   }
   get pending(): boolean {
@@ -51,26 +56,22 @@ class ScheduledEvent implements TimerHandle {
   cancel(): void {
     if (this.callback === null) return;
     this.callback = null;
-    this.owner.noteCancelled();
+    this.owner.noteCancelled(this);
   }
 }
 
-function earlier(a: ScheduledEvent, b: ScheduledEvent): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
-}
-
 /**
- * A binary min-heap of events ordered by (time, insertion sequence), plus a FIFO for events
- * scheduled at the current instant (the common zero-delay case skips the heap entirely).
- * Cancelled events are removed lazily; the heap is compacted when they dominate it.
+ * A calendar queue of events ordered by (time, insertion sequence), plus a FIFO for events
+ * scheduled at the current instant (the common zero-delay case skips the calendar entirely).
+ * A cancelled event leaves the calendar at once; in the now-queue it is skipped when reached.
  */
 export class Scheduler implements Timers {
   private current: Nanoseconds = 0;
   private seq = 0;
-  private heap: ScheduledEvent[] = [];
+  private readonly calendar = new CalendarQueue<ScheduledEvent>();
   private nowQueue: ScheduledEvent[] = [];
   private nowHead = 0;
-  private cancelledInHeap = 0;
+  private cancelledInNowQueue = 0;
   private live = 0;
   private executed = 0;
 
@@ -106,28 +107,29 @@ export class Scheduler implements Timers {
     const event = new ScheduledEvent(time, this.seq++, callback, this);
     this.live++;
     if (time === this.current) {
+      event.slot = IN_NOW_QUEUE;
       this.nowQueue.push(event);
     } else {
-      this.heapPush(event);
+      this.calendar.insert(event);
     }
     return event;
   }
 
   /** @internal called by an event when it is cancelled. */
-  noteCancelled(): void {
+  noteCancelled(event: ScheduledEvent): void {
     this.live--;
-    this.cancelledInHeap++;
-    if (this.cancelledInHeap > 1024 && this.cancelledInHeap > this.heap.length / 2) this.compact();
+    if (event.slot >= 0) {
+      this.calendar.remove(event);
+    } else if (event.slot === IN_NOW_QUEUE) {
+      this.cancelledInNowQueue++;
+    }
   }
 
   /** Time of the next pending event, or undefined when idle. */
   nextEventTime(): Nanoseconds | undefined {
     this.skipCancelled();
-    if (this.nowHead < this.nowQueue.length) {
-      const top = this.heap[0];
-      return top !== undefined && top.time <= this.current ? top.time : this.current;
-    }
-    return this.heap[0]?.time;
+    if (this.nowHead < this.nowQueue.length) return this.current;
+    return this.calendar.peek()?.time;
   }
 
   /** Run exactly one event (advancing the clock to it). Returns false when idle. */
@@ -180,6 +182,7 @@ export class Scheduler implements Timers {
   private runEvent(event: ScheduledEvent): void {
     const callback = event.callback;
     event.callback = null;
+    event.slot = NOT_QUEUED;
     this.live--;
     this.current = event.time;
     this.executed++;
@@ -188,33 +191,26 @@ export class Scheduler implements Timers {
 
   /** Remove and return the next live event with time <= limit. */
   private popNext(limit: Nanoseconds): ScheduledEvent | undefined {
+    const calendar = this.calendar;
     for (;;) {
-      const top = this.heap[0];
-      // Heap entries at the current instant were scheduled before any now-queue entry.
+      const top = calendar.peek();
+      // Calendar entries at the current instant were scheduled before any now-queue entry.
       if (top !== undefined && top.time <= this.current && top.time <= limit) {
-        this.heapPop();
-        if (top.callback === null) {
-          this.cancelledInHeap--;
-          continue;
-        }
+        calendar.take(top);
         return top;
       }
       if (this.nowHead < this.nowQueue.length && this.current <= limit) {
         const event = this.nowQueue[this.nowHead]!;
         this.nowQueue[this.nowHead++] = undefined as unknown as ScheduledEvent;
         if (event.callback === null) {
-          this.cancelledInHeap--;
+          this.cancelledInNowQueue--;
           continue;
         }
         return event;
       }
       this.compactNowQueue();
       if (top === undefined || top.time > limit) return undefined;
-      this.heapPop();
-      if (top.callback === null) {
-        this.cancelledInHeap--;
-        continue;
-      }
+      calendar.take(top);
       return top;
     }
   }
@@ -222,11 +218,7 @@ export class Scheduler implements Timers {
   private skipCancelled(): void {
     while (this.nowHead < this.nowQueue.length && this.nowQueue[this.nowHead]!.callback === null) {
       this.nowHead++;
-      this.cancelledInHeap--;
-    }
-    while (this.heap[0] !== undefined && this.heap[0].callback === null) {
-      this.heapPop();
-      this.cancelledInHeap--;
+      this.cancelledInNowQueue--;
     }
   }
 
@@ -238,53 +230,5 @@ export class Scheduler implements Timers {
       this.nowQueue = this.nowQueue.slice(this.nowHead);
       this.nowHead = 0;
     }
-  }
-
-  private compact(): void {
-    const kept = this.heap.filter((e) => e.callback !== null);
-    this.cancelledInHeap -= this.heap.length - kept.length;
-    this.heap = kept;
-    for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  private heapPush(event: ScheduledEvent): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(event);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!earlier(event, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = event;
-  }
-
-  private heapPop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    this.siftDown(0);
-  }
-
-  private siftDown(start: number): void {
-    const heap = this.heap;
-    const n = heap.length;
-    const event = heap[start]!;
-    let i = start;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n && earlier(heap[right]!, heap[left]!)) child = right;
-      const c = heap[child]!;
-      if (!earlier(c, event)) break;
-      heap[i] = c;
-      i = child;
-    }
-    heap[i] = event;
   }
 }
