@@ -6,9 +6,30 @@
 /** True on little-endian machines (all that run Node or a browser today); words are then read 32 bits at a time. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The last ArrayBuffer summed through 32-bit reads and its Uint32Array view (packets share 64 KiB slabs, so this mostly hits). */
+/**
+ * The last two ArrayBuffers summed through 32-bit reads and their Uint32Array views. Packets
+ * share 64 KiB slabs, and a sender's fresh slab and a receiver's older one alternate, so two
+ * entries mostly hit.
+ */
 let wordsOf: ArrayBufferLike | null = null;
 let words = new Uint32Array(0);
+let previousOf: ArrayBufferLike | null = null;
+let previous = new Uint32Array(0);
+
+function wordsView(buffer: ArrayBufferLike): Uint32Array {
+  if (buffer === wordsOf) return words;
+  const keep = words;
+  const keepOf = wordsOf;
+  if (buffer === previousOf) {
+    words = previous;
+  } else {
+    words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+  wordsOf = buffer;
+  previous = keep;
+  previousOf = keepOf;
+  return words;
+}
 
 /** At most this many 32-bit words are added before a fold, so the double stays an exact integer (< 2^53). */
 const WORDS_PER_FOLD = 1 << 20;
@@ -31,12 +52,7 @@ export function onesComplementSum(bytes: Uint8Array, start = 0, end = bytes.leng
     sum += (bytes[i]! << 8) | bytes[i + 1]!;
     i += 2;
   }
-  const buffer = bytes.buffer;
-  if (buffer !== wordsOf) {
-    words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
-    wordsOf = buffer;
-  }
-  const w = words;
+  const w = wordsView(bytes.buffer);
   let k = (bytes.byteOffset + i) >>> 2;
   const count = (end - i) >>> 2;
   const stop = k + count;
