@@ -12,11 +12,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * entries mostly hit.
  */
 let wordsOf: ArrayBufferLike | null = null;
-let words = new Uint32Array(0);
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 let previousOf: ArrayBufferLike | null = null;
-let previous = new Uint32Array(0);
+let previous: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-function wordsView(buffer: ArrayBufferLike): Uint32Array {
+function wordsView(buffer: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
   if (buffer === wordsOf) return words;
   const keep = words;
   const keepOf = wordsOf;
