@@ -63,6 +63,21 @@ describe('Internet checksum (RFC 1071)', () => {
     );
   });
 
+  it('32-bit word sums stay right when a resizable buffer grows after it was summed', () => {
+    type Resizable = ArrayBuffer & { resize(length: number): void };
+    const ResizableBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => Resizable;
+    const buffer = new ResizableBuffer(64, { maxByteLength: 4096 });
+    const first = new Uint8Array(buffer, 0, 64);
+    first.set(new Random(3).bytes(64));
+    expect(internetChecksum(first)).toBe(internetChecksum(first.slice()));
+    buffer.resize(4096);
+    const grown = new Uint8Array(buffer, 0, 4096);
+    grown.set(new Random(4).bytes(4096 - 64), 64);
+    // Compared with the same bytes in an ordinary buffer (no cached view to go stale).
+    expect(internetChecksum(grown)).toBe(internetChecksum(grown.slice()));
+    expect(internetChecksum(grown, 2, 4000)).toBe(internetChecksum(grown.slice(), 2, 4000));
+  });
+
   it('32-bit word sums stay exact across their fold boundary (8 MiB + odd tail, all 0xFF)', () => {
     const big = new Uint8Array(8 * 1024 * 1024 + 4 * 1024 + 3).fill(0xff);
     // 0xFFFF words sum to 0xFFFF (negative zero) however many there are; the odd tail byte adds 0xFF00.

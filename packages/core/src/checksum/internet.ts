@@ -56,6 +56,8 @@ export function onesComplementSum(bytes: Uint8Array, start = 0, end = bytes.leng
   let k = (bytes.byteOffset + i) >>> 2;
   const count = (end - i) >>> 2;
   const stop = k + count;
+  // A resizable buffer that grew after its view was cached: take the byte path.
+  if (stop > w.length) return sumBytes(bytes, start, end, initial);
   let swapped = 0;
   while (k < stop) {
     const chunkStop = Math.min(stop, k + WORDS_PER_FOLD);
