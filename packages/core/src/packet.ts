@@ -101,12 +101,38 @@ export class Packet {
     return this.head;
   }
 
+  /**
+   * The whole buffer behind the packet: its bytes are `storage[headroom .. headroom + length)`.
+   * For writing headers in place by offset (see `prependAt`) without making a view per header.
+   * Valid until the next `prepend`/`prependAt`/`append` that has to grow the buffer.
+   */
+  get storage(): Uint8Array {
+    return this.buffer;
+  }
+
+  /** Make room for an `n`-byte header in front, like `prepend`, and return its offset in `storage`. */
+  prependAt(n: number): number {
+    if (n > this.head) this.grow(n - this.head + DEFAULT_HEADROOM, 0);
+    this.head -= n;
+    this.view = null;
+    return this.head;
+  }
+
   /** Make room for an `n`-byte header in front and return a view of it to write into. */
   prepend(n: number): Uint8Array {
     if (n > this.head) this.grow(n - this.head + DEFAULT_HEADROOM, 0);
     this.head -= n;
     this.view = null;
     return this.buffer.subarray(this.head, this.head + n);
+  }
+
+  /** Add `n` bytes at the end, like `append`, and return their offset in `storage`. */
+  appendAt(n: number): number {
+    if (this.tail + n > this.buffer.length) this.grow(0, n + DEFAULT_TAILROOM);
+    const at = this.tail;
+    this.tail += n;
+    this.view = null;
+    return at;
   }
 
   /** Add `n` bytes at the end (a trailer) and return a view of them. */

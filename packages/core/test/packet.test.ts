@@ -34,4 +34,23 @@ describe('Packet', () => {
     expect([...p.bytes]).toEqual([97, 98, 0xfe, 0xff]);
     expect(c.toBytes()[0]).toBe(0);
   });
+
+  it('prependAt and appendAt write in place through storage, and grow like prepend and append', () => {
+    const p = Packet.from(Uint8Array.of(1, 2, 3), 4, 2);
+    const h = p.prependAt(2);
+    p.storage[h] = 0xaa;
+    p.storage[h + 1] = 0xbb;
+    const t = p.appendAt(2);
+    p.storage[t] = 0xcc;
+    p.storage[t + 1] = 0xdd;
+    expect([...p.bytes]).toEqual([0xaa, 0xbb, 1, 2, 3, 0xcc, 0xdd]);
+    expect(p.headroom).toBe(h);
+    // Beyond the headroom and tailroom left: the buffer grows, offsets refer to the new storage.
+    const h2 = p.prependAt(5);
+    p.storage.fill(9, h2, h2 + 5);
+    const t2 = p.appendAt(3);
+    p.storage.fill(8, t2, t2 + 3);
+    expect([...p.bytes]).toEqual([9, 9, 9, 9, 9, 0xaa, 0xbb, 1, 2, 3, 0xcc, 0xdd, 8, 8, 8]);
+    expect(p.length).toBe(15);
+  });
 });

@@ -177,18 +177,18 @@ export function emitEthernetHeader(header: EthernetHeader, into: Uint8Array): vo
 }
 
 /** emitEthernetHeader once the header is known to be valid. */
-function writeEthernetHeader(header: EthernetHeader, into: Uint8Array): void {
-  header.destination.writeTo(into, 0);
-  header.source.writeTo(into, 6);
-  let typeOffset = 12;
+function writeEthernetHeader(header: EthernetHeader, into: Uint8Array, at = 0): void {
+  header.destination.writeTo(into, at);
+  header.source.writeTo(into, at + 6);
+  let typeOffset = at + 12;
   const vlan = header.vlan;
   if (vlan !== undefined) {
-    into[12] = EtherType.VLAN >>> 8;
-    into[13] = EtherType.VLAN & 0xff;
+    into[at + 12] = EtherType.VLAN >>> 8;
+    into[at + 13] = EtherType.VLAN & 0xff;
     const tci = (vlan.pcp << 13) | (vlan.dei ? 0x1000 : 0) | vlan.vid;
-    into[14] = tci >>> 8;
-    into[15] = tci & 0xff;
-    typeOffset = 16;
+    into[at + 14] = tci >>> 8;
+    into[at + 15] = tci & 0xff;
+    typeOffset = at + 16;
   }
   into[typeOffset] = header.etherType >>> 8;
   into[typeOffset + 1] = header.etherType & 0xff;
@@ -204,13 +204,16 @@ export function encapsulate(packet: Packet, header: EthernetHeader): Packet {
   const headerLength = ethernetHeaderLength(header);
   const minPayload = MIN_FRAME_LENGTH - headerLength - FCS_LENGTH;
   if (packet.length < minPayload) packet.append(minPayload - packet.length).fill(0);
-  writeEthernetHeader(header, packet.prepend(headerLength));
+  // Header and FCS are written in place in the packet's buffer (no view for either).
+  const at = packet.prependAt(headerLength);
+  writeEthernetHeader(header, packet.storage, at);
   const fcs = computeFcs(packet.bytes);
-  const trailer = packet.append(FCS_LENGTH);
-  trailer[0] = fcs & 0xff;
-  trailer[1] = (fcs >>> 8) & 0xff;
-  trailer[2] = (fcs >>> 16) & 0xff;
-  trailer[3] = fcs >>> 24;
+  const end = packet.appendAt(FCS_LENGTH);
+  const trailer = packet.storage;
+  trailer[end] = fcs & 0xff;
+  trailer[end + 1] = (fcs >>> 8) & 0xff;
+  trailer[end + 2] = (fcs >>> 16) & 0xff;
+  trailer[end + 3] = fcs >>> 24;
   return packet;
 }
 

@@ -387,7 +387,8 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
     const header = this.originHeader(payload.length, options, ttl, source);
     if (header.totalLength > IPV4_MAX_DATAGRAM_LENGTH) return this.tooBig(header, payload.length, LOOPBACK_INTERFACE, IPV4_MAX_DATAGRAM_LENGTH);
     const payloadBytes = payload.bytes;
-    emitIpv4Header(header, payload.prepend(header.headerLength));
+    const at = payload.prependAt(header.headerLength);
+    emitIpv4Header(header, payload.storage, at);
     this.stats.sent++;
     if (this.node.tracer.active) traceDatagram(this.node.tracer, 'down', header, payloadBytes, LOOPBACK_INTERFACE);
     this.node.scheduler.schedule(0, () => this.receive(payload, null, false));
@@ -403,10 +404,12 @@ export class Ipv4Layer implements IpService, NetworkConfigurator {
     if (header.totalLength > mtu) {
       return this.sendFragments(header, payload.bytes, iface, to, 'down') ? OK : this.tooBig(header, payload.length, iface.name, mtu);
     }
-    const payloadBytes = payload.bytes;
-    emitIpv4Header(header, payload.prepend(header.headerLength));
+    // A view of the payload only for a trace listener (the header goes in place, no view).
+    const payloadBytes = this.node.tracer.active ? payload.bytes : undefined;
+    const at = payload.prependAt(header.headerLength);
+    emitIpv4Header(header, payload.storage, at);
     this.stats.sent++;
-    if (this.node.tracer.active) traceDatagram(this.node.tracer, 'down', header, payloadBytes, iface.name);
+    if (payloadBytes !== undefined) traceDatagram(this.node.tracer, 'down', header, payloadBytes, iface.name);
     iface.link.send(payload, EtherType.IPv4, to);
     return OK;
   }

@@ -291,35 +291,36 @@ export function makeIpv4Header(init: Ipv4HeaderInit): Ipv4Header {
 }
 
 /**
- * Write `header` into the start of `into` with a correct checksum; returns the bytes written.
- * The header length written is the one the options need (`ipv4HeaderLengthFor`), which is
- * `header.headerLength` for any repr from `parseIpv4` or `makeIpv4Header`.
+ * Write `header` into `into` at `at` (default: its start) with a correct checksum; returns
+ * the bytes written. The header length written is the one the options need
+ * (`ipv4HeaderLengthFor`), which is `header.headerLength` for any repr from `parseIpv4` or
+ * `makeIpv4Header`. With `at`, a sender writes in place into a packet's `storage`.
  */
-export function emitIpv4Header(header: Ipv4Header, into: Uint8Array): number {
+export function emitIpv4Header(header: Ipv4Header, into: Uint8Array, at = 0): number {
   const headerLength = ipv4HeaderLengthFor(header.options);
   if (headerLength > IPV4_MAX_HEADER_LENGTH) {
     throw new InvalidArgumentError('options', `${headerLength - IPV4_MIN_HEADER_LENGTH} bytes`, 'IPv4 options fit in at most 40 bytes');
   }
-  if (into.length < headerLength) {
-    throw new InvalidArgumentError('into', `${into.length} bytes`, `an IPv4 header with these options needs ${headerLength} bytes`);
+  if (!Number.isInteger(at) || at < 0 || into.length - at < headerLength) {
+    throw new InvalidArgumentError('into', `${into.length} bytes from offset ${at}`, `an IPv4 header with these options needs ${headerLength} bytes`);
   }
-  into[0] = (IPV4_VERSION << 4) | (headerLength >>> 2);
-  into[1] = header.tos & 0xff;
-  into[2] = (header.totalLength >>> 8) & 0xff;
-  into[3] = header.totalLength & 0xff;
-  into[4] = (header.identification >>> 8) & 0xff;
-  into[5] = header.identification & 0xff;
+  into[at] = (IPV4_VERSION << 4) | (headerLength >>> 2);
+  into[at + 1] = header.tos & 0xff;
+  into[at + 2] = (header.totalLength >>> 8) & 0xff;
+  into[at + 3] = header.totalLength & 0xff;
+  into[at + 4] = (header.identification >>> 8) & 0xff;
+  into[at + 5] = header.identification & 0xff;
   const flagsAndOffset =
     (header.dontFragment ? 0x4000 : 0) | (header.moreFragments ? 0x2000 : 0) | ((header.fragmentOffset >>> 3) & 0x1fff);
-  into[6] = flagsAndOffset >>> 8;
-  into[7] = flagsAndOffset & 0xff;
-  into[8] = header.ttl & 0xff;
-  into[9] = header.protocol & 0xff;
-  into[10] = 0;
-  into[11] = 0;
-  header.source.writeTo(into, 12);
-  header.destination.writeTo(into, 16);
-  let i = IPV4_MIN_HEADER_LENGTH;
+  into[at + 6] = flagsAndOffset >>> 8;
+  into[at + 7] = flagsAndOffset & 0xff;
+  into[at + 8] = header.ttl & 0xff;
+  into[at + 9] = header.protocol & 0xff;
+  into[at + 10] = 0;
+  into[at + 11] = 0;
+  header.source.writeTo(into, at + 12);
+  header.destination.writeTo(into, at + 16);
+  let i = at + IPV4_MIN_HEADER_LENGTH;
   for (const option of header.options) {
     into[i++] = option.type;
     if (option.type === Ipv4OptionType.NoOperation) continue;
@@ -327,10 +328,10 @@ export function emitIpv4Header(header: Ipv4Header, into: Uint8Array): number {
     into.set(option.data, i);
     i += option.data.length;
   }
-  while (i < headerLength) into[i++] = Ipv4OptionType.EndOfOptionList;
-  const checksum = internetChecksum(into, 0, headerLength);
-  into[10] = checksum >>> 8;
-  into[11] = checksum & 0xff;
+  while (i < at + headerLength) into[i++] = Ipv4OptionType.EndOfOptionList;
+  const checksum = internetChecksum(into, at, at + headerLength);
+  into[at + 10] = checksum >>> 8;
+  into[at + 11] = checksum & 0xff;
   return headerLength;
 }
 

@@ -3,6 +3,9 @@
 // the far end when its last bit has propagated (end of serialization + propagation delay).
 // Frames on one line arrive in the order they started, so the in-flight frames are a FIFO
 // and the two scheduler callbacks are bound once per transmitter, not made per frame.
+// The end of serialization is an event only while frames wait behind the one on the line:
+// otherwise the transmitter just remembers when the line frees and the next offer compares
+// it with the clock (one event per frame instead of two on an uncongested line).
 
 import type { Scheduler, TimerHandle } from '@netlayers/core';
 import { FifoQueue } from './frame-queue.ts';
@@ -20,7 +23,10 @@ export class SerialTransmitter {
   /** Frames serialized (or being serialized) whose last bit has not arrived, oldest first, and their arrival events. */
   private readonly inFlight = new FifoQueue<Uint8Array>();
   private readonly arrivals = new FifoQueue<TimerHandle>();
+  /** Armed only while frames wait: the end of the current serialization, which starts the next. */
   private lineFree: TimerHandle | null = null;
+  /** Virtual time at which the frame on the line (if any) has been serialized. */
+  private lineFreeAt = -1;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -36,13 +42,19 @@ export class SerialTransmitter {
 
   /** True while a frame is being serialized. */
   get busy(): boolean {
-    return this.lineFree !== null;
+    return this.lineFree !== null || this.scheduler.now() < this.lineFreeAt;
   }
 
   /** Start `frame` now or queue it; false when the queue is full (drop-tail). */
   offer(frame: Uint8Array): boolean {
     if (this.lineFree === null) {
-      this.start(frame);
+      if (this.scheduler.now() >= this.lineFreeAt) {
+        this.start(frame);
+        return true;
+      }
+      if (this.queueLimit <= 0) return false;
+      this.waiting.push(frame);
+      this.lineFree = this.scheduler.scheduleAt(this.lineFreeAt, this.onLineFree);
       return true;
     }
     if (this.waiting.length >= this.queueLimit) return false;
@@ -54,6 +66,7 @@ export class SerialTransmitter {
   flush(): { inFlight: Uint8Array[]; queued: Uint8Array[] } {
     this.lineFree?.cancel();
     this.lineFree = null;
+    this.lineFreeAt = -1;
     for (const arrival of this.arrivals.drain()) arrival.cancel();
     return { inFlight: this.inFlight.drain(), queued: this.waiting.drain() };
   }
@@ -65,7 +78,7 @@ export class SerialTransmitter {
     // The arrival is scheduled before the line frees, so with zero delay it still runs first.
     this.arrivals.push(this.scheduler.schedule(duration + propagationDelay, this.onArrival));
     this.inFlight.push(frame);
-    this.lineFree = this.scheduler.schedule(duration, this.onLineFree);
+    this.lineFreeAt = this.scheduler.now() + duration;
   }
 
   private readonly onArrival = (): void => {
@@ -77,6 +90,8 @@ export class SerialTransmitter {
   private readonly onLineFree = (): void => {
     this.lineFree = null;
     const next = this.waiting.shift();
-    if (next !== undefined) this.start(next);
+    if (next === undefined) return;
+    this.start(next);
+    if (this.waiting.length > 0) this.lineFree = this.scheduler.scheduleAt(this.lineFreeAt, this.onLineFree);
   };
 }

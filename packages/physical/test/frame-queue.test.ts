@@ -19,4 +19,25 @@ describe('FifoQueue', () => {
     expect(q.shift()).toBeUndefined();
     expect(q.peek()).toBeUndefined();
   });
+
+  it('agrees with an array model when it grows while wrapped around its ring', () => {
+    const q = new FifoQueue<number>();
+    const model: number[] = [];
+    let next = 0;
+    // A deterministic mix of pushes and shifts whose depth rises and falls past 16, 32, 64...
+    for (let step = 0; step < 5_000; step++) {
+      const pushes = (step * 7) % 5;
+      const shifts = (step * 3) % 4;
+      for (let i = 0; i < pushes; i++) {
+        q.push(next);
+        model.push(next++);
+      }
+      for (let i = 0; i < shifts; i++) expect(q.shift()).toBe(model.shift());
+      expect(q.length).toBe(model.length);
+      expect(q.peek()).toBe(model[0]);
+    }
+    expect(q.drain()).toEqual(model);
+    q.push(1);
+    expect(q.shift()).toBe(1);
+  });
 });

@@ -1,9 +1,16 @@
 // IPv4 addresses and prefixes (RFC 791 addressing, RFC 4632 CIDR notation). Values are
 // immutable; `value` is the address as an unsigned 32-bit integer, usable as a map key.
+// `fromBytes` hands back a recently seen instance for the same address (a small direct-mapped
+// cache, as MacAddress does), so parsing a datagram allocates nothing for its two addresses.
 
 import { InvalidAddressError } from '../errors.ts';
 
+const RECENT_SLOTS = 256;
+
 const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A direct-mapped cache of addresses `fromBytes` made recently (deterministic, bounded). */
+const RECENT: (Ipv4Address | undefined)[] = new Array<Ipv4Address | undefined>(RECENT_SLOTS).fill(undefined);
 
 /** An IPv4 address. Construct with `Ipv4Address.parse("10.0.0.1")` or `fromUint32`. */
 export class Ipv4Address {
@@ -46,7 +53,13 @@ export class Ipv4Address {
 
   /** Read four bytes at `offset` (network byte order). The caller checks bounds. */
   static fromBytes(bytes: Uint8Array, offset = 0): Ipv4Address {
-    return new Ipv4Address(((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0);
+    const value = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+    const slot = (value ^ (value >>> 8)) & (RECENT_SLOTS - 1);
+    const recent = RECENT[slot];
+    if (recent !== undefined && recent.value === value) return recent;
+    const address = new Ipv4Address(value);
+    RECENT[slot] = address;
+    return address;
   }
 
   /** Accept an address or its text form (convenience for public APIs). */

@@ -59,6 +59,17 @@ export const MAX_OPTIONS_LENGTH = 40;
  */
 export function parseTcpOptions(bytes: Uint8Array, start: number, end: number): TcpHeaderOptions | string {
   if (start === end) return NO_OPTIONS;
+  // Fast path for the layout nearly every segment of an established connection carries
+  // (RFC 7323 Appendix A): NOP, NOP, Timestamps (kind 8, length 10), nothing else.
+  if (
+    end - start === 12 &&
+    bytes[start] === TcpOptionKind.NoOperation &&
+    bytes[start + 1] === TcpOptionKind.NoOperation &&
+    bytes[start + 2] === TcpOptionKind.Timestamps &&
+    bytes[start + 3] === 10
+  ) {
+    return { timestamps: { value: readUint32(bytes, start + 4), echo: readUint32(bytes, start + 8) } };
+  }
   let mss: number | undefined;
   let windowScale: number | undefined;
   let sackPermitted: boolean | undefined;

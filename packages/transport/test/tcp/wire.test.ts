@@ -188,6 +188,23 @@ describe('parseTcpSegment: invalid input', () => {
     expect(isWireError(seg) ? seg.detail : seg.options).toEqual({ mss: 1460, others: [{ kind: 30, name: 'mptcp', data: Uint8Array.of(9, 9) }] });
   });
 
+  it('reads NOP, NOP, Timestamps (the common layout, a fast path) as the general parser reads the same option elsewhere', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), (ts) => {
+        const common = parseTcpSegment(withOptions([1, 1, 8, 10, ...ts]), CLIENT, SERVER, { verifyChecksum: false });
+        const moved = parseTcpSegment(withOptions([8, 10, ...ts, 1, 1]), CLIENT, SERVER, { verifyChecksum: false });
+        const value = ((ts[0]! << 24) | (ts[1]! << 16) | (ts[2]! << 8) | ts[3]!) >>> 0;
+        const echo = ((ts[4]! << 24) | (ts[5]! << 16) | (ts[6]! << 8) | ts[7]!) >>> 0;
+        expect(isWireError(common) ? common.detail : common.options).toEqual({ timestamps: { value, echo } });
+        expect(isWireError(moved) ? moved.detail : moved.options).toEqual({ timestamps: { value, echo } });
+      }),
+      { numRuns: 200 },
+    );
+    // The same twelve bytes followed by more options: not the fast path, and nothing is lost.
+    const longer = parseTcpSegment(withOptions([1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 2, 4, 5, 180]), CLIENT, SERVER, { verifyChecksum: false });
+    expect(isWireError(longer) ? longer.detail : longer.options).toEqual({ timestamps: { value: 1, echo: 2 }, mss: 1460 });
+  });
+
   it('never throws on 10,000 seeded random inputs', () => {
     // fast-check: random segments up to 80 bytes, half of them (20 bytes or longer) with a
     // plausible data offset so option parsing is exercised; a quarter parsed without
