@@ -321,7 +321,8 @@ const DHCP_OPTIONS: Record<number, [string, OptionKind]> = {
   6: ['Domain-Name-Server', 'ips'], 12: ['Hostname', 'str'], 15: ['Domain-Name', 'str'], 26: ['MTU', 'u16'],
   28: ['BR', 'ip'], 42: ['NTP', 'ips'], 50: ['Requested-IP', 'ip'], 51: ['Lease-Time', 'u32'], 53: ['DHCP-Message', 'msg'],
   54: ['Server-ID', 'ip'], 55: ['Parameter-Request', 'prl'], 56: ['MSG', 'str'], 57: ['MSZ', 'u16'], 58: ['RN', 'u32'],
-  59: ['RB', 'u32'], 60: ['Vendor-Class', 'str'], 61: ['Client-ID', 'cid'],
+  59: ['RB', 'u32'], 60: ['Vendor-Class', 'str'], 61: ['Client-ID', 'cid'], 44: ['Netbios-Name-Server', 'ips'],
+  47: ['Netbios-Scope', 'str'], 81: ['Client-FQDN', 'bytes'], 121: ['Classless-Static-Route', 'bytes'],
 };
 
 /** A DHCP/BOOTP message as tcpdump -nn prints it (-v: fields on following lines, options named). */
@@ -364,14 +365,11 @@ export function bootpTcpdumpText(b: Uint8Array, context: LineContext): string {
     while (p < b.length) {
       const tag = b[p++]!;
       if (tag === 0) continue;
-      if (tag === 255) {
-        out += '\n\t    END (255), length 0';
-        break;
-      }
+      if (tag === 255) break;
       if (p >= b.length) break;
       const len = b[p++]!;
       const known = DHCP_OPTIONS[tag];
-      out += `\n\t    ${known?.[0] ?? `T${tag}`} (${tag}), length ${len}: `;
+      out += `\n\t    ${known?.[0] ?? 'Unknown'} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
       const d = b.subarray(p, Math.min(b.length, p + len));
       p += len;
       const kind: OptionKind = known?.[1] ?? 'bytes';
@@ -399,15 +397,11 @@ export function bootpTcpdumpText(b: Uint8Array, context: LineContext): string {
           out += DHCP_MESSAGES[d[0] ?? 0] ?? `Unknown (${d[0]})`;
           break;
         case 'prl': {
-          const names: string[] = [];
-          for (const t of d) names.push(DHCP_OPTIONS[t]?.[0] ?? String(t));
-          // tcpdump prints up to 5 names a line, each line after the first indented.
-          let text = '';
-          names.forEach((n, i) => {
-            if (i > 0) text += i % 5 === 0 ? `\n\t      ` : ', ';
-            text += n;
+          // tcpdump: four "Name (tag)" a line, each line on its own.
+          d.forEach((t, i) => {
+            out += i % 4 === 0 ? '\n\t      ' : ', ';
+            out += `${DHCP_OPTIONS[t]?.[0] ?? 'Unknown'} (${t})`;
           });
-          out += text;
           break;
         }
         case 'cid':

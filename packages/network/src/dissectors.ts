@@ -99,6 +99,8 @@ export const icmpDissector: Dissector = {
   protocol: 'icmp',
   dissect(bytes, context): LayerDissection {
     const message = parseIcmp(bytes, { checksum: false });
+    // Read now: `context.outer` grows as the frame walk goes on.
+    const isFragment = fragmented(context);
     if (isWireError(message)) {
       return {
         protocol: 'icmp',
@@ -109,11 +111,11 @@ export const icmpDissector: Dissector = {
         fields: [],
         summary: `ICMP, ${message.detail}`,
         problems: [`ICMP: ${message.detail}`],
-        line: (line) => icmpTcpdumpText(bytes, line, fragmented(context)),
+        line: (line) => icmpTcpdumpText(bytes, line, isFragment),
       };
     }
     // A first fragment holds only part of the message: its checksum cannot be checked.
-    const checksumValid = fragmented(context) || internetChecksum(bytes) === 0;
+    const checksumValid = isFragment || internetChecksum(bytes) === 0;
     const type = icmpTypeOf(message);
     const echo = message.kind === 'echo-request' || message.kind === 'echo-reply' ? message : undefined;
     const fields: DissectedField[] = [
@@ -137,7 +139,7 @@ export const icmpDissector: Dissector = {
       summary: network ? `${network.source} > ${network.destination}: ${text}` : text,
       ...(ip ? { header: { protocol: 'icmp' as const, ip: withoutDiscriminant(ip), type, code: message.code, ...(echo ? { identifier: echo.identifier, sequence: echo.sequence } : {}) } } : {}),
       identity: text,
-      line: (line) => icmpTcpdumpText(bytes, line, fragmented(context)),
+      line: (line) => icmpTcpdumpText(bytes, line, isFragment),
       payloadRole: 'network',
       ...(checksumValid ? {} : { problems: ['ICMP checksum is wrong'] }),
     };

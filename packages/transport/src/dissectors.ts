@@ -59,7 +59,9 @@ function checksumCheck(bytes: Uint8Array, context: DissectContext, at: number): 
 function lineOf(print: typeof tcpTcpdumpText, bytes: Uint8Array, context: DissectContext, at: number): ((line: LineContext) => string) | undefined {
   const n = context.network;
   if (n === undefined) return undefined;
-  return (line) => print(bytes, n.source, n.destination, line, line.options.verbose ? checksumCheck(bytes, context, at) : undefined);
+  // Checked now: `context.outer` grows as the frame walk goes on.
+  const checksum = checksumCheck(bytes, context, at);
+  return (line) => print(bytes, n.source, n.destination, line, checksum);
 }
 
 /** Sequence arithmetic modulo 2^32 (RFC 9293 §3.4). */

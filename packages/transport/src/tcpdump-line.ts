@@ -361,12 +361,9 @@ export function udpTcpdumpText(bytes: Uint8Array, source: string, destination: s
   const ulen = u16(bytes, 4);
   const head = `${source}.${sport} > ${destination}.${dport}: `;
   if (ulen < 8) return `${head} truncated-udplength ${ulen}`;
-  let sum = '';
-  if (context.options.verbose && checksum !== undefined) {
-    if (checksum.value === 0) sum = '[no cksum] ';
-    else if (checksum.computed === 0) sum = '[udp sum ok] ';
-    else sum = `[bad udp cksum 0x${checksum.value.toString(16).padStart(4, '0')} -> 0x${shouldBe(checksum).toString(16).padStart(4, '0')}!] `;
-  }
+  // tcpdump 4.99 checks the UDP checksum only at -vv, which this printer does not offer.
+  void checksum;
+  const sum = '';
   if (context.inner !== undefined) return `${head}${sum}${context.inner}`;
   return `${head}${sum}UDP, length ${ulen - 8}`;
 }
