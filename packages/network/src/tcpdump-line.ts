@@ -83,7 +83,10 @@ export function ipv4TcpdumpText(bytes: Uint8Array, context: LineContext): string
   const proto = bytes[9]!;
   const offset = u16(bytes, 6) & 0x1fff;
   if (offset !== 0) return `${out}${src} > ${dst}: ip-proto-${proto}`;
-  const ported = proto === 6 || proto === 17 || proto === 132 || proto === 33;
+  // TCP, UDP (and SCTP, DCCP) print the addresses with their ports; so does a transport
+  // that names a conversation, and a protocol without a tcpdump printer gives its whole summary.
+  const inner = context.innerLayer;
+  const ported = proto === 6 || proto === 17 || proto === 132 || proto === 33 || inner?.conversation === true || (inner !== undefined && inner.line === undefined);
   if (context.inner !== undefined) return ported ? `${out}${context.inner}` : `${out}${src} > ${dst}: ${context.inner}`;
   return `${out}${src} > ${dst}:  ip-proto-${proto} ${Math.min(len, bytes.length) - hlen}`;
 }

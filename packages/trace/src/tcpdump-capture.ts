@@ -2,8 +2,8 @@
 // first as tcpdump prints it (HH:MM:SS.ffffff of the day in UTC, tcpdump's default for -r
 // with TZ=UTC; or seconds since the epoch, as -tt), then the text of the shared line printer
 // (tcpdump-line.ts), with TCP sequence numbers relative per connection across the file
-// unless absoluteSequence (tcpdump -S). A link type netlayers does not dissect prints as
-// tcpdump prints a packet it cannot decode. Never throws on packet bytes.
+// unless absoluteSequence (tcpdump -S). An Ethernet FCS kept in a pcapng file is read as
+// tcpdump reads it: as bytes after the packet. Never throws on packet bytes.
 
 import type { DissectorRegistry } from '@netlayers/core';
 import type { CaptureFile, CaptureInterface } from './capture-reader.ts';
@@ -66,10 +66,10 @@ export function tcpdumpLinesFromCapture(capture: CaptureFile, options: CaptureLi
     if (linkType === undefined) {
       text = `[|link type ${iface?.linkType ?? 'unknown'}], length ${packet.originalLength}`;
     } else {
-      // An Ethernet FCS of another length than 4 is cut off here: the dissector knows only 0 or 4.
-      const fcs = iface!.fcsLength;
-      const data = linkType === 'ethernet-nofcs' && fcs > 0 ? packet.data.subarray(0, Math.max(0, packet.data.length - fcs)) : packet.data;
-      text = tcpdumpText(registry.dissect(data, linkType), state);
+      // tcpdump (libpcap) does not read pcapng's if_fcslen: an FCS kept in the file is just more
+      // bytes after the packet, counted in ARP's length and shown in a hex dump. So is it here.
+      const printAs = linkType === 'ethernet' ? 'ethernet-nofcs' : linkType;
+      text = tcpdumpText(registry.dissect(packet.data, printAs), state);
     }
     lines.push(`${time(packet.timestampNs)} ${text}`);
   }

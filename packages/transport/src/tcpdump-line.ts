@@ -364,6 +364,7 @@ export function udpTcpdumpText(bytes: Uint8Array, source: string, destination: s
   // tcpdump 4.99 checks the UDP checksum only at -vv, which this printer does not offer.
   void checksum;
   const sum = '';
-  if (context.inner !== undefined) return `${head}${sum}${context.inner}`;
+  // A protocol without a tcpdump printer (a lab's own) gives its summary, addresses and all.
+  if (context.inner !== undefined) return context.innerLayer !== undefined && context.innerLayer.line === undefined ? context.inner : `${head}${sum}${context.inner}`;
   return `${head}${sum}UDP, length ${ulen - 8}`;
 }
