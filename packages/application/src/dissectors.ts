@@ -8,7 +8,7 @@ import { byteField, isWireError, type DissectedField, type Dissector, type Disse
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT, describeDhcpMessage, parseDhcpMessage } from './dhcp/message.ts';
 import { describeDnsMessage, parseDnsMessage } from './dns/message.ts';
 import { HttpRequestParser, HttpResponseParser, isHttpParseError } from './http/parser.ts';
-import { bootpTcpdumpText, dnsTcpdumpText, httpTcpdumpText } from './tcpdump-line.ts';
+import { bootpTcpdumpText, dnsTcpdumpText } from './tcpdump-line.ts';
 
 const DNS_PORT = 53;
 /** Multicast DNS (RFC 6762), which tcpdump prints as DNS with the QU/QM bit. */
@@ -129,7 +129,6 @@ export const httpDissector: Dissector = {
       payloadLength: bytes.length - headLength,
       fields,
       summary: `HTTP ${firstLine}`,
-      line: (ctx) => httpTcpdumpText(bytes, ctx),
       ...(header ? { header } : {}),
       payloadRole: 'application',
       ...(problems.length ? { problems } : {}),

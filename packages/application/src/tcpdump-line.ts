@@ -2,8 +2,8 @@
 // tcpdump's printers write them: DNS (RFC 1035 §4.1, EDNS RFC 6891; print-domain.c:
 // "12345+ [1au] A? example.com. (29)", "12345* 1/0/1 A 10.0.0.80 (60)", mDNS's "(QM)"),
 // BOOTP/DHCP (RFC 951, RFC 2131, options RFC 2132; print-bootp.c: "BOOTP/DHCP, Request from
-// 02:00:00:00:0c:01, length 300", -v adds the fields and options), and HTTP/1.1 (RFC 9112
-// §2-3; util-print.c txtproto_print: "HTTP: GET / HTTP/1.1", -v every text line).
+// 02:00:00:00:0c:01, length 300", -v adds the fields and options). HTTP, FTP and SMTP are
+// printed by TCP by port, as tcpdump's tcp_print does (transport's tcpdump-line.ts).
 
 import type { LineContext } from '@netlayers/core';
 
@@ -413,73 +413,5 @@ export function bootpTcpdumpText(b: Uint8Array, context: LineContext): string {
       }
     }
   }
-  return out;
-}
-
-// ---------------------------------------------------------------- HTTP (util-print.c txtproto_print)
-
-const HTTP_METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'ORDERPATCH', 'ACL'];
-
-/** The next token (up to a space or line end) from `at`: its text and where the next starts; undefined at the end. */
-function token(b: Uint8Array, at: number): [string, number] | undefined {
-  let p = at;
-  let text = '';
-  while (p < b.length) {
-    const c = b[p]!;
-    if (c === 0x20 || c === 0x0d || c === 0x0a) break;
-    if (c < 0x20 || c > 0x7e) return undefined;
-    text += String.fromCharCode(c);
-    p++;
-  }
-  if (p >= b.length) return undefined;
-  while (p < b.length && b[p] === 0x20) p++;
-  return p < b.length ? [text, p] : [text, p];
-}
-
-/** print_txt_line: [text, next index], with `truncated` when the line has no end in these bytes; undefined for binary. */
-function textLine(b: Uint8Array, at: number): { text: string; next: number; truncated: boolean } | undefined {
-  let p = at;
-  while (p < b.length) {
-    const c = b[p]!;
-    if (c === 0x0a) return { text: printable(b, at, p), next: p + 1, truncated: false };
-    if (c === 0x0d) {
-      if (p + 1 >= b.length) return undefined;
-      if (b[p + 1] === 0x0a) return { text: printable(b, at, p), next: p + 2, truncated: false };
-      return undefined;
-    }
-    if ((c < 0x20 || c > 0x7e) && c !== 0x09) return undefined;
-    p++;
-  }
-  return { text: printable(b, at, p), next: p, truncated: true };
-}
-
-/** HTTP on a TCP payload as txtproto_print prints it: "HTTP: GET / HTTP/1.1", "HTTP" for a body. */
-export function httpTcpdumpText(b: Uint8Array, context: LineContext): string {
-  let show = false;
-  const first = token(b, 0);
-  if (first !== undefined && first[0] !== '') {
-    if (HTTP_METHODS.includes(first[0].toUpperCase())) show = true;
-    const second = token(b, first[1]);
-    if (second !== undefined && /^\d{3}$/.test(second[0])) show = true;
-  }
-  let out = 'HTTP';
-  if (!show) return out;
-  if (context.options.verbose) {
-    out += `, length: ${b.length}`;
-    let at = 0;
-    while (at < b.length) {
-      const line = textLine(b, at);
-      if (line === undefined) break;
-      out += `\n\t${line.text}`;
-      if (line.truncated) {
-        out += ' [|http]';
-        break;
-      }
-      at = line.next;
-    }
-    return out;
-  }
-  const line = textLine(b, 0);
-  if (line !== undefined) out += `: ${line.text}${line.truncated ? ' [|http]' : ''}`;
   return out;
 }

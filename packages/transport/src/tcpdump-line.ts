@@ -4,8 +4,9 @@
 // tcp_seq_hash: the first segment with ACK set, or any SYN-ACK, gives the base; a pure ACK
 // omits seq), options in wire order under tcpdump's names (RFC 9293 §3.2 mss, RFC 7323
 // wscale and TS, RFC 2018 sackOK and sack, RFC 8684 mptcp, RFC 7413 tfo, unknown-N), and
-// "length N". The text of an application printer is appended the way tcpdump dispatches by
-// port (HTTP on 80 and 8080 for TCP; UDP hands its whole body to the application's text).
+// "length N". Text protocols are printed the way tcp_print dispatches by port to
+// txtproto_print (FTP 21, SMTP 25, HTTP 80 and 8080: "HTTP: GET / HTTP/1.1", RFC 9112 §3);
+// UDP hands its whole body to the application's text (DNS, BOOTP/DHCP).
 
 import type { LineContext } from '@netlayers/core';
 
@@ -49,8 +50,18 @@ const OPTION_NAMES: Record<number, string> = {
   254: 'exp',
 };
 
-/** TCP ports whose payload tcpdump prints as HTTP (print-tcp.c: HTTP_PORT, HTTP_PORT_ALT). */
-const HTTP_PORTS = new Set([80, 8080]);
+/**
+ * TCP ports whose payload tcpdump prints as a text protocol (print-tcp.c dispatches by port
+ * to txtproto_print): the name it prints, the request words that mark a first line (none:
+ * every segment's first line is printed), and whether a response code is the second token.
+ */
+const HTTP_COMMANDS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'ORDERPATCH', 'ACL'];
+const TEXT_PORTS = new Map<number, { name: string; commands?: readonly string[]; responseSecond: boolean }>([
+  [21, { name: 'FTP', responseSecond: false }],
+  [25, { name: 'SMTP', responseSecond: false }],
+  [80, { name: 'HTTP', commands: HTTP_COMMANDS, responseSecond: true }],
+  [8080, { name: 'HTTP', commands: HTTP_COMMANDS, responseSecond: true }],
+]);
 
 /** What TCP keeps per connection in the line state: tcpdump's tcp_seq_hash entry. */
 interface SeqBase {
@@ -344,9 +355,8 @@ export function tcpTcpdumpText(bytes: Uint8Array, source: string, destination: s
   if (flags & URG) out += `, urg ${urp}`;
   out += optionsText(bytes, hlen, flags, sackBase);
   out += `, length ${length}`;
-  if (length > 0 && (HTTP_PORTS.has(sport) || HTTP_PORTS.has(dport))) {
-    out += `: ${context.innerLayer?.protocol === 'http' && context.inner !== undefined ? context.inner : 'HTTP'}`;
-  }
+  const text = length > 0 ? (TEXT_PORTS.get(sport) ?? TEXT_PORTS.get(dport)) : undefined;
+  if (text !== undefined) out += `: ${txtproto(bytes.subarray(hlen), text.name, text.commands, text.responseSecond, context.options.verbose === true)}`;
   return out;
 }
 
@@ -367,4 +377,80 @@ export function udpTcpdumpText(bytes: Uint8Array, source: string, destination: s
   // A protocol without a tcpdump printer (a lab's own) gives its summary, addresses and all.
   if (context.inner !== undefined) return context.innerLayer !== undefined && context.innerLayer.line === undefined ? context.inner : `${head}${sum}${context.inner}`;
   return `${head}${sum}UDP, length ${ulen - 8}`;
+}
+
+/** tcpdump's nd_printjn of a text line: printable ASCII as is (a line holds nothing else). */
+function latin1(b: Uint8Array, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += String.fromCharCode(b[i]!);
+  return out;
+}
+
+/** fetch_token: the token at `at` and where the next begins; undefined when there is none. */
+function fetchToken(b: Uint8Array, at: number): [string, number] | undefined {
+  let p = at;
+  let token = '';
+  for (; p < b.length; p++) {
+    const c = b[p]!;
+    if (c > 0x7f) return undefined;
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
+    if (c < 0x20 || c === 0x7f) return undefined;
+    if (token.length + 2 > 129) return undefined;
+    token += String.fromCharCode(c);
+  }
+  if (token === '') return undefined;
+  for (; p < b.length; p++) {
+    const c = b[p]!;
+    if (c === 0x0d || c === 0x0a) break;
+    if (c < 0x20 || c > 0x7e) break;
+    if (c !== 0x20 && c !== 0x09) break;
+  }
+  return [token, p];
+}
+
+/** print_txt_line: the line at `at` and the index after it; `truncated` without a line end; undefined for binary. */
+function txtLine(b: Uint8Array, at: number): { text: string; next: number; truncated: boolean } | undefined {
+  for (let p = at; p < b.length; p++) {
+    const c = b[p]!;
+    if (c === 0x0a) return { text: latin1(b, at, p), next: p + 1, truncated: false };
+    if (c === 0x0d) {
+      if (p + 1 >= b.length || b[p + 1] !== 0x0a) return undefined;
+      return { text: latin1(b, at, p), next: p + 2, truncated: false };
+    }
+    if ((c < 0x20 || c > 0x7e) && c !== 0x09) return undefined;
+  }
+  return { text: latin1(b, at, b.length), next: b.length, truncated: true };
+}
+
+/**
+ * txtproto_print (util-print.c): "HTTP: GET / HTTP/1.1" for a request or response, the bare
+ * name for a segment in between; -v prints ", length: N" and every text line.
+ */
+function txtproto(b: Uint8Array, name: string, commands: readonly string[] | undefined, responseSecond: boolean, verbose: boolean): string {
+  let show = commands === undefined;
+  if (commands !== undefined) {
+    let token = fetchToken(b, 0);
+    if (token !== undefined) {
+      if (commands.includes(token[0].toUpperCase())) show = true;
+      if (responseSecond) token = fetchToken(b, token[1]);
+      if (token !== undefined && /^\d{3}$/.test(token[0])) show = true;
+    }
+  }
+  let out = name;
+  if (!show) return out;
+  const trunc = ` [|${name.toLowerCase()}]`;
+  if (verbose) {
+    out += `, length: ${b.length}`;
+    for (let at = 0; at < b.length; ) {
+      const line = txtLine(b, at);
+      if (line === undefined) break;
+      out += `\n\t${line.text}${line.truncated ? trunc : ''}`;
+      if (line.truncated) break;
+      at = line.next;
+    }
+    return out;
+  }
+  const line = txtLine(b, 0);
+  if (line !== undefined) out += `: ${line.text}${line.truncated ? trunc : ''}`;
+  return out;
 }
