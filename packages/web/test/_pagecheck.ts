@@ -1,0 +1,10 @@
+import { openSite } from '/tmp/s3p/pre/packages/web/test/support/page.ts';
+const site = await openSite();
+const page = await site.newPage('#scenario=three-way-handshake');
+const msgs: string[] = [];
+page.on('console', (m) => msgs.push(`${m.type()}: ${m.text()}`));
+page.on('pageerror', (e) => msgs.push(`pageerror: ${e.message}`));
+await new Promise((r) => setTimeout(r, 25000));
+console.log('run=', await page.evaluate(() => document.body.dataset['run']), 'status=', await page.textContent('#status'));
+console.log(msgs.slice(0, 10).join('\n'), site.errors);
+await site.close();
