@@ -183,5 +183,11 @@ export function icmpTcpdumpText(bytes: Uint8Array, context: LineContext, fragmen
     const sum = internetChecksum(bytes);
     if (sum !== 0) out += ` (wrong icmp cksum ${u16(bytes, 2).toString(16)} (->${shouldBe(u16(bytes, 2), sum).toString(16)})!)`;
   }
+  // -v: an error's quoted datagram, printed as IP on a row of its own (print-icmp.c).
+  const type = bytes[0]!;
+  if (context.options.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) && bytes.length > 8 && context.nested !== undefined) {
+    const quoted = context.nested(bytes.subarray(8), 'ethertype', 0x0800);
+    if (quoted !== undefined) out += `\n\t${quoted}`;
+  }
   return out;
 }

@@ -69,7 +69,7 @@ export function tcpdumpLinesFromCapture(capture: CaptureFile, options: CaptureLi
       // tcpdump (libpcap) does not read pcapng's if_fcslen: an FCS kept in the file is just more
       // bytes after the packet, counted in ARP's length and shown in a hex dump. So is it here.
       const printAs = linkType === 'ethernet' ? 'ethernet-nofcs' : linkType;
-      text = tcpdumpText(registry.dissect(packet.data, printAs), state);
+      text = tcpdumpText(registry.dissect(packet.data, printAs), state, registry);
     }
     lines.push(`${time(packet.timestampNs)} ${text}`);
   }

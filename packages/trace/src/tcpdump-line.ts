@@ -6,7 +6,8 @@
 // nothing: its transport says "UDP, length N"). Problems the dissectors found are not part
 // of tcpdump's text; other views show them.
 
-import type { DissectedFrame, LayerDissection, LineContext, LineOptions } from '@netlayers/core';
+import type { DissectedFrame, DissectorRegistry, LayerDissection, LineContext, LineOptions } from '@netlayers/core';
+import { defaultDissectors } from './dissectors.ts';
 
 /** State kept across the lines of one capture or run (TCP's initial sequence numbers, ...). */
 export interface LineState {
@@ -19,8 +20,15 @@ export function createLineState(options: LineOptions = {}): LineState {
   return { options, state: new Map() };
 }
 
-/** The tcpdump text of one dissected frame (without the time stamp). */
-export function tcpdumpText(frame: DissectedFrame, lineState: LineState = createLineState()): string {
+/**
+ * The tcpdump text of one dissected frame (without the time stamp). `registry` decodes what
+ * a layer asks to print besides its own bytes (an ICMP error's quoted datagram under -v).
+ */
+export function tcpdumpText(frame: DissectedFrame, lineState: LineState = createLineState(), registry: DissectorRegistry = defaultDissectors()): string {
+  const nested = (bytes: Uint8Array, table: string, key: number | string): string | undefined => {
+    const inner = registry.dissectFrom(bytes, { table, keys: [key] });
+    return inner.layers.length === 0 ? undefined : tcpdumpText(inner, lineState, registry);
+  };
   let inner: string | undefined;
   let innerLayer: LayerDissection | undefined;
   for (let i = frame.layers.length - 1; i >= 0; i--) {
@@ -29,6 +37,7 @@ export function tcpdumpText(frame: DissectedFrame, lineState: LineState = create
       const context: LineContext = {
         options: lineState.options,
         state: lineState.state,
+        nested,
         ...(inner !== undefined ? { inner } : {}),
         ...(innerLayer !== undefined ? { innerLayer } : {}),
       };

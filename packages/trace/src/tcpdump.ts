@@ -54,7 +54,7 @@ export function tcpdumpLineFromFrame(event: FrameEvent, options: Omit<TcpdumpOpt
   } else {
     const outer = d.layers[0];
     const link = options.linkHeaders && outer?.endpoints ? `${outer.endpoints.source} > ${outer.endpoints.destination}, length ${d.length}: ` : '';
-    body = link + tcpdumpText(d, state ?? createLineState({ absoluteSequence: options.absoluteSequence ?? false, verbose: options.verbose ?? false }));
+    body = link + tcpdumpText(d, state ?? createLineState({ absoluteSequence: options.absoluteSequence ?? false, verbose: options.verbose ?? false }), options.dissectors);
   }
   return `${prefix(event.time, event.node, options.interfaces === false ? undefined : event.iface)} ${body}${mark}`;
 }

@@ -121,8 +121,11 @@ export interface LineContext {
   readonly inner?: string;
   /** The layer just inside this one, when there is one. */
   readonly innerLayer?: LayerDissection;
-  /** Bytes the frame carried after this layer's header, as captured (for "[|tcp]" style truncation marks). */
-  readonly captured?: number;
+  /**
+   * The line text of other bytes decoded from a table ('ethertype', 0x0800): what an ICMP
+   * error prints of the datagram it quotes under -v. Undefined when nobody decodes them.
+   */
+  readonly nested?: (bytes: Uint8Array, table: DissectorTableName, key: number | string) => string | undefined;
 }
 
 /** What a dissector knows about the layers around it. */
