@@ -4,19 +4,26 @@
 // that starts with a request or status line). Each runs this package's own parser
 // (parseDnsMessage, parseDhcpMessage, HttpRequestParser / HttpResponseParser).
 
-import { byteField, isWireError, type DissectedField, type Dissector, type DissectorTable, type LayerDissection } from '@netlayers/core';
+import { byteField, isWireError, type DissectedField, type Dissector, type DissectorTable, type LayerDissection, type LineContext } from '@netlayers/core';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT, describeDhcpMessage, parseDhcpMessage } from './dhcp/message.ts';
 import { describeDnsMessage, parseDnsMessage } from './dns/message.ts';
 import { HttpRequestParser, HttpResponseParser, isHttpParseError } from './http/parser.ts';
+import { bootpTcpdumpText, dnsTcpdumpText } from './tcpdump-line.ts';
 
 const DNS_PORT = 53;
+/** Multicast DNS (RFC 6762), which tcpdump prints as DNS with the QU/QM bit. */
+const MDNS_PORT = 5353;
 const HTTP_PORT = 80;
 
-export const dnsDissector: Dissector = {
+function dnsDissectorFor(mdns: boolean): Dissector {
+  return {
   protocol: 'dns',
-  dissect(bytes): LayerDissection | undefined {
+  dissect(bytes, context): LayerDissection | undefined {
     const m = parseDnsMessage(bytes);
-    if (isWireError(m)) return { protocol: 'dns', title: 'DNS', role: 'application', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `DNS, ${m.detail}`, problems: [`DNS: ${m.detail}`] };
+    // tcpdump picks the printer by port: 5353 is mDNS only when neither end is 53.
+    const multicast = mdns && !context.outer.some((l) => l.header?.protocol === 'udp' && (l.header.sourcePort === DNS_PORT || l.header.destinationPort === DNS_PORT));
+    const line = (ctx: LineContext): string => dnsTcpdumpText(bytes, ctx, multicast);
+    if (isWireError(m)) return { protocol: 'dns', title: 'DNS', role: 'application', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `DNS, ${m.detail}`, problems: [`DNS: ${m.detail}`], line };
     const flags = (bytes[2]! << 8) | bytes[3]!;
     const fields: DissectedField[] = [
       byteField('Transaction ID', 0, 2, String(m.id)),
@@ -39,15 +46,21 @@ export const dnsDissector: Dissector = {
       fields,
       summary: `DNS ${describeDnsMessage(m)}`,
       header: { protocol: 'dns', id: m.id, response: m.response, ...(m.response ? { rcode: m.rcode } : {}) },
+      line,
     };
   },
-};
+  };
+}
+
+export const dnsDissector: Dissector = dnsDissectorFor(false);
+export const mdnsDissector: Dissector = dnsDissectorFor(true);
 
 export const dhcpDissector: Dissector = {
   protocol: 'dhcp',
   dissect(bytes): LayerDissection | undefined {
     const m = parseDhcpMessage(bytes);
-    if (isWireError(m)) return { protocol: 'dhcp', title: 'DHCP', role: 'application', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `DHCP, ${m.detail}`, problems: [`DHCP: ${m.detail}`] };
+    const line = (ctx: LineContext): string => bootpTcpdumpText(bytes, ctx);
+    if (isWireError(m)) return { protocol: 'dhcp', title: 'DHCP', role: 'application', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `DHCP, ${m.detail}`, problems: [`DHCP: ${m.detail}`], line };
     return {
       protocol: 'dhcp',
       title: 'DHCP',
@@ -64,6 +77,7 @@ export const dhcpDissector: Dissector = {
       ],
       summary: `DHCP ${describeDhcpMessage(m)}`,
       header: { protocol: 'dhcp', xid: m.xid, messageType: m.options.messageType ?? 0 },
+      line,
     };
   },
 };
@@ -125,6 +139,7 @@ export const httpDissector: Dissector = {
 /** Register DNS (UDP 53), DHCP (UDP 67, 68) and HTTP (TCP 80, and heuristically on any TCP port). */
 export function registerDissectors(table: DissectorTable): void {
   table.register('udp.port', DNS_PORT, dnsDissector);
+  table.register('udp.port', MDNS_PORT, mdnsDissector);
   table.register('udp.port', DHCP_SERVER_PORT, dhcpDissector);
   table.register('udp.port', DHCP_CLIENT_PORT, dhcpDissector);
   table.register('tcp.port', HTTP_PORT, httpDissector);

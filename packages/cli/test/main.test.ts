@@ -97,7 +97,7 @@ describe('netlayers (spawned)', () => {
     const pcap = join(dir, 'run.pcap');
     const r = await cli('run', fixture, '--trace', 'text', '--model', 'tcpip-4', '--pcap', pcap);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/client 10\.0\.1\.10\.\d+ > 10\.0\.2\.10\.80: Flags \[S\], seq 0, win 65535/);
+    expect(r.stdout).toMatch(/client IP 10\.0\.1\.10\.\d+ > 10\.0\.2\.10\.80: Flags \[S\], seq 0, win 65535/);
     expect(r.stdout).toContain('Layer walk of one message (TCP/IP four-layer model (RFC 1122))');
     expect(r.stdout).toContain('r1 (router: up to the network layer and back down)');
     expect(r.stdout).toContain('1 Link (network access)');

@@ -6,6 +6,7 @@
 
 import { EtherType, byteField, crc32, etherTypeName, hexValue, isWireError, type DissectedField, type Dissector, type DissectorTable, type LayerDissection } from '@netlayers/core';
 import { ARP_PACKET_LENGTH, ArpOperation, arpHeaderInfo, arpSummary, parseArpPacket } from './arp-packet.ts';
+import { arpTcpdumpText, ethernetTcpdumpText } from './tcpdump-line.ts';
 import { FCS_LENGTH, ethernetHeaderInfo, ethernetSummary, hasValidFcs, parseEthernetFrame, type EthernetFrame } from './ethernet.ts';
 
 function readFcs(bytes: Uint8Array, at: number): number {
@@ -66,6 +67,7 @@ function ethernetDissector(hasFcs: boolean): Dissector {
         header: ethernetHeaderInfo(frame),
         endpoints: { source: frame.source.toString(), destination: frame.destination.toString() },
         next: { table: 'ethertype', keys: [frame.etherType] },
+        line: (context) => ethernetTcpdumpText(bytes.subarray(0, bytes.length - trailer), frame.headerLength, frame.etherType, context),
         ...(problems.length ? { problems } : {}),
       };
     },
@@ -80,7 +82,17 @@ export const arpDissector: Dissector = {
   dissect(bytes): LayerDissection {
     const parsed = parseArpPacket(bytes);
     if (isWireError(parsed)) {
-      return { protocol: 'arp', title: 'ARP', role: 'link', headerLength: Math.min(bytes.length, ARP_PACKET_LENGTH), payloadLength: 0, fields: [], summary: `ARP, ${parsed.detail}`, problems: [`ARP: ${parsed.detail}`] };
+      return {
+        protocol: 'arp',
+        title: 'ARP',
+        role: 'link',
+        headerLength: Math.min(bytes.length, ARP_PACKET_LENGTH),
+        payloadLength: 0,
+        fields: [],
+        summary: `ARP, ${parsed.detail}`,
+        problems: [`ARP: ${parsed.detail}`],
+        line: (context) => arpTcpdumpText(bytes, context),
+      };
     }
     const op = parsed.operation === ArpOperation.Request ? 'request' : 'reply';
     const hw = (bytes[0]! << 8) | bytes[1]!;
@@ -108,6 +120,7 @@ export const arpDissector: Dissector = {
       header: arpHeaderInfo(parsed),
       endpoints: { source: parsed.senderProtocol.toString(), destination: parsed.targetProtocol.toString() },
       identity: summary,
+      line: (context) => arpTcpdumpText(bytes, context),
     };
   },
 };

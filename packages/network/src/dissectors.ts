@@ -11,6 +11,7 @@ import {
   internetChecksum,
   ipProtocolName,
   isWireError,
+  type DissectContext,
   type DissectedField,
   type Dissector,
   type DissectorTable,
@@ -20,6 +21,7 @@ import {
 } from '@netlayers/core';
 import { ICMP_HEADER_LENGTH, icmpSummary, icmpTypeOf, parseIcmp } from './icmp-wire.ts';
 import { ipv4HeaderInfo, ipv4Summary, parseIpv4 } from './ipv4-wire.ts';
+import { icmpTcpdumpText, ipv4TcpdumpText } from './tcpdump-line.ts';
 
 /** PPP's protocol number for IPv4 (RFC 1332). */
 const PPP_IPV4 = 0x0021;
@@ -29,7 +31,17 @@ export const ipv4Dissector: Dissector = {
   dissect(bytes): LayerDissection {
     const parsed = parseIpv4(bytes, { verifyChecksum: false });
     if (isWireError(parsed)) {
-      return { protocol: 'ipv4', title: 'IPv4', role: 'network', headerLength: Math.min(20, bytes.length), payloadLength: 0, fields: [], summary: `IP, ${parsed.detail}`, problems: [`IPv4: ${parsed.detail}`] };
+      return {
+        protocol: 'ipv4',
+        title: 'IPv4',
+        role: 'network',
+        headerLength: Math.min(20, bytes.length),
+        payloadLength: 0,
+        fields: [],
+        summary: `IP, ${parsed.detail}`,
+        problems: [`IPv4: ${parsed.detail}`],
+        line: (context) => ipv4TcpdumpText(bytes, context),
+      };
     }
     const h = parsed.header;
     const checksumValid = internetChecksum(bytes, 0, h.headerLength) === 0;
@@ -50,7 +62,8 @@ export const ipv4Dissector: Dissector = {
       byteField('Destination', 16, 4, h.destination.toString()),
     ];
     if (h.headerLength > 20) fields.push(byteField('Options', 20, h.headerLength - 20, `${h.headerLength - 20} bytes`));
-    const whole = h.fragmentOffset === 0 && !h.moreFragments;
+    // The first fragment carries the payload's header: its ports and type are shown, as tcpdump shows them.
+    const first = h.fragmentOffset === 0;
     return {
       protocol: 'ipv4',
       title: 'IPv4',
@@ -64,7 +77,8 @@ export const ipv4Dissector: Dissector = {
       endpoints: { source: h.source.toString(), destination: h.destination.toString() },
       // What a router does not change: no TTL, no checksum.
       identity: `${h.source}>${h.destination} p${h.protocol} id${h.identification} @${h.fragmentOffset}${h.moreFragments ? '+' : ''} ${h.totalLength}`,
-      ...(whole ? { next: { table: 'ip.proto', keys: [h.protocol] } } : {}),
+      ...(first ? { next: { table: 'ip.proto', keys: [h.protocol] } } : {}),
+      line: (context) => ipv4TcpdumpText(bytes, context),
       payloadRole: 'network',
       ...(checksumValid ? {} : { problems: ['IPv4 header checksum is wrong'] }),
     };
@@ -85,10 +99,23 @@ export const icmpDissector: Dissector = {
   protocol: 'icmp',
   dissect(bytes, context): LayerDissection {
     const message = parseIcmp(bytes, { checksum: false });
+    // Read now: `context.outer` grows as the frame walk goes on.
+    const isFragment = fragmented(context);
     if (isWireError(message)) {
-      return { protocol: 'icmp', title: 'ICMP', role: 'network', headerLength: Math.min(bytes.length, ICMP_HEADER_LENGTH), payloadLength: 0, fields: [], summary: `ICMP, ${message.detail}`, problems: [`ICMP: ${message.detail}`] };
+      return {
+        protocol: 'icmp',
+        title: 'ICMP',
+        role: 'network',
+        headerLength: Math.min(bytes.length, ICMP_HEADER_LENGTH),
+        payloadLength: 0,
+        fields: [],
+        summary: `ICMP, ${message.detail}`,
+        problems: [`ICMP: ${message.detail}`],
+        line: (line) => icmpTcpdumpText(bytes, line, isFragment),
+      };
     }
-    const checksumValid = internetChecksum(bytes) === 0;
+    // A first fragment holds only part of the message: its checksum cannot be checked.
+    const checksumValid = isFragment || internetChecksum(bytes) === 0;
     const type = icmpTypeOf(message);
     const echo = message.kind === 'echo-request' || message.kind === 'echo-reply' ? message : undefined;
     const fields: DissectedField[] = [
@@ -112,11 +139,18 @@ export const icmpDissector: Dissector = {
       summary: network ? `${network.source} > ${network.destination}: ${text}` : text,
       ...(ip ? { header: { protocol: 'icmp' as const, ip: withoutDiscriminant(ip), type, code: message.code, ...(echo ? { identifier: echo.identifier, sequence: echo.sequence } : {}) } } : {}),
       identity: text,
+      line: (line) => icmpTcpdumpText(bytes, line, isFragment),
       payloadRole: 'network',
       ...(checksumValid ? {} : { problems: ['ICMP checksum is wrong'] }),
     };
   },
 };
+
+/** The datagram around this message is a fragment (its first: later ones are not dissected further). */
+function fragmented(context: DissectContext): boolean {
+  const outer = context.outer[context.outer.length - 1]?.header;
+  return outer !== undefined && outer.protocol === 'ipv4' && (outer.moreFragments || outer.fragmentOffset > 0);
+}
 
 function withoutDiscriminant(info: Ipv4HeaderInfo): Ipv4Fields {
   const { protocol: _protocol, ...fields } = info;

@@ -96,11 +96,20 @@ function udpAddressing(context: DissectContext): string {
   return `${n.source}.${udp.sourcePort} > ${n.destination}.${udp.destinationPort}: `;
 }
 
+/** tcpdump's rip_cmd_values. */
+const RIP_COMMANDS: Record<number, string> = { 1: 'Request', 2: 'Response', 3: 'Trace on', 4: 'Trace off', 5: 'Poll', 6: 'Poll Entry' };
+
+/** RIP as tcpdump 4.99 -nn prints it (print-rip.c, not verbose): "RIPv2, Response, length: 44". */
+function ripTcpdumpText(bytes: Uint8Array): string {
+  if (bytes.length < 4) return ' [|rip]';
+  return `RIPv${bytes[1]}, ${RIP_COMMANDS[bytes[0]!] ?? `unknown command (${bytes[0]})`}, length: ${bytes.length}`;
+}
+
 export const ripDissector: Dissector = {
   protocol: 'rip',
   dissect(bytes, context): LayerDissection {
     const m = parseRipMessage(bytes);
-    if (isWireError(m)) return { protocol: 'rip', title: 'RIPv2', role: 'network', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `RIP, ${m.detail}`, problems: [`RIP: ${m.detail}`] };
+    if (isWireError(m)) return { protocol: 'rip', title: 'RIPv2', role: 'network', headerLength: bytes.length, payloadLength: 0, fields: [], summary: `RIP, ${m.detail}`, problems: [`RIP: ${m.detail}`], line: () => ripTcpdumpText(bytes) };
     const command = m.command === RipCommand.Request ? 'request' : 'response';
     const fields = [byteField('Command', 0, 1, `${m.command} (${command})`), byteField('Version', 1, 1, String(m.version))];
     m.entries.forEach((e, i) => fields.push(byteField(`Route ${i + 1}`, RIP_HEADER_LENGTH + i * RIP_ENTRY_LENGTH, RIP_ENTRY_LENGTH, `${e.address}/${e.prefixLength} via ${e.nextHop} metric ${e.metric}`)));
@@ -114,6 +123,7 @@ export const ripDissector: Dissector = {
       fields,
       summary: `${udpAddressing(context)}RIPv${m.version}, ${command}, ${m.entries.length} route${m.entries.length === 1 ? '' : 's'}`,
       header: { protocol: 'rip', command, version: m.version, entries: m.entries.length },
+      line: () => ripTcpdumpText(bytes),
     };
   },
 };

@@ -1,8 +1,8 @@
 // Frames as every picture sees them: each frame event dissected by the registry, with the
 // identity that follows one message across hops (what a router leaves unchanged) and
 // whether a node relayed it (a switch or router sending what it received) or originated
-// it. The tcpdump body of a frame is the line of its innermost layer below the application,
-// as tcpdump prints an interface; that is the same for every protocol registered.
+// it. A frame's short body (frameBody) is the summary of its innermost layer below the
+// application; the tcpdump line proper is tcpdump-line.ts's.
 
 import { frameIdentity, type DissectedFrame, type DissectedLayer, type DissectorRegistry, type FrameEvent, type TraceEvent } from '@netlayers/core';
 import { defaultDissectors, dissect } from './dissectors.ts';
@@ -55,7 +55,7 @@ export function conversationKey(layer: DissectedLayer): string | undefined {
   return layer.endpoints ? `${layer.endpoints.source}-${layer.endpoints.destination}` : undefined;
 }
 
-/** The tcpdump body (after time, node and interface) of a dissected frame. */
+/** A short body of a dissected frame (its innermost non-application layer's summary, problems in brackets), for the stepper and the layer walk; tcpdump lines use tcpdumpText (tcpdump-line.ts). */
 export function frameBody(d: DissectedFrame, options: { linkHeaders?: boolean; brief?: boolean } = {}): string {
   const outer = d.layers[0];
   const link = options.linkHeaders && outer?.endpoints ? `${outer.endpoints.source} > ${outer.endpoints.destination}, length ${d.length}: ` : '';

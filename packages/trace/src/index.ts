@@ -9,6 +9,8 @@ export * from './connection.ts';
 export * from './dissectors.ts';
 export * from './frames.ts';
 export * from './tcpdump.ts';
+export * from './tcpdump-line.ts';
+export * from './tcpdump-capture.ts';
 export * from './ladder/index.ts';
 export * from './encapsulation.ts';
 export * from './layer-walk.ts';

@@ -1,6 +1,6 @@
 // Capture files Wireshark and tcpdump open. pcap: the libpcap format with the
-// nanosecond-resolution magic 0xa1b23c4d and LINKTYPE_ETHERNET (1); it cannot say whether a
-// frame carries its FCS, so the FCS is stripped. pcapng (draft-ietf-opsawg-pcapng): a
+// nanosecond-resolution magic 0xa1b23c4d and LINKTYPE_ETHERNET (1), or LINKTYPE_PPP (9) for
+// a PPP link; it cannot say whether a frame carries its FCS, so Ethernet's is stripped. pcapng (draft-ietf-opsawg-pcapng): a
 // Section Header Block, one Interface Description Block per captured port with
 // if_tsresol = 9 (nanoseconds) and if_fcslen = 4 when the FCS is kept (the default), and an
 // Enhanced Packet Block per frame with its direction in epb_flags. Timestamps are virtual
@@ -19,6 +19,8 @@ export interface CapturedFrame {
   /** "client:eth0": the node and port it was seen on. */
   readonly interfaceName: string;
   readonly direction: 'inbound' | 'outbound';
+  /** The frame event's link type: 'ethernet' (default) or 'ppp'. */
+  readonly linkType?: string;
 }
 
 export interface CaptureWriterOptions {
@@ -35,6 +37,18 @@ export interface CaptureWriterOptions {
 }
 
 const LINKTYPE_ETHERNET = 1;
+/** LINKTYPE_PPP: address 0xff, control 0x03, protocol, information (RFC 1662 framing, not stuffed). */
+const LINKTYPE_PPP = 9;
+
+/** The file's link type for a frame event's link type. */
+function fileLinkType(linkType: string | undefined): number {
+  return linkType === 'ppp' ? LINKTYPE_PPP : LINKTYPE_ETHERNET;
+}
+
+/** Bytes of frame check sequence at the end of a frame of this link type: Ethernet's CRC-32, PPP's FCS-16. */
+function fcsLength(linkType: string | undefined): number {
+  return linkType === 'ppp' ? 2 : 4;
+}
 const DEFAULT_SNAPLEN = 262144;
 
 class ByteWriter {
@@ -65,12 +79,17 @@ function timestampNs(time: number, epochNs: bigint): bigint {
   return epochNs + BigInt(Math.round(time));
 }
 
-/** The frame as pcap stores it: the FCS (last four bytes) removed. */
-function withoutFcs(bytes: Uint8Array): Uint8Array {
+/** The frame as pcap stores an Ethernet frame: the FCS (last four bytes) removed. PPP frames keep their FCS-16 (the PPP dissector checks it; tcpdump reads past the IP datagram's end). */
+function withoutFcs(bytes: Uint8Array, linkType?: string): Uint8Array {
+  if (linkType === 'ppp') return bytes;
   return bytes.length > 4 ? bytes.subarray(0, bytes.length - 4) : bytes;
 }
 
-/** A libpcap file (nanosecond magic, little-endian, LINKTYPE_ETHERNET) of `frames`, FCS stripped. */
+/**
+ * A libpcap file (nanosecond magic, little-endian) of `frames`, FCS stripped. A pcap file has
+ * one link type: that of the first frame (LINKTYPE_ETHERNET, or LINKTYPE_PPP for PPP links);
+ * frames of another link type are left out (a pcapng file holds them all).
+ */
 export function writePcap(frames: readonly CapturedFrame[], options: CaptureWriterOptions = {}): Uint8Array {
   const epoch = options.epochNs ?? 0n;
   const snaplen = options.snaplen ?? DEFAULT_SNAPLEN;
@@ -82,9 +101,11 @@ export function writePcap(frames: readonly CapturedFrame[], options: CaptureWrit
   h.setInt32(8, 0, true);
   h.setUint32(12, 0, true);
   h.setUint32(16, snaplen, true);
-  h.setUint32(20, LINKTYPE_ETHERNET, true);
+  const linkType = frames[0]?.linkType;
+  h.setUint32(20, fileLinkType(linkType), true);
   for (const frame of frames) {
-    const data = withoutFcs(frame.bytes);
+    if (fileLinkType(frame.linkType) !== fileLinkType(linkType)) continue;
+    const data = withoutFcs(frame.bytes, frame.linkType);
     const kept = data.subarray(0, Math.min(data.length, snaplen));
     const ts = timestampNs(frame.time, epoch);
     const r = w.bytes(16);
@@ -146,20 +167,23 @@ export function writePcapng(frames: readonly CapturedFrame[], options: CaptureWr
   block(w, 0x0a0d0d0a, concat([new Uint8Array(shb.buffer), option(4, utf8('netlayers (virtual time)')), END_OF_OPTIONS]));
 
   const interfaces = new Map<string, number>();
+  const linkTypes = new Map<string, string | undefined>();
+  for (const f of frames) if (!linkTypes.has(f.interfaceName)) linkTypes.set(f.interfaceName, f.linkType);
   for (const name of [...(options.interfaces ?? []), ...frames.map((f) => f.interfaceName)]) {
     if (interfaces.has(name)) continue;
     interfaces.set(name, interfaces.size);
+    const linkType = linkTypes.get(name);
     const idb = new DataView(new ArrayBuffer(8));
-    idb.setUint16(0, LINKTYPE_ETHERNET, true);
+    idb.setUint16(0, fileLinkType(linkType), true);
     idb.setUint16(2, 0, true);
     idb.setUint32(4, snaplen, true);
     const opts = [option(2, utf8(name)), option(9, new Uint8Array([9]))];
-    if (keepFcs) opts.push(option(13, new Uint8Array([4])));
+    if (keepFcs || linkType === 'ppp') opts.push(option(13, new Uint8Array([fcsLength(linkType)])));
     block(w, 0x00000001, concat([new Uint8Array(idb.buffer), ...opts, END_OF_OPTIONS]));
   }
 
   for (const frame of frames) {
-    const data = keepFcs ? frame.bytes : withoutFcs(frame.bytes);
+    const data = keepFcs ? frame.bytes : withoutFcs(frame.bytes, frame.linkType);
     const kept = data.subarray(0, Math.min(data.length, snaplen));
     const ts = timestampNs(frame.time, epoch);
     const head = new DataView(new ArrayBuffer(20));
@@ -225,6 +249,7 @@ export function capture(bus: TraceBus, options: CaptureOptions = {}): Capture {
       bytes: event.bytes.slice(),
       interfaceName: `${event.node}:${event.iface ?? 'port'}`,
       direction: event.action === 'rx' ? 'inbound' : 'outbound',
+      ...(event.linkType !== undefined ? { linkType: event.linkType } : {}),
     });
   };
   bus.on('frame', listener);

@@ -1,13 +1,16 @@
 // tcpdump-style lines from the frames seen at the NICs: "0.002100 client eth0
-// 10.0.1.10.49152 > 10.0.2.10.80: Flags [S], seq 0, win 65535, options [mss 1460], length 0".
-// Every frame is decoded by the registered dissectors, so the times and bytes are those of
-// the capture at that NIC and any registered protocol gets its line; nothing here knows a
-// protocol by name.
+// IP 10.0.1.10.49152 > 10.0.2.10.80: Flags [S], seq 0, win 65535, options [mss 1460], length 0".
+// Every frame is decoded by the registered dissectors and printed by the same line printer
+// as `tcpdumpLinesFromCapture` (tcpdump-line.ts): after the time and capture point, a run's
+// line is what `tcpdump -nn -r` prints for the run's pcap (TCP sequence numbers relative
+// per connection over the lines printed together, unless absoluteSequence). Nothing here
+// knows a protocol by name.
 
 import type { FrameEvent, PduEvent, TraceEvent } from '@netlayers/core';
 import { dissect, type DissectorOptions } from './dissectors.ts';
 import { formatSeconds } from './format.ts';
 import { frameBody, seenFrames } from './frames.ts';
+import { createLineState, tcpdumpText, type LineState } from './tcpdump-line.ts';
 
 export interface TcpdumpOptions extends DissectorOptions {
   /** Only this node's traffic: what its NICs sent and received. */
@@ -22,6 +25,10 @@ export interface TcpdumpOptions extends DissectorOptions {
   readonly tcpOptions?: boolean;
   /** Name the interface after the node (default: when a node is chosen, as tcpdump -i any does). */
   readonly interfaces?: boolean;
+  /** Absolute TCP sequence numbers, as tcpdump -S (default: relative, as tcpdump prints them). */
+  readonly absoluteSequence?: boolean;
+  /** tcpdump -v: IP header fields and application details (lines of several rows). */
+  readonly verbose?: boolean;
 }
 
 function prefix(time: number, node: string, iface: string | undefined): string {
@@ -33,10 +40,22 @@ export function tcpdumpLineFromPdu(event: PduEvent): string {
   return `${prefix(event.time, event.node, event.iface)} ${event.text}`;
 }
 
-/** One tcpdump line for a frame seen on a port. */
-export function tcpdumpLineFromFrame(event: FrameEvent, options: Omit<TcpdumpOptions, 'node' | 'iface' | 'actions'> = {}): string {
+/**
+ * One tcpdump line for a frame seen on a port. `state` carries TCP's relative numbering
+ * from line to line (tcpdump() keeps one for all its lines); without it, the line stands
+ * alone.
+ */
+export function tcpdumpLineFromFrame(event: FrameEvent, options: Omit<TcpdumpOptions, 'node' | 'iface' | 'actions'> = {}, state?: LineState): string {
   const mark = event.action === 'lost' ? ' [lost on the medium]' : '';
-  const body = frameBody(dissect(event, options.dissectors), { linkHeaders: options.linkHeaders ?? false, brief: options.tcpOptions === false });
+  const d = dissect(event, options.dissectors);
+  let body: string;
+  if (options.tcpOptions === false) {
+    body = frameBody(d, { linkHeaders: options.linkHeaders ?? false, brief: true });
+  } else {
+    const outer = d.layers[0];
+    const link = options.linkHeaders && outer?.endpoints ? `${outer.endpoints.source} > ${outer.endpoints.destination}, length ${d.length}: ` : '';
+    body = link + tcpdumpText(d, state ?? createLineState({ absoluteSequence: options.absoluteSequence ?? false, verbose: options.verbose ?? false }), options.dissectors);
+  }
   return `${prefix(event.time, event.node, options.interfaces === false ? undefined : event.iface)} ${body}${mark}`;
 }
 
@@ -47,6 +66,7 @@ export function tcpdumpLineFromFrame(event: FrameEvent, options: Omit<TcpdumpOpt
  */
 export function tcpdump(events: readonly TraceEvent[], options: TcpdumpOptions = {}): string[] {
   const lines: string[] = [];
+  const state = createLineState({ absoluteSequence: options.absoluteSequence ?? false, verbose: options.verbose ?? false });
   const actions = options.actions !== undefined ? new Set(options.actions) : undefined;
   for (const f of seenFrames(events, options.dissectors)) {
     const e = f.event;
@@ -56,7 +76,7 @@ export function tcpdump(events: readonly TraceEvent[], options: TcpdumpOptions =
       continue;
     }
     if (options.iface !== undefined && e.iface !== options.iface) continue;
-    lines.push(tcpdumpLineFromFrame(e, { ...options, interfaces: options.interfaces ?? options.node !== undefined }));
+    lines.push(tcpdumpLineFromFrame(e, { ...options, interfaces: options.interfaces ?? options.node !== undefined }, state));
   }
   return lines;
 }

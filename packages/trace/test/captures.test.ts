@@ -30,7 +30,7 @@ const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.pcap'));
 
 describe('real captures through the layer parsers', () => {
   it('has the fixtures, each with its tcpdump -nn output beside it', () => {
-    expect(fixtures.sort()).toEqual(['dhcp.pcap', 'dns-dig.pcap', 'http-bulk.pcap', 'http-curl.pcap', 'ping-fragments.pcap', 'tcp-options.pcap']);
+    expect(fixtures.sort()).toEqual(['dhcp.pcap', 'dns-dig.pcap', 'http-bulk.pcap', 'http-curl.pcap', 'loopback.pcap', 'ping-fragments.pcap', 'tcp-options.pcap']);
     for (const f of fixtures) {
       const lines = readFileSync(new URL(f.replace(/\.pcap$/, '.txt'), DIR), 'utf8').trim().split('\n');
       expect(lines.length, f).toBe(load(f).records.length);

@@ -55,8 +55,8 @@ describe('the default dissector registry', () => {
     expect(layer(arp, 'arp').padding).toBe(18);
     expect(layer(arp, 'arp').summary).toBe('ARP, Request who-has 10.0.1.1 tell 10.0.1.10, length 28');
     const udpIp = { src: '10.0.1.10', dst: '10.0.2.10', protocol: 17 };
-    const udp = dissect(ethernetFrame(macs.dst, macs.src, 0x0800, ipv4Bytes(udpIp, udpBytes(udpIp, 5353, 9, new Uint8Array(30)))));
-    expect(layer(udp, 'udp').header).toEqual({ protocol: 'udp', sourcePort: 5353, destinationPort: 9, payloadLength: 30 });
+    const udp = dissect(ethernetFrame(macs.dst, macs.src, 0x0800, ipv4Bytes(udpIp, udpBytes(udpIp, 40000, 9, new Uint8Array(30)))));
+    expect(layer(udp, 'udp').header).toEqual({ protocol: 'udp', sourcePort: 40000, destinationPort: 9, payloadLength: 30 });
     expect(udp.payload).toEqual({ offset: 42, length: 30, role: 'application' });
     const icmp = dissect(ethernetFrame(macs.dst, macs.src, 0x0800, ipv4Bytes({ ...udpIp, protocol: 1 }, icmpEchoBytes(8, 7, 3, new Uint8Array(56)))));
     expect(layer(icmp, 'icmp').header).toMatchObject({ protocol: 'icmp', type: 8, code: 0, identifier: 7, sequence: 3 });

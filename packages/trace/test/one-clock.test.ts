@@ -12,7 +12,7 @@ import { tcpdump } from '../src/tcpdump.ts';
 import { buildLadder, renderLadderMermaid } from '../src/ladder/index.ts';
 import { recordSteps } from '../src/stepper.ts';
 import { defaultDissectors } from '../src/dissectors.ts';
-import { frameBody } from '../src/frames.ts';
+import { createLineState, tcpdumpText } from '../src/tcpdump-line.ts';
 import { formatSeconds } from '../src/format.ts';
 
 function run(): { net: Network; recorder: TraceRecorder; pcap: Uint8Array; steps: ReturnType<typeof recordSteps> } {
@@ -55,7 +55,7 @@ describe('one clock: every picture of client eth0 agrees with its pcapng, frame 
   it('is a run with ARP, loss and reordering', () => {
     expect(file.problems).toEqual([]);
     expect(packets.length).toBeGreaterThan(20);
-    const bodies = packets.map((p) => frameBody(registry.dissect(p.bytes)));
+    const bodies = packets.map((p) => tcpdumpText(registry.dissect(p.bytes)));
     expect(bodies.some((b) => b.startsWith('ARP, Request'))).toBe(true);
     expect(events.some((e) => e.kind === 'frame' && e.action === 'lost')).toBe(true);
     expect(events.some((e) => e.kind === 'drop' && e.reason === 'impairment')).toBe(true);
@@ -72,9 +72,10 @@ describe('one clock: every picture of client eth0 agrees with its pcapng, frame 
   it('tcpdump lines: one per captured frame, same time (µs), same decoding of the same bytes', () => {
     const lines = tcpdump(events, { node: 'client', iface: 'eth0' });
     expect(lines).toHaveLength(packets.length);
+    const state = createLineState();
     lines.forEach((line, i) => {
       const p = packets[i]!;
-      expect(line).toBe(`${formatSeconds(p.time)} client eth0 ${frameBody(registry.dissect(p.bytes))}`);
+      expect(line).toBe(`${formatSeconds(p.time)} client eth0 ${tcpdumpText(registry.dissect(p.bytes), state)}`);
     });
   });
 

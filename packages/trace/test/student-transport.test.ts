@@ -124,7 +124,7 @@ describe('a student\'s transport, with one registered dissector, in every pictur
   it('tcpdump: one line per message at the sender, decoded by the student\'s dissector', () => {
     const lines = tcpdump(events, { dissectors: registry }).filter((l) => l.includes('tiny'));
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\d\.\d{6} client 10\.0\.1\.10\.7000 > 10\.0\.2\.10\.9000: tiny seq 1, length 13$/);
+    expect(lines[0]).toMatch(/^\d\.\d{6} client IP 10\.0\.1\.10\.7000 > 10\.0\.2\.10\.9000: tiny seq 1, length 13$/);
   });
 
   it('layer walk: down the client, through the switch and the router, up the server', () => {

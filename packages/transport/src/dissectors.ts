@@ -5,7 +5,23 @@
 // The TCP dissector gives the ladder its label (flags, seq, ack, len) and the numbers it
 // needs for relative sequence numbers; both hand their payload to 'tcp.port' / 'udp.port'.
 
-import { IpProtocol, Ipv4Address, byteField, hexValue, isWireError, type DissectContext, type DissectedField, type Dissector, type DissectorTable, type LayerDissection } from '@netlayers/core';
+import {
+  IpProtocol,
+  Ipv4Address,
+  byteField,
+  finishChecksum,
+  hexValue,
+  isWireError,
+  onesComplementSum,
+  pseudoHeaderSum,
+  type DissectContext,
+  type DissectedField,
+  type Dissector,
+  type DissectorTable,
+  type LayerDissection,
+  type LineContext,
+} from '@netlayers/core';
+import { tcpTcpdumpText, udpTcpdumpText, type ChecksumCheck } from './tcpdump-line.ts';
 import type { TcpHeaderOptions } from './tcp/options.ts';
 import { tcpFlagNames, tcpHeaderInfo, tcpSummary } from './tcp/summary.ts';
 import { TcpFlag, parseTcpSegment, type TcpSegment } from './tcp/wire.ts';
@@ -25,6 +41,27 @@ function optionText(o: TcpHeaderOptions): string {
   if (o.timestamps !== undefined) parts.push(`TS val ${o.timestamps.value} ecr ${o.timestamps.echo}`);
   if (o.sack !== undefined && o.sack.length > 0) parts.push(`sack ${o.sack.map(([l, r]) => `{${l}:${r}}`).join('')}`);
   return parts.join(',');
+}
+
+/** The checksum field at `at` and the pseudo-header checksum computed over the segment; undefined for a fragment (tcpdump does not check those). */
+function checksumCheck(bytes: Uint8Array, context: DissectContext, at: number): ChecksumCheck | undefined {
+  const n = context.network;
+  if (n === undefined || bytes.length < at + 2) return undefined;
+  const outer = context.outer[context.outer.length - 1]?.header;
+  if (outer !== undefined && outer.protocol === 'ipv4' && (outer.moreFragments || outer.fragmentOffset > 0)) return undefined;
+  const source = Ipv4Address.parse(n.source).value;
+  const destination = Ipv4Address.parse(n.destination).value;
+  const computed = finishChecksum(onesComplementSum(bytes, 0, bytes.length, pseudoHeaderSum(source, destination, n.protocol, bytes.length)));
+  return { value: (bytes[at]! << 8) | bytes[at + 1]!, computed };
+}
+
+/** The tcpdump text of a segment or datagram, from its bytes (also when the parser rejected them). */
+function lineOf(print: typeof tcpTcpdumpText, bytes: Uint8Array, context: DissectContext, at: number): ((line: LineContext) => string) | undefined {
+  const n = context.network;
+  if (n === undefined) return undefined;
+  // Checked now: `context.outer` grows as the frame walk goes on.
+  const checksum = checksumCheck(bytes, context, at);
+  return (line) => print(bytes, n.source, n.destination, line, checksum);
 }
 
 /** Sequence arithmetic modulo 2^32 (RFC 9293 §3.4). */
@@ -47,7 +84,8 @@ export const tcpDissector: Dissector = {
     const ends = addresses(context) ?? { source: Ipv4Address.ANY, destination: Ipv4Address.ANY };
     const seg = parseTcpSegment(bytes, ends.source, ends.destination, { verifyChecksum: false });
     if (isWireError(seg)) {
-      return { protocol: 'tcp', title: 'TCP', role: 'transport', headerLength: Math.min(20, bytes.length), payloadLength: 0, fields: [], summary: `TCP, ${seg.detail}`, problems: [`TCP: ${seg.detail}`] };
+      const line = lineOf(tcpTcpdumpText, bytes, context, 16);
+      return { protocol: 'tcp', title: 'TCP', role: 'transport', headerLength: Math.min(20, bytes.length), payloadLength: 0, fields: [], summary: `TCP, ${seg.detail}`, problems: [`TCP: ${seg.detail}`], ...(line ? { line } : {}) };
     }
     const checksumValid = context.network === undefined || !isWireError(parseTcpSegment(bytes, ends.source, ends.destination));
     const headerLength = seg.dataOffset * 4;
@@ -71,7 +109,9 @@ export const tcpDissector: Dissector = {
     if (seg.options.windowScale !== undefined) details.push(`wscale=${seg.options.windowScale}`);
     if (seg.options.sackPermitted === true) details.push('sackOK');
     const syn = (seg.flags & TcpFlag.SYN) !== 0;
+    const line = lineOf(tcpTcpdumpText, bytes, context, 16);
     return {
+      ...(line ? { line } : {}),
       protocol: 'tcp',
       title: 'TCP',
       role: 'transport',
@@ -101,11 +141,14 @@ export const udpDissector: Dissector = {
     const ends = addresses(context) ?? { source: Ipv4Address.ANY, destination: Ipv4Address.ANY };
     const d = parseUdpDatagram(bytes, ends.source, ends.destination, { verifyChecksum: false });
     if (isWireError(d)) {
-      return { protocol: 'udp', title: 'UDP', role: 'transport', headerLength: Math.min(UDP_HEADER_LENGTH, bytes.length), payloadLength: 0, fields: [], summary: `UDP, ${d.detail}`, problems: [`UDP: ${d.detail}`] };
+      const line = lineOf(udpTcpdumpText, bytes, context, 6);
+      return { protocol: 'udp', title: 'UDP', role: 'transport', headerLength: Math.min(UDP_HEADER_LENGTH, bytes.length), payloadLength: 0, fields: [], summary: `UDP, ${d.detail}`, problems: [`UDP: ${d.detail}`], ...(line ? { line } : {}) };
     }
     const checksumValid = d.checksum === 0 || context.network === undefined || !isWireError(parseUdpDatagram(bytes, ends.source, ends.destination));
     const summary = udpSummary(d, ends.source, ends.destination);
+    const line = lineOf(udpTcpdumpText, bytes, context, 6);
     return {
+      ...(line ? { line } : {}),
       protocol: 'udp',
       title: 'UDP',
       role: 'transport',

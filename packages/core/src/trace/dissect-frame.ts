@@ -62,14 +62,23 @@ export class DissectorRegistry implements DissectorTable {
 
   /** Dissect one frame of `linkType` ('ethernet' unless said). Never throws. */
   dissect(bytes: Uint8Array, linkType = 'ethernet'): DissectedFrame {
+    return this.dissectFrom(bytes, { table: 'link', keys: [linkType] }, linkType);
+  }
+
+  /**
+   * Dissect bytes that start at a layer other than the link: `start` says which table and
+   * keys decode the first header (an ICMP error's quoted datagram: 'ethertype', 0x0800).
+   * `linkType` only labels the result. Never throws.
+   */
+  dissectFrom(bytes: Uint8Array, start: { table: DissectorTableName; keys: readonly (number | string)[] }, linkType = start.table): DissectedFrame {
     const layers: DissectedLayer[] = [];
     const problems: string[] = [];
-    let candidates: Dissector[] = this.candidates({ table: 'link', keys: [linkType] });
+    let candidates: Dissector[] = this.candidates(start);
     let offset = 0;
     let end = bytes.length;
     let payloadRole: Role = 'link';
     let network: DissectContext['network'];
-    if (candidates.length === 0) problems.push(`no dissector for link type ${linkType}`);
+    if (candidates.length === 0) problems.push(start.table === 'link' ? `no dissector for link type ${linkType}` : `no dissector in ${start.table} for ${start.keys.join(', ')}`);
     while (candidates.length > 0 && offset < end) {
       let found: { dissector: Dissector; layer: LayerDissection } | undefined;
       for (const dissector of candidates) {

@@ -93,6 +93,39 @@ export interface LayerDissection {
   readonly payloadRole?: Role;
   /** What did not parse or check out ("TCP checksum is wrong"). */
   readonly problems?: readonly string[];
+  /**
+   * This layer's text in a tcpdump 4.99 `-nn` line, as the protocol's printer in tcpdump
+   * writes it, with the text of the layers inside it in `context.inner` (IPv4 returns
+   * "IP 10.0.0.1.49152 > 10.0.0.2.80: " + the TCP text). Without it, the summary is used.
+   */
+  readonly line?: (context: LineContext) => string;
+}
+
+/** Options of a tcpdump-style line, as tcpdump's flags set them. */
+export interface LineOptions {
+  /** Absolute TCP sequence numbers (tcpdump -S); default relative, as tcpdump prints them. */
+  readonly absoluteSequence?: boolean;
+  /** Verbose (tcpdump -v): IP header fields, checksums, application details. */
+  readonly verbose?: boolean;
+}
+
+/** What a layer's `line` is given: the options, the state kept across one capture, the inner text. */
+export interface LineContext {
+  readonly options: LineOptions;
+  /**
+   * State kept across the lines of one capture or run, keyed by the protocol that owns it
+   * (TCP keeps each connection's initial sequence numbers here, as tcpdump's tcp_seq_hash).
+   */
+  readonly state: Map<string, unknown>;
+  /** The line text of the layers inside this one (undefined when none printed). */
+  readonly inner?: string;
+  /** The layer just inside this one, when there is one. */
+  readonly innerLayer?: LayerDissection;
+  /**
+   * The line text of other bytes decoded from a table ('ethertype', 0x0800): what an ICMP
+   * error prints of the datagram it quotes under -v. Undefined when nobody decodes them.
+   */
+  readonly nested?: (bytes: Uint8Array, table: DissectorTableName, key: number | string) => string | undefined;
 }
 
 /** What a dissector knows about the layers around it. */
