@@ -1,17 +1,11 @@
-// THE SEAM between `netlayers decode` and the tcpdump-style line printer: every decoded line
-// comes from captureLines() and nowhere else. Today it assembles each line from the trace
-// package's current printer pieces (the frame events of captureEvents, dissected by the
-// registry, the body frameBody gives: the innermost layer's summary and any problems).
-// When the tcpdump-conventions printer lands (tcpdumpLinesFromCapture(capture,
-// { absoluteSequence, verbose, timeFormat })), this function becomes a call to it.
-//
-// What today's printer does not do yet, and the new printer does: sequence numbers relative
-// to each side's first (so -S changes nothing today: numbers are always absolute), the "IP "
-// prefix, tcpdump's wording for ICMP and the application protocols. -v here adds the
-// application layers' own summaries (DNS question and answer, DHCP message type, HTTP line).
+// The lines of `netlayers decode`: trace's tcpdump -nn printer (tcpdumpLinesFromCapture, the
+// same printer the emulator's own runs use), so a capture decodes exactly as `tcpdump -nn -r`
+// prints it (tcpdump 4.99 conventions: the "IP " prefix, sequence numbers relative to each
+// connection's first unless -S, tcpdump's ICMP and application wording under -v). Only the
+// time column is decode's own: tcpdump's clock by default, or relative/epoch seconds.
 
 import type { CaptureFile } from '@netlayers/trace';
-import { captureEvents, captureStartNs, defaultDissectors, frameBody } from '@netlayers/trace';
+import { captureStartNs, tcpdumpLinesFromCapture } from '@netlayers/trace';
 import type { DecodeTimeFormat } from './decode-args.ts';
 import { formatFrameTime } from './decode-time.ts';
 
@@ -28,22 +22,12 @@ export interface CaptureLineOptions {
 /** One tcpdump-style line per frame of the capture (the first `count`), in file order. */
 export function captureLines(capture: CaptureFile, options: CaptureLineOptions): string[] {
   const start = captureStartNs(capture);
-  const events = captureEvents(capture);
-  const last = Math.min(events.length, options.count ?? events.length);
-  const lines: string[] = [];
-  // One pass, each frame once: the registry directly, not trace's dissect(), whose cache (a
-  // WeakMap keyed by the frame's bytes) would keep every dissection alive to the end; with
-  // 11,000 frames that made garbage collection most of the CPU time.
-  const registry = defaultDissectors();
-  for (let i = 0; i < last; i++) {
-    const e = events[i]!;
-    const d = registry.dissect(e.bytes, e.linkType);
-    let body = frameBody(d);
-    if (options.verbose) {
-      const app = d.layers.filter((l) => l.role === 'application').map((l) => `: ${l.summary}`).join('');
-      body = `${frameBody({ ...d, problems: [] })}${app}${d.problems.length ? ` [${d.problems.join('; ')}]` : ''}`;
-    }
-    lines.push(`${formatFrameTime(capture.packets[i]!.timestampNs, start, options.timeFormat)} ${body}`);
-  }
-  return lines;
+  const packets = options.count === undefined ? capture.packets : capture.packets.slice(0, options.count);
+  const lines = tcpdumpLinesFromCapture({ ...capture, packets }, { absoluteSequence: options.absoluteSequence, verbose: options.verbose, timeFormat: 'clock' });
+  // The printer's time is the first space-free token of the line; -v continuation rows
+  // (a line break inside the line) keep their own indentation.
+  return lines.map((line, i) => {
+    const space = line.indexOf(' ');
+    return `${formatFrameTime(packets[i]!.timestampNs, start, options.timeFormat)}${line.slice(space)}`;
+  });
 }
