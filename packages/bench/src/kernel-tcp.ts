@@ -119,6 +119,39 @@ function moveTap(): void {
   }
 }
 
+/** The kernel endpoint namespace's TCP counters (/proc/net/snmp and /proc/net/netstat are per namespace). */
+function kernelTcpCounters(): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const file of ['/proc/net/snmp', '/proc/net/netstat']) {
+    const rows = inNs(NS_KERNEL, 'cat', file).split('\n');
+    for (let i = 0; i + 1 < rows.length; i += 2) {
+      const names = rows[i]!.split(' ');
+      const values = rows[i + 1]!.split(' ');
+      if (names[0] !== 'Tcp:' && names[0] !== 'TcpExt:') continue;
+      for (let j = 1; j < names.length; j++) counters[names[j]!] = Number(values[j]);
+    }
+  }
+  return counters;
+}
+
+/** The kernel's own loss-recovery counts over a run, for the kernel-sender rows. */
+interface KernelRecovery {
+  retransmissions: number;
+  timeouts: number;
+  tailLossProbes: number;
+  spuriousUndos: number;
+}
+
+function kernelRecoveryBetween(before: Record<string, number>, after: Record<string, number>): KernelRecovery {
+  const d = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0);
+  return {
+    retransmissions: d('RetransSegs'),
+    timeouts: d('TCPTimeouts'),
+    tailLossProbes: d('TCPLossProbes'),
+    spuriousUndos: d('TCPFullUndo') + d('TCPPartialUndo') + d('TCPDSACKUndo') + d('TCPLossUndo') + d('TCPSpuriousRTOs'),
+  };
+}
+
 /** nft counters: [packets seen by the forward hook, packets dropped]. */
 function nftCounters(): [number, number] {
   const out = inNs(NS_ROUTER, 'nft', 'list', 'table', 'inet', 'nlb');
@@ -254,6 +287,7 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const [fwd0, drop0] = nftCounters();
+    const kernel0 = kernelTcpCounters();
     const tap0 = tapKernelStats();
     let seconds = 0;
     let exact = false;
@@ -301,13 +335,16 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
       exact = r.received === BYTES && r.sha256 === digest;
     }
     const [fwd1, drop1] = nftCounters();
+    const kernelRecovery = kernelRecoveryBetween(kernel0, kernelTcpCounters());
     const tap1 = tapKernelStats();
     loop.disable();
     if (TRACE_DIR !== '') {
       mkdirSync(TRACE_DIR, { recursive: true });
       writeFileSync(join(TRACE_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.jsonl`), traced.join('\n') + '\n');
     }
-    const stats = (socket as unknown as { stats: { retransmissions: number; timeouts: number; spuriousUndos: number; tailLossProbes: number } }).stats;
+    const ours = (socket as unknown as { stats: KernelRecovery }).stats;
+    // The sender's recovery counts: ours when we send, the kernel's (its namespace's counters) when it does.
+    const stats = direction === 'we-send' ? ours : kernelRecovery;
     return {
       direction,
       profile,
@@ -373,7 +410,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log('\n| delay | our profile | sender | median s | min–max s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | our retx / RTOs / undone / TLPs | max loop stall ms |');
+  console.log('\n| delay | our profile | sender | median s | min–max s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | sender retx / RTOs / undos / TLPs | max loop stall ms |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const delayMs of DELAYS) {
     for (const profile of PROFILES) {
