@@ -246,7 +246,7 @@ export class Tcb {
     this.sendBufferLimit = config.sendBufferSize;
     this.noDelay = config.noDelay;
     this.keepAliveIdle = config.keepAliveIdle;
-    this.rto = new RtoEstimator({ initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity });
+    this.rto = new RtoEstimator({ initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity, formula: config.rtoFormula });
     this.cc = cc;
   }
 

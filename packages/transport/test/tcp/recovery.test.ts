@@ -108,7 +108,11 @@ describe('profiles', () => {
     const linux = resolveTcpConfig({ profile: 'linux' });
     expect(linux).toMatchObject({ profile: 'linux', rtoMin: 200e6, delayedAck: 40e6, initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true });
     const changed = Object.keys(rfc).filter((k) => JSON.stringify(rfc[k as keyof typeof rfc]) !== JSON.stringify(linux[k as keyof typeof linux]));
-    expect(changed.sort()).toEqual(['delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoMin', 'tlp', 'undo']);
+    expect(linux).toMatchObject({ rtoFormula: 'linux', congestionControl: 'cubic' });
+    expect(rfc).toMatchObject({ rtoFormula: 'rfc6298', congestionControl: 'newreno' });
+    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(resolveTcpConfig({ profile: 'linux', congestionControl: 'newreno', rtoFormula: 'rfc6298' })).toMatchObject({ congestionControl: 'newreno', rtoFormula: 'rfc6298' });
+    expect(() => resolveTcpConfig({ rtoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', rtoMin: '1s', rack: false })).toMatchObject({ rtoMin: 1e9, rack: false, tlp: true });
     expect(() => resolveTcpConfig({ profile: 'bsd' as 'rfc' })).toThrow(InvalidArgumentError);
     expect(() => resolveTcpConfig({ initialWindow: 0 })).toThrow(InvalidArgumentError);
@@ -201,10 +205,13 @@ describe('Tail Loss Probe (RFC 8985 §7)', () => {
   });
 
   it('leaves it to the RTO when the RTO would fire before the PTO', () => {
-    // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (200 ms minimum) comes first.
+    // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (Linux's formula: SRTT + max(4*mdev,
+    // 200 ms) = 10 + max(20, 200) = 210 ms) comes first.
     const { h, S, info } = sackSender({ profile: 'linux' }, 500);
     h.expectOne({ seq: S(0), len: 500 });
-    h.advance(201 * MS);
+    h.advance(209 * MS);
+    h.expectNone();
+    h.advance(2 * MS);
     h.expectOne({ seq: S(0), len: 500 });
     expect(info().stats.tailLossProbes).toBe(0);
     expect(info().stats.timeouts).toBe(1);
