@@ -18,7 +18,7 @@
 //
 //   sudo npx tsx packages/bench/src/kernel-tcp.ts [--runs 1] [--mb 10] [--delay 0,10]
 //        [--profile linux,rfc] [--direction kernel-sends,we-send] [--loss 5]
-//        [--kernel-cc cubic] [--trace DIR] [--timeout 300000]
+//        [--kernel-cc cubic] [--trace DIR] [--pcap DIR] [--timeout 300000]
 
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -49,6 +49,8 @@ const TIMEOUT_MS = Number(arg('timeout', '300000'));
 const KERNEL_CC = arg('kernel-cc', 'cubic');
 /** Directory for our host's TCP trace of every run (one JSON event a line), or '' for none. */
 const TRACE_DIR = arg('trace', '');
+/** Directory for a tcpdump capture of the TAP device (in the router namespace, before the loss rule), or '' for none. */
+const PCAP_DIR = arg('pcap', '');
 
 const id = process.pid % 10000;
 const NS_ROUTER = `nlbr${id}`;
@@ -264,8 +266,15 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
   const net = new Network({ seed: 1 });
   const bridge = await TapBridge.open(net.scheduler, { ifname: TAP });
   const endpoint = startKernelEndpoint(BYTES);
+  let capture: ChildProcessWithoutNullStreams | undefined;
   try {
     moveTap();
+    if (PCAP_DIR !== '') {
+      mkdirSync(PCAP_DIR, { recursive: true });
+      const file = join(PCAP_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.pcap`);
+      capture = spawn('ip', ['netns', 'exec', NS_ROUTER, 'tcpdump', '-i', TAP, '-s', '128', '-U', '-w', file, 'tcp']);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let it attach
+    }
     const out = lines(endpoint);
     const ready = (await out.next()).value as { listening?: boolean; cc?: string };
     const kernelCc = String(ready.cc);
@@ -363,6 +372,11 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
       kernelCc,
     };
   } finally {
+    if (capture !== undefined) {
+      const tcpdump = capture;
+      tcpdump.kill('SIGINT');
+      await new Promise((resolve) => tcpdump.once('exit', resolve));
+    }
     endpoint.kill();
     bridge.close();
     cleanup();
