@@ -142,6 +142,8 @@ interface KernelRecovery {
   timeouts: number;
   tailLossProbes: number;
   spuriousUndos: number;
+  /** The kernel's delayed-ACK timer expiries (TcpExt DelayedACKs): ACKs it held back, as the receiver. */
+  delayedAcks: number;
 }
 
 function kernelRecoveryBetween(before: Record<string, number>, after: Record<string, number>): KernelRecovery {
@@ -151,6 +153,7 @@ function kernelRecoveryBetween(before: Record<string, number>, after: Record<str
     timeouts: d('TCPTimeouts'),
     tailLossProbes: d('TCPLossProbes'),
     spuriousUndos: d('TCPFullUndo') + d('TCPPartialUndo') + d('TCPDSACKUndo') + d('TCPLossUndo') + d('TCPSpuriousRTOs'),
+    delayedAcks: d('DelayedACKs'),
   };
 }
 
@@ -258,6 +261,8 @@ interface RunResult {
   maxLoopDelayMs: number;
   /** The kernel endpoint's congestion control, as its socket reports it. */
   kernelCc: string;
+  /** The kernel's delayed-ACK timer expiries during the run (it delays ACKs when it receives). */
+  kernelDelayedAcks: number;
 }
 
 async function oneRun(direction: Direction, profile: Profile, delayMs: number, run: number): Promise<RunResult> {
@@ -351,7 +356,7 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
       mkdirSync(TRACE_DIR, { recursive: true });
       writeFileSync(join(TRACE_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.jsonl`), traced.join('\n') + '\n');
     }
-    const ours = (socket as unknown as { stats: KernelRecovery }).stats;
+    const ours = (socket as unknown as { stats: Omit<KernelRecovery, 'delayedAcks'> }).stats;
     // The sender's recovery counts: ours when we send, the kernel's (its namespace's counters) when it does.
     const stats = direction === 'we-send' ? ours : kernelRecovery;
     return {
@@ -370,6 +375,7 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
       tailLossProbes: stats.tailLossProbes,
       maxLoopDelayMs: loop.max / 1e6,
       kernelCc,
+      kernelDelayedAcks: kernelRecovery.delayedAcks,
     };
   } finally {
     if (capture !== undefined) {
