@@ -49,6 +49,46 @@ describe('RTT samples from echoed timestamps (RFC 7323 §4.1, RFC 6298 §3)', ()
     h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 201, options: { timestamps: { value: 1540, echo: next.options.timestamps!.value } } });
     expect(info().srtt).toBeCloseTo(0.875 * 10 * MS + 0.125 * 20 * MS, -3);
   });
+
+  it("'linux' (with the transmission log) times an ACK held past one timeout when it echoes this episode's original transmission, as Linux does", () => {
+    // A Linux receiver whose reader lags holds its ACK until its delayed-ACK timer (up to its
+    // RTO, ~200 ms). Our RTO (SRTT + 200 ms = 210 ms) fires first; the held ACK then comes,
+    // echoing the original transmission. Linux's sender times it (tcp_ack_update_rtt falls
+    // back to TSecr); so must we, or every such hold costs another timeout.
+    const { h, socket, info } = establishedWithTimestamps({ profile: 'linux', tlp: false });
+    expect(info().srtt).toBe(10 * MS);
+    socket.write(new Uint8Array(100).fill(1));
+    const original = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    h.advance(210 * MS);
+    const resent = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    expect(resent.options.timestamps!.value).toBeGreaterThan(original.options.timestamps!.value);
+    h.advance(20 * MS);
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 101, options: { timestamps: { value: 760, echo: original.options.timestamps!.value } } });
+    // The sample is 230 ms: SRTT 10 + (230 - 10)/8 = 37.5 ms.
+    expect(info().srtt).toBeCloseTo(37.5 * MS, -5);
+  });
+
+  it("'linux' still refuses an echo older than the episode's data, or one after a second timeout", () => {
+    const { h, socket, info } = establishedWithTimestamps({ profile: 'linux', tlp: false });
+    socket.write(new Uint8Array(100).fill(1));
+    const original = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    h.advance(210 * MS);
+    h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    // An echo from before this data was ever sent (a stale TS.Recent): not timed.
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 101, options: { timestamps: { value: 760, echo: original.options.timestamps!.value - 50 } } });
+    expect(info().sndUna).toBe(LOCAL_ISS + 101);
+    expect(info().srtt).toBe(10 * MS);
+    // Two timeouts in a row: the echo of the original would time both backoffs; not timed.
+    socket.write(new Uint8Array(100).fill(2));
+    const second = h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.advance(info().rto);
+    h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.advance(info().rto);
+    h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 201, options: { timestamps: { value: 1900, echo: second.options.timestamps!.value } } });
+    expect(info().sndUna).toBe(LOCAL_ISS + 201);
+    expect(info().srtt).toBe(10 * MS);
+  });
 });
 
 describe('SACK loss recovery (RFC 6675)', () => {
