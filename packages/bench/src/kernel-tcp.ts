@@ -11,15 +11,22 @@
 // the kernel). The emulated side runs in real time (runRealtime). Every namespace and the TAP
 // device are removed at the end, also on failure or Ctrl-C.
 //
+// The kernel endpoint is a python3 server that sets TCP_CONGESTION on its sockets
+// (`--kernel-cc`, default cubic, Linux's usual default; a host may default to bbr, which
+// would compare our CUBIC/NewReno against a different algorithm). Runs are interleaved:
+// run 1 of every combination, then run 2 of every combination, and so on.
+//
 //   sudo npx tsx packages/bench/src/kernel-tcp.ts [--runs 1] [--mb 10] [--delay 0,10]
-//        [--profile linux,rfc] [--direction kernel-sends,we-send]
+//        [--profile linux,rfc] [--direction kernel-sends,we-send] [--loss 5]
+//        [--kernel-cc cubic] [--trace DIR] [--pcap DIR] [--timeout 300000]
 
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Random, type StreamSocket } from '@netlayers/core';
+import { Random, type StreamSocket, type TraceEvent } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
 import { TapBridge, runRealtime } from '@netlayers/lab/node';
 
@@ -38,6 +45,12 @@ const PROFILES = arg('profile', 'linux,rfc').split(',') as Profile[];
 const DIRECTIONS = arg('direction', 'kernel-sends,we-send').split(',') as Direction[];
 const LOSS_PERCENT = Number(arg('loss', '5'));
 const TIMEOUT_MS = Number(arg('timeout', '300000'));
+/** Congestion control of the kernel's sockets (TCP_CONGESTION); must be in tcp_allowed_congestion_control or we must be root. */
+const KERNEL_CC = arg('kernel-cc', 'cubic');
+/** Directory for our host's TCP trace of every run (one JSON event a line), or '' for none. */
+const TRACE_DIR = arg('trace', '');
+/** Directory for a tcpdump capture of the TAP device (in the router namespace, before the loss rule), or '' for none. */
+const PCAP_DIR = arg('pcap', '');
 
 const id = process.pid % 10000;
 const NS_ROUTER = `nlbr${id}`;
@@ -108,6 +121,42 @@ function moveTap(): void {
   }
 }
 
+/** The kernel endpoint namespace's TCP counters (/proc/net/snmp and /proc/net/netstat are per namespace). */
+function kernelTcpCounters(): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const file of ['/proc/net/snmp', '/proc/net/netstat']) {
+    const rows = inNs(NS_KERNEL, 'cat', file).split('\n');
+    for (let i = 0; i + 1 < rows.length; i += 2) {
+      const names = rows[i]!.split(' ');
+      const values = rows[i + 1]!.split(' ');
+      if (names[0] !== 'Tcp:' && names[0] !== 'TcpExt:') continue;
+      for (let j = 1; j < names.length; j++) counters[names[j]!] = Number(values[j]);
+    }
+  }
+  return counters;
+}
+
+/** The kernel's own loss-recovery counts over a run, for the kernel-sender rows. */
+interface KernelRecovery {
+  retransmissions: number;
+  timeouts: number;
+  tailLossProbes: number;
+  spuriousUndos: number;
+  /** The kernel's delayed-ACK timer expiries (TcpExt DelayedACKs): ACKs it held back, as the receiver. */
+  delayedAcks: number;
+}
+
+function kernelRecoveryBetween(before: Record<string, number>, after: Record<string, number>): KernelRecovery {
+  const d = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0);
+  return {
+    retransmissions: d('RetransSegs'),
+    timeouts: d('TCPTimeouts'),
+    tailLossProbes: d('TCPLossProbes'),
+    spuriousUndos: d('TCPFullUndo') + d('TCPPartialUndo') + d('TCPDSACKUndo') + d('TCPLossUndo') + d('TCPSpuriousRTOs'),
+    delayedAcks: d('DelayedACKs'),
+  };
+}
+
 /** nft counters: [packets seen by the forward hook, packets dropped]. */
 function nftCounters(): [number, number] {
   const out = inNs(NS_ROUTER, 'nft', 'list', 'table', 'inet', 'nlb');
@@ -122,21 +171,52 @@ function tapKernelStats(): { txDropped: number; rxDropped: number; txPackets: nu
   return { txDropped: s.tx.dropped, rxDropped: s.rx.dropped, txPackets: s.tx.packets, rxPackets: s.rx.packets };
 }
 
-/** A kernel TCP endpoint in the endpoint namespace: sends `bytes` on :5001, receives on :5002; one JSON line per transfer. */
+/**
+ * A kernel TCP endpoint in the endpoint namespace: sends `bytes` on :5001, receives on :5002;
+ * one JSON line per transfer. python3, because Node cannot set TCP_CONGESTION on a socket.
+ */
 function startKernelEndpoint(bytes: number): ChildProcessWithoutNullStreams {
   const script = `
-    const net = require('net'); const crypto = require('crypto');
-    const data = crypto.randomBytes(${bytes});
-    const digest = crypto.createHash('sha256').update(data).digest('hex');
-    net.createServer((s) => { s.end(data); s.on('error', () => {}); console.log(JSON.stringify({ sent: digest })); }).listen(5001, '10.220.2.2');
-    net.createServer((s) => {
-      const h = crypto.createHash('sha256'); let n = 0; const t0 = process.hrtime.bigint();
-      s.on('data', (d) => { h.update(d); n += d.length; });
-      s.on('end', () => { const ms = Number(process.hrtime.bigint() - t0) / 1e6; s.end(); console.log(JSON.stringify({ received: n, sha256: h.digest('hex'), ms })); });
-      s.on('error', (e) => console.log(JSON.stringify({ error: e.message })));
-    }).listen(5002, '10.220.2.2', () => console.log(JSON.stringify({ listening: true })));
-  `;
-  return spawn('ip', ['netns', 'exec', NS_KERNEL, process.execPath, '-e', script]);
+import hashlib, json, os, socket, sys, threading, time
+CC = ${JSON.stringify(KERNEL_CC)}.encode()
+data = os.urandom(${bytes})
+digest = hashlib.sha256(data).hexdigest()
+def say(o):
+    sys.stdout.write(json.dumps(o) + "\\n"); sys.stdout.flush()
+def listener(port):
+    l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, CC)
+    l.bind(("10.220.2.2", port)); l.listen(8); return l
+def cc_of(s):
+    return s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).split(b"\\0")[0].decode()
+def sender(l):
+    while True:
+        s, _ = l.accept(); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, CC)
+        say({"sent": digest, "cc": cc_of(s)})
+        try:
+            s.sendall(data); s.shutdown(socket.SHUT_WR)
+            while s.recv(65536): pass
+        except OSError: pass
+        s.close()
+def receiver(l):
+    while True:
+        s, _ = l.accept(); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, CC)
+        h = hashlib.sha256(); n = 0; t0 = time.monotonic()
+        try:
+            while True:
+                d = s.recv(262144)
+                if not d: break
+                h.update(d); n += len(d)
+            ms = (time.monotonic() - t0) * 1000
+            say({"received": n, "sha256": h.hexdigest(), "ms": ms, "cc": cc_of(s)}); s.close()
+        except OSError as e:
+            say({"error": str(e)})
+a = listener(5001); b = listener(5002)
+threading.Thread(target=sender, args=(a,), daemon=True).start()
+say({"listening": True, "cc": cc_of(a)})
+receiver(b)
+`;
+  return spawn('ip', ['netns', 'exec', NS_KERNEL, 'python3', '-c', script]);
 }
 
 function lines(child: ChildProcessWithoutNullStreams): AsyncIterableIterator<Record<string, unknown>> {
@@ -179,27 +259,49 @@ interface RunResult {
   tailLossProbes: number;
   /** Longest stall of this process's event loop (ms): our stack cannot answer the kernel meanwhile. */
   maxLoopDelayMs: number;
+  /** The kernel endpoint's congestion control, as its socket reports it. */
+  kernelCc: string;
+  /** The kernel's delayed-ACK timer expiries during the run (it delays ACKs when it receives). */
+  kernelDelayedAcks: number;
 }
 
-async function oneRun(direction: Direction, profile: Profile, delayMs: number): Promise<RunResult> {
+async function oneRun(direction: Direction, profile: Profile, delayMs: number, run: number): Promise<RunResult> {
   cleanup();
   setUpNamespaces();
   const net = new Network({ seed: 1 });
   const bridge = await TapBridge.open(net.scheduler, { ifname: TAP });
   const endpoint = startKernelEndpoint(BYTES);
+  let capture: ChildProcessWithoutNullStreams | undefined;
   try {
     moveTap();
+    if (PCAP_DIR !== '') {
+      mkdirSync(PCAP_DIR, { recursive: true });
+      const file = join(PCAP_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.pcap`);
+      capture = spawn('ip', ['netns', 'exec', NS_ROUTER, 'tcpdump', '-i', TAP, '-s', '128', '-U', '-w', file, 'tcp']);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let it attach
+    }
     const out = lines(endpoint);
-    await out.next(); // listening
+    const ready = (await out.next()).value as { listening?: boolean; cc?: string };
+    const kernelCc = String(ready.cc);
+    if (kernelCc !== KERNEL_CC) throw new Error(`kernel endpoint runs ${kernelCc}, not ${KERNEL_CC}`);
     const tcp = { profile, sendBufferSize: '1MiB', receiveBufferSize: '1MiB' } as const;
     const gw = net.addRouter('gw', { gateway: '10.220.1.1' });
     const host = net.addHost('emu', { gateway: '10.220.0.1', tcp });
     net.connect([host, '10.220.0.2/24'], [gw, '10.220.0.1/24'], { bandwidth: '1Gbps', delay: `${delayMs}ms`, queueLimit: 10_000 });
     const kernel = net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel');
     net.connect([gw, '10.220.1.2/24'], kernel);
+    const traced: string[] = [];
+    if (TRACE_DIR !== '') {
+      net.trace.on('event', (e: TraceEvent) => {
+        if (e.node !== 'emu' || e.role !== 'transport') return;
+        const { header: _header, ...rest } = e as TraceEvent & { header?: unknown };
+        traced.push(JSON.stringify({ ...rest, ms: Number((e.time / 1e6).toFixed(3)) }));
+      });
+    }
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const [fwd0, drop0] = nftCounters();
+    const kernel0 = kernelTcpCounters();
     const tap0 = tapKernelStats();
     let seconds = 0;
     let exact = false;
@@ -247,9 +349,16 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number): 
       exact = r.received === BYTES && r.sha256 === digest;
     }
     const [fwd1, drop1] = nftCounters();
+    const kernelRecovery = kernelRecoveryBetween(kernel0, kernelTcpCounters());
     const tap1 = tapKernelStats();
     loop.disable();
-    const stats = (socket as unknown as { stats: { retransmissions: number; timeouts: number; spuriousUndos: number; tailLossProbes: number } }).stats;
+    if (TRACE_DIR !== '') {
+      mkdirSync(TRACE_DIR, { recursive: true });
+      writeFileSync(join(TRACE_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.jsonl`), traced.join('\n') + '\n');
+    }
+    const ours = (socket as unknown as { stats: Omit<KernelRecovery, 'delayedAcks'> }).stats;
+    // The sender's recovery counts: ours when we send, the kernel's (its namespace's counters) when it does.
+    const stats = direction === 'we-send' ? ours : kernelRecovery;
     return {
       direction,
       profile,
@@ -265,8 +374,15 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number): 
       spuriousUndos: stats.spuriousUndos,
       tailLossProbes: stats.tailLossProbes,
       maxLoopDelayMs: loop.max / 1e6,
+      kernelCc,
+      kernelDelayedAcks: kernelRecovery.delayedAcks,
     };
   } finally {
+    if (capture !== undefined) {
+      const tcpdump = capture;
+      tcpdump.kill('SIGINT');
+      await new Promise((resolve) => tcpdump.once('exit', resolve));
+    }
     endpoint.kill();
     bridge.close();
     cleanup();
@@ -295,21 +411,27 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  console.log(`kernel-tcp: ${BYTES / 1e6} MB per transfer, ${LOSS_PERCENT}% forward-hook loss, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Linux ${os.release()}, Node ${process.version}`);
+  try {
+    sh('python3', '--version');
+  } catch {
+    console.log('kernel-tcp: needs python3 for the kernel endpoint (TCP_CONGESTION); skipped');
+    return;
+  }
+  console.log(`kernel-tcp: ${BYTES / 1e6} MB per transfer, ${LOSS_PERCENT}% forward-hook loss, kernel CC ${KERNEL_CC}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Linux ${os.release()}, Node ${process.version}`);
   const results: RunResult[] = [];
-  for (const delayMs of DELAYS) {
-    for (const profile of PROFILES) {
-      for (const direction of DIRECTIONS) {
-        for (let run = 0; run < RUNS; run++) {
-          const r = await oneRun(direction, profile, delayMs);
+  for (let run = 0; run < RUNS; run++) {
+    for (const delayMs of DELAYS) {
+      for (const profile of PROFILES) {
+        for (const direction of DIRECTIONS) {
+          const r = await oneRun(direction, profile, delayMs, run);
           results.push(r);
           console.log(JSON.stringify(r));
         }
       }
     }
   }
-  console.log('\n| delay | our profile | sender | median s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | our retx / RTOs / undone / TLPs | max loop stall ms |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| delay | our profile | sender | median s | min–max s | runs (s) | exact | forward-hook drops | TAP drops (kernel tx/rx) | sender retx / RTOs / undos / TLPs | max loop stall ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const delayMs of DELAYS) {
     for (const profile of PROFILES) {
       for (const direction of DIRECTIONS) {
@@ -318,7 +440,7 @@ async function main(): Promise<void> {
         const drops = rs.reduce((n, r) => n + r.dropped, 0);
         const fwd = rs.reduce((n, r) => n + r.forwarded, 0);
         console.log(
-          `| ${delayMs} ms | ${profile} | ${direction === 'kernel-sends' ? 'kernel' : 'ours'} | ${median(rs.map((r) => r.seconds)).toFixed(2)} | ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} | ${rs.every((r) => r.exact) ? 'yes' : 'NO'} | ${drops} of ${fwd} (${((100 * drops) / Math.max(1, fwd)).toFixed(1)}%) | ${rs.reduce((n, r) => n + r.tapTxDropped, 0)}/${rs.reduce((n, r) => n + r.tapRxDropped, 0)} | ${rs.reduce((n, r) => n + r.retransmissions, 0)} / ${rs.reduce((n, r) => n + r.timeouts, 0)} / ${rs.reduce((n, r) => n + r.spuriousUndos, 0)} / ${rs.reduce((n, r) => n + r.tailLossProbes, 0)} | ${Math.max(...rs.map((r) => r.maxLoopDelayMs)).toFixed(0)} |`,
+          `| ${delayMs} ms | ${profile} | ${direction === 'kernel-sends' ? 'kernel' : 'ours'} | ${median(rs.map((r) => r.seconds)).toFixed(2)} | ${Math.min(...rs.map((r) => r.seconds)).toFixed(2)}–${Math.max(...rs.map((r) => r.seconds)).toFixed(2)} | ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} | ${rs.every((r) => r.exact) ? 'yes' : 'NO'} | ${drops} of ${fwd} (${((100 * drops) / Math.max(1, fwd)).toFixed(1)}%) | ${rs.reduce((n, r) => n + r.tapTxDropped, 0)}/${rs.reduce((n, r) => n + r.tapRxDropped, 0)} | ${rs.reduce((n, r) => n + r.retransmissions, 0)} / ${rs.reduce((n, r) => n + r.timeouts, 0)} / ${rs.reduce((n, r) => n + r.spuriousUndos, 0)} / ${rs.reduce((n, r) => n + r.tailLossProbes, 0)} | ${Math.max(...rs.map((r) => r.maxLoopDelayMs)).toFixed(0)} |`,
         );
       }
     }

@@ -85,12 +85,19 @@ export async function runRealtime<T>(target: Scheduler | { readonly scheduler: S
   setRealtimeClock(scheduler, { toVirtual: (t) => startVirtual + Number(t - startWall), wake });
   try {
     for (;;) {
-      const elapsed = Number(process.hrtime.bigint() - startWall);
-      scheduler.runUntil(Math.max(scheduler.now(), startVirtual + elapsed));
-      // Let I/O callbacks (frames from the relay or the UDP socket) and promise reactions run.
+      // Read input first: frames that reached the relay or the UDP socket while we slept or
+      // ran are stamped with their arrival time before any timer that fell due since runs.
+      // (A Node timer wakes us in the timers phase, before the poll phase reads pending I/O;
+      // running the scheduler there would fire a retransmission timeout for data whose ACK
+      // is already waiting in the socket.) setImmediate resolves after the poll phase.
       await new Promise((resolve) => setImmediate(resolve));
       if (outcome !== undefined) break;
+      const elapsed = Number(process.hrtime.bigint() - startWall);
       if (elapsed / 1e6 > timeoutMs) throw new Error(`runRealtime: nothing settled within ${timeoutMs} ms of real time`);
+      scheduler.runUntil(Math.max(scheduler.now(), startVirtual + elapsed));
+      // Let I/O callbacks and promise reactions the run caused settle.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (outcome !== undefined) break;
       const next = scheduler.nextEventTime();
       const present = startVirtual + Number(process.hrtime.bigint() - startWall);
       const waitMs = next === undefined ? IDLE_WAIT_MS : (next - present) / 1e6;

@@ -87,7 +87,7 @@ function newAck(tcb: Tcb, seg: TcpSegment, ack: number): void {
     rtt = now - tcb.rttTime;
   }
   if (tcb.rttTime >= 0 && seqGt(ack, tcb.rttSeq)) tcb.rttTime = -1;
-  if (rtt !== undefined) tcb.rto.sample(rtt);
+  if (rtt !== undefined) tcb.rto.sample(rtt, { una: ack, nxt: tcb.sndNxt });
 
   // Drop acknowledged bytes: a SYN and a FIN take a sequence number but no buffer byte.
   let dataAcked = acked;

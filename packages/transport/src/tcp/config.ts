@@ -7,14 +7,16 @@ import type { CongestionControlFactory, CongestionControlName } from './congesti
 import type { ConnectionTuple } from './isn.ts';
 import type { InitialWindowPolicy } from './congestion/initial-window.ts';
 import { tcpProfile, type TcpProfileName } from './profiles.ts';
+import type { RtoFormula } from './rto.ts';
 
 export type Duration = string | number;
 
 export interface TcpOptions {
   /**
    * Defaults for loss recovery and timers (profiles.ts): 'rfc' (the default: the RFCs' own
-   * defaults, as before profiles existed) or 'linux' (200 ms minimum RTO, initial window 10,
-   * 40 ms delayed ACK, RACK-TLP, PRR, D-SACK and undo). Options below override it.
+   * defaults, as before profiles existed) or 'linux' (200 ms minimum RTO on Linux's RTO
+   * formula, initial window 10, 40 ms delayed ACK, CUBIC, RACK-TLP, PRR, D-SACK and undo).
+   * Options below override it.
    */
   readonly profile?: TcpProfileName;
   /** Initial congestion window: 'rfc5681' (2-4 segments), 'rfc6928' (10) or a segment count. */
@@ -34,6 +36,8 @@ export interface TcpOptions {
   readonly rtoMin?: Duration;
   readonly rtoMax?: Duration;
   readonly clockGranularity?: Duration;
+  /** 'rfc6298' (RTO = max(rtoMin, SRTT + 4*RTTVAR)) or 'linux' (RTO = SRTT + max(4*mdev, rtoMin), Linux's estimator); default from the profile. */
+  readonly rtoFormula?: RtoFormula;
   /** Retransmissions of a SYN before connect fails with ETIMEDOUT (default 6, as Linux). */
   readonly synRetries?: number;
   /** Alternatively, a hard connect deadline (default none). */
@@ -53,7 +57,7 @@ export interface TcpOptions {
   readonly windowScaling?: boolean;
   readonly timestamps?: boolean;
   readonly sack?: boolean;
-  /** Congestion control (default 'newreno'). */
+  /** Congestion control (default from the profile: 'newreno' for 'rfc', 'cubic' for 'linux'). */
   readonly congestionControl?: CongestionControlName | CongestionControlFactory;
   /** Ephemeral port range (default 49152-65535, RFC 6335). */
   readonly ephemeralPorts?: readonly [number, number];
@@ -90,6 +94,7 @@ export interface TcpConfig {
   readonly rtoMin: Nanoseconds;
   readonly rtoMax: Nanoseconds;
   readonly clockGranularity: Nanoseconds;
+  readonly rtoFormula: RtoFormula;
   readonly synRetries: number;
   readonly connectTimeout: Nanoseconds | undefined;
   readonly maxRetries: number;
@@ -143,7 +148,9 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
   integer('ephemeralPorts[1]', ports[1], 65535, ports[0], 65535);
   const isn = options.initialSequenceNumber;
   if (typeof isn === 'number') integer('initialSequenceNumber', isn, 0, 0, 0xffffffff);
-  const cc = options.congestionControl ?? 'newreno';
+  const cc = options.congestionControl ?? profile.congestionControl;
+  const rtoFormula = options.rtoFormula ?? profile.rtoFormula;
+  if (rtoFormula !== 'rfc6298' && rtoFormula !== 'linux') throw new InvalidArgumentError('rtoFormula', rtoFormula, "must be 'rfc6298' or 'linux'");
   if (typeof cc === 'string' && cc !== 'reno' && cc !== 'newreno' && cc !== 'cubic') {
     throw new InvalidArgumentError('congestionControl', cc, "must be 'reno', 'newreno', 'cubic' or a factory function");
   }
@@ -168,6 +175,7 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
     rtoMin,
     rtoMax,
     clockGranularity: duration('clockGranularity', options.clockGranularity, '1ms'),
+    rtoFormula,
     synRetries: integer('synRetries', options.synRetries, 6, 0, 255),
     connectTimeout: options.connectTimeout === undefined ? undefined : duration('connectTimeout', options.connectTimeout, 0),
     maxRetries: integer('maxRetries', options.maxRetries, 15, 0, 255),

@@ -23,4 +23,4 @@ export { TCP_OPTION_NAMES, tcpOptionName, type TcpOptionName } from './option-na
 export { tcpSummary, tcpFlagNames, tcpFlagList, tcpdumpFlags, tcpHeaderInfo } from './summary.ts';
 export { seqAdd, seqDiff, seqLt, seqLeq, seqGt, seqGeq, seqMax, seqMin, seqInRange } from './seq.ts';
 export { IsnGenerator, halfSipHash, type ConnectionTuple } from './isn.ts';
-export { RtoEstimator, type RtoBounds } from './rto.ts';
+export { RtoEstimator, type RtoBounds, type RtoFormula, type RtoRound } from './rto.ts';

@@ -2,12 +2,16 @@
 // with `profile`. 'rfc' follows the RFCs' own defaults (RFC 6298 §2.4's 1 s minimum RTO,
 // RFC 5681 §3.1's initial window, RFC 1122 §4.2.3.2's 200 ms delayed ACK, loss detection by
 // duplicate ACKs and RFC 6675 SACK only). 'linux' follows Linux's defaults (200 ms minimum
-// RTO as TCP_RTO_MIN, RFC 6928 initial window of 10, a 40 ms delayed ACK as TCP_DELACK_MIN,
-// RFC 8985 RACK-TLP, RFC 6937 PRR, RFC 2883 D-SACK with undo of spurious retransmissions).
+// RTO as TCP_RTO_MIN, floored on the variance term as Linux computes it, RFC 6928 initial
+// window of 10, a 40 ms delayed ACK as TCP_DELACK_MIN, CUBIC (RFC 9438) as Linux's default
+// tcp_congestion_control, RFC 8985 RACK-TLP, RFC 6937 PRR, RFC 2883 D-SACK with undo of
+// spurious retransmissions).
 // Any option given explicitly overrides the profile's value.
 
 import { InvalidArgumentError } from '@netlayers/core';
 import type { InitialWindowPolicy } from './congestion/initial-window.ts';
+import type { CongestionControlName } from './congestion/types.ts';
+import type { RtoFormula } from './rto.ts';
 
 export type TcpProfileName = 'rfc' | 'linux';
 
@@ -16,6 +20,9 @@ export const tcpProfileNames: readonly TcpProfileName[] = Object.freeze(['rfc', 
 /** The knobs a profile sets. Every one is also a TcpOptions field of the same name. */
 export interface TcpProfile {
   readonly rtoMin: string;
+  /** How the RTO is computed from RTT samples (rto.ts): RFC 6298's or Linux's. */
+  readonly rtoFormula: RtoFormula;
+  readonly congestionControl: CongestionControlName;
   readonly delayedAck: string;
   readonly initialWindow: InitialWindowPolicy;
   /** RFC 8985 §6.2: RACK time-based loss detection. */
@@ -31,8 +38,8 @@ export interface TcpProfile {
 }
 
 export const TCP_PROFILES: Readonly<Record<TcpProfileName, TcpProfile>> = Object.freeze({
-  rfc: Object.freeze({ rtoMin: '1s', delayedAck: '200ms', initialWindow: 'rfc5681', rack: false, tlp: false, prr: false, dsack: false, undo: false }),
-  linux: Object.freeze({ rtoMin: '200ms', delayedAck: '40ms', initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true }),
+  rfc: Object.freeze({ rtoMin: '1s', rtoFormula: 'rfc6298', congestionControl: 'newreno', delayedAck: '200ms', initialWindow: 'rfc5681', rack: false, tlp: false, prr: false, dsack: false, undo: false }),
+  linux: Object.freeze({ rtoMin: '200ms', rtoFormula: 'linux', congestionControl: 'cubic', delayedAck: '40ms', initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true }),
 });
 
 /** The profile `name` names ('rfc' when undefined); InvalidArgumentError for anything else. */

@@ -477,7 +477,7 @@ export class Tcb {
     this.noDelay = config.noDelay;
     let bounds = rtoBoundsByConfig.get(config);
     if (bounds === undefined) {
-      bounds = { initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity };
+      bounds = { initial: config.rtoInitial, min: config.rtoMin, max: config.rtoMax, granularity: config.clockGranularity, formula: config.rtoFormula };
       rtoBoundsByConfig.set(config, bounds);
     }
     this.rto = new RtoEstimator(bounds);

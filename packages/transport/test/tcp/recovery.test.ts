@@ -49,6 +49,46 @@ describe('RTT samples from echoed timestamps (RFC 7323 §4.1, RFC 6298 §3)', ()
     h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 201, options: { timestamps: { value: 1540, echo: next.options.timestamps!.value } } });
     expect(info().srtt).toBeCloseTo(0.875 * 10 * MS + 0.125 * 20 * MS, -3);
   });
+
+  it("'linux' (with the transmission log) times an ACK held past one timeout when it echoes this episode's original transmission, as Linux does", () => {
+    // A Linux receiver whose reader lags holds its ACK until its delayed-ACK timer (up to its
+    // RTO, ~200 ms). Our RTO (SRTT + 200 ms = 210 ms) fires first; the held ACK then comes,
+    // echoing the original transmission. Linux's sender times it (tcp_ack_update_rtt falls
+    // back to TSecr); so must we, or every such hold costs another timeout.
+    const { h, socket, info } = establishedWithTimestamps({ profile: 'linux', tlp: false });
+    expect(info().srtt).toBe(10 * MS);
+    socket.write(new Uint8Array(100).fill(1));
+    const original = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    h.advance(210 * MS);
+    const resent = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    expect(resent.options.timestamps!.value).toBeGreaterThan(original.options.timestamps!.value);
+    h.advance(20 * MS);
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 101, options: { timestamps: { value: 760, echo: original.options.timestamps!.value } } });
+    // The sample is 230 ms: SRTT 10 + (230 - 10)/8 = 37.5 ms.
+    expect(info().srtt).toBeCloseTo(37.5 * MS, -5);
+  });
+
+  it("'linux' still refuses an echo older than the episode's data, or one after a second timeout", () => {
+    const { h, socket, info } = establishedWithTimestamps({ profile: 'linux', tlp: false });
+    socket.write(new Uint8Array(100).fill(1));
+    const original = h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    h.advance(210 * MS);
+    h.expectOne({ seq: LOCAL_ISS + 1, len: 100 });
+    // An echo from before this data was ever sent (a stale TS.Recent): not timed.
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 101, options: { timestamps: { value: 760, echo: original.options.timestamps!.value - 50 } } });
+    expect(info().sndUna).toBe(LOCAL_ISS + 101);
+    expect(info().srtt).toBe(10 * MS);
+    // Two timeouts in a row: the echo of the original would time both backoffs; not timed.
+    socket.write(new Uint8Array(100).fill(2));
+    const second = h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.advance(info().rto);
+    h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.advance(info().rto);
+    h.expectOne({ seq: LOCAL_ISS + 101, len: 100 });
+    h.send({ flags: 'ACK', seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 201, options: { timestamps: { value: 1900, echo: second.options.timestamps!.value } } });
+    expect(info().sndUna).toBe(LOCAL_ISS + 201);
+    expect(info().srtt).toBe(10 * MS);
+  });
 });
 
 describe('SACK loss recovery (RFC 6675)', () => {
@@ -108,7 +148,11 @@ describe('profiles', () => {
     const linux = resolveTcpConfig({ profile: 'linux' });
     expect(linux).toMatchObject({ profile: 'linux', rtoMin: 200e6, delayedAck: 40e6, initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true });
     const changed = Object.keys(rfc).filter((k) => JSON.stringify(rfc[k as keyof typeof rfc]) !== JSON.stringify(linux[k as keyof typeof linux]));
-    expect(changed.sort()).toEqual(['delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoMin', 'tlp', 'undo']);
+    expect(linux).toMatchObject({ rtoFormula: 'linux', congestionControl: 'cubic' });
+    expect(rfc).toMatchObject({ rtoFormula: 'rfc6298', congestionControl: 'newreno' });
+    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(resolveTcpConfig({ profile: 'linux', congestionControl: 'newreno', rtoFormula: 'rfc6298' })).toMatchObject({ congestionControl: 'newreno', rtoFormula: 'rfc6298' });
+    expect(() => resolveTcpConfig({ rtoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', rtoMin: '1s', rack: false })).toMatchObject({ rtoMin: 1e9, rack: false, tlp: true });
     expect(() => resolveTcpConfig({ profile: 'bsd' as 'rfc' })).toThrow(InvalidArgumentError);
     expect(() => resolveTcpConfig({ initialWindow: 0 })).toThrow(InvalidArgumentError);
@@ -201,10 +245,13 @@ describe('Tail Loss Probe (RFC 8985 §7)', () => {
   });
 
   it('leaves it to the RTO when the RTO would fire before the PTO', () => {
-    // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (200 ms minimum) comes first.
+    // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (Linux's formula: SRTT + max(4*mdev,
+    // 200 ms) = 10 + max(20, 200) = 210 ms) comes first.
     const { h, S, info } = sackSender({ profile: 'linux' }, 500);
     h.expectOne({ seq: S(0), len: 500 });
-    h.advance(201 * MS);
+    h.advance(209 * MS);
+    h.expectNone();
+    h.advance(2 * MS);
     h.expectOne({ seq: S(0), len: 500 });
     expect(info().stats.tailLossProbes).toBe(0);
     expect(info().stats.timeouts).toBe(1);

@@ -30,6 +30,11 @@ export class TransmissionLog {
     for (let i = this.head; i < this.entries.length; i++) yield this.entries[i]!;
   }
 
+  /** The oldest segment in flight (at SND.UNA). */
+  get first(): LoggedSegment | undefined {
+    return this.size > 0 ? this.entries[this.head] : undefined;
+  }
+
   get last(): LoggedSegment | undefined {
     return this.size > 0 ? this.entries[this.entries.length - 1] : undefined;
   }

@@ -17,6 +17,14 @@ export class RecoveryState {
   rtxStampValid = false;
   /** The sequence number after the highest byte retransmitted while rtxStampValid. */
   rtxHigh = 0;
+  /**
+   * TSval of the original transmission of the oldest data in flight when rtxStamp was taken
+   * (read from the log before the retransmission overwrote it); valid when rtxOrigValid
+   * (only with the log, i.e. RACK or TLP on). An echo from rtxOrigStamp up to rtxStamp
+   * answers an original transmission of this episode's data (rtt.ts).
+   */
+  rtxOrigStamp = 0;
+  rtxOrigValid = false;
 
   /** RFC 6675 RescueRxt (valid once a rescue retransmission was sent). */
   rescueRxt = 0;

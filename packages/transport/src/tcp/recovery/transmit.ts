@@ -23,6 +23,9 @@ export function noteTransmit(tcb: Tcb, seq: number, span: number, tsval: number,
       r.rtxStampValid = true;
       r.rtxStamp = tsval;
       r.rtxHigh = end;
+      const oldest = logging(tcb) ? r.log.first : undefined;
+      r.rtxOrigValid = oldest !== undefined && !oldest.retransmitted && oldest.tsval !== 0;
+      r.rtxOrigStamp = oldest?.tsval ?? 0;
     } else if (seqGt(end, r.rtxHigh)) r.rtxHigh = end;
     r.undoRetrans++;
   }
