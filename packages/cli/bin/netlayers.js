@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The netlayers command: registers tsx so TypeScript sources run directly, then hands over
-// to src/main.ts. No build step. A reader that stops early (`netlayers run x.ts | head`)
-// closes the pipe: the command then ends quietly instead of printing an EPIPE stack.
-import { register } from 'tsx/esm/api';
+// The netlayers command: runs the prebuilt JavaScript of dist/ (rebuilt first when a package's
+// sources are newer than its build, see ensure-built.js), so nothing is transpiled at start;
+// a TypeScript script is transpiled in-process when it is run (src/typescript.ts). A reader
+// that stops early (`netlayers run x.ts | head`) closes the pipe: the command then ends
+// quietly instead of printing an EPIPE stack.
+import { ensureBuilt } from './ensure-built.js';
 
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
@@ -11,6 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-register();
-const { runCli } = await import(new URL('../src/main.ts', import.meta.url).href);
+ensureBuilt();
+const { runCli } = await import('../dist/main.js');
 process.exitCode = await runCli(process.argv.slice(2));

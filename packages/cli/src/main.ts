@@ -1,4 +1,4 @@
-// Entry point of the `netlayers` command (bin/netlayers.js registers tsx and calls runCli):
+// Entry point of the `netlayers` command (bin/netlayers.js runs the built dist/main.js and calls runCli):
 // dispatches `run`, `models` and `help`, and turns usage mistakes into exit status 2 with a
 // message naming the bad flag or value.
 
