@@ -3,6 +3,6 @@
 // tests themselves import the TypeScript sources).
 import { ensureBuilt } from './packages/cli/bin/ensure-built.js';
 
-export default function setup(): void {
-  ensureBuilt();
+export default async function setup(): Promise<void> {
+  await ensureBuilt();
 }

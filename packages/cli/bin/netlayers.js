@@ -13,6 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-ensureBuilt();
-const { runCli } = await import('../dist/main.js');
+await ensureBuilt();
+const { runCli } = await import('../dist/bundle/index.js');
 process.exitCode = await runCli(process.argv.slice(2));
