@@ -13,6 +13,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-await ensureBuilt();
+try {
+  await ensureBuilt();
+} catch {
+  process.stderr.write('netlayers: building the workspace failed (the compiler said why, above); fix it, or run `pnpm build` to see it again\n');
+  process.exit(1);
+}
 const { runCli } = await import('../dist/bundle/index.js');
 process.exitCode = await runCli(process.argv.slice(2));
