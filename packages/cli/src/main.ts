@@ -5,7 +5,6 @@
 import { LAYER_MODELS, OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { parseCommandLine, UsageError, USAGE } from './args.ts';
 import { runScript, type CliIo } from './run.ts';
-import { runPacketdrillCommand } from './packetdrill.ts';
 import { ScriptError } from './script-error.ts';
 
 export function describeModels(): string {
@@ -25,7 +24,8 @@ export function describeModels(): string {
 /** Run the command line; returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   try {
-    if (argv[0] === 'packetdrill') return await runPacketdrillCommand(argv.slice(1), io);
+    // Loaded only for its subcommand: `run` starts without the packetdrill packages (issue 14).
+    if (argv[0] === 'packetdrill') return await (await import('./packetdrill.ts')).runPacketdrillCommand(argv.slice(1), io);
     const command = parseCommandLine(argv);
     if (command.command === 'help') {
       io.stdout.write(USAGE);
