@@ -61,7 +61,7 @@ describe('main demo', () => {
   it('runs from the command line as `pnpm demo` does', () => {
     const root = new URL('../../', import.meta.url).pathname;
     const cwd = mkdtempSync(join(tmpdir(), 'netlayers-demo-cwd-'));
-    const out = execFileSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'examples/main-demo.ts')], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const out = execFileSync(process.execPath, [join(root, 'packages/cli/bin/netlayers.js'), 'run', join(root, 'examples/main-demo.ts')], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(out.startsWith('netlayers demo:')).toBe(true);
     expect(out).toContain(`to ${join(cwd, 'netlayers-demo.pcap')} (open it in Wireshark`);
     expect(existsSync(join(cwd, 'netlayers-demo.pcap'))).toBe(true);

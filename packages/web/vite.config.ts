@@ -1,6 +1,8 @@
 // Vite builds the page and its simulation worker from the workspace's TypeScript sources.
 // The few node: built-ins that library code or example scripts import are served by
 // browser shims (an in-memory file store, hashes, paths); nothing is fetched from a CDN.
+// The `netlayers-source` export condition makes every @netlayers/* import resolve to the
+// package's src/ rather than its prebuilt dist/ (Vite's own default conditions follow it).
 
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,7 @@ const shim = (name: string): string => fileURLToPath(new URL(`./src/shims/${name
 export default defineConfig({
   base: './',
   resolve: {
+    conditions: ['netlayers-source', 'module', 'browser', 'development|production'],
     alias: [
       { find: /^(node:)?fs$/, replacement: shim('fs') },
       { find: /^(node:)?crypto$/, replacement: shim('crypto') },

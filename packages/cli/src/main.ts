@@ -1,12 +1,10 @@
-// Entry point of the `netlayers` command (bin/netlayers.js registers tsx and calls runCli):
+// Entry point of the `netlayers` command (bin/netlayers.js runs the built dist/main.js and calls runCli):
 // dispatches `run`, `decode`, `packetdrill`, `models` and `help`, and turns usage mistakes into exit status 2 with a
 // message naming the bad flag or value.
 
 import { LAYER_MODELS, OSI_UPPER_LAYERS_NOTE } from '@netlayers/core';
 import { parseCommandLine, UsageError, USAGE } from './args.ts';
 import { runScript, type CliIo } from './run.ts';
-import { runPacketdrillCommand } from './packetdrill.ts';
-import { runDecodeCommand } from './decode.ts';
 import { ScriptError } from './script-error.ts';
 
 export function describeModels(): string {
@@ -26,8 +24,9 @@ export function describeModels(): string {
 /** Run the command line; returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   try {
-    if (argv[0] === 'packetdrill') return await runPacketdrillCommand(argv.slice(1), io);
-    if (argv[0] === 'decode') return await runDecodeCommand(argv.slice(1), io);
+    // Loaded only for their subcommands: `run` starts without the packetdrill packages or the decoder (issue 14).
+    if (argv[0] === 'packetdrill') return await (await import('./packetdrill.ts')).runPacketdrillCommand(argv.slice(1), io);
+    if (argv[0] === 'decode') return await (await import('./decode.ts')).runDecodeCommand(argv.slice(1), io);
     const command = parseCommandLine(argv);
     if (command.command === 'help') {
       io.stdout.write(USAGE);

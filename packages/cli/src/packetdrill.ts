@@ -11,6 +11,7 @@ import type { StackFactory } from '@netlayers/packetdrill';
 import { findScripts, runPacketdrillFile } from '@netlayers/packetdrill/file';
 import { netlayersTcp } from '@netlayers/packetdrill/netlayers';
 import { UsageError } from './args.ts';
+import { prepareImport } from './typescript.ts';
 import type { CliIo } from './run.ts';
 
 export const PACKETDRILL_USAGE = `netlayers packetdrill — run packetdrill scripts against a TCP in virtual time
@@ -39,6 +40,7 @@ function integer(flag: string, value: string | undefined): number | undefined {
 }
 
 async function loadStack(path: string): Promise<StackFactory> {
+  prepareImport(path);
   const module = (await import(pathToFileURL(resolve(path)).href)) as { stack?: unknown; default?: unknown };
   const factory = module.stack ?? module.default;
   if (typeof factory !== 'function') throw new UsageError(`--stack ${path}: the module exports no \`stack\` function (a StackFactory)`);

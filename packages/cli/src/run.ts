@@ -14,6 +14,7 @@ import { writeCapture } from './capture.ts';
 import { assertWritable, writeOutput } from './output.ts';
 import { ScriptError } from './script-error.ts';
 import { pageSteps } from './pager.ts';
+import { prepareImport } from './typescript.ts';
 
 type RunCommand = Extract<Command, { command: 'run' }>;
 
@@ -59,6 +60,7 @@ export async function runScript(command: RunCommand, io: CliIo): Promise<number>
   try {
     let module: { main?: unknown };
     try {
+      prepareImport(path);
       module = (await import(pathToFileURL(path).href)) as { main?: unknown };
       // A script that runs itself on import made its networks already; otherwise call main().
       if (attached.length === 0 && typeof module.main === 'function') await (module.main as () => unknown)();

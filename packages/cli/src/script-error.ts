@@ -4,9 +4,12 @@
 // else is left, so an error is never shown without any frame).
 
 import { fileURLToPath } from 'node:url';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The repository root: everything before packages/cli/, wherever this module sits beneath it
+// (src/ when run from the sources, dist/bundle/ when run from the build).
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = HERE.slice(0, HERE.lastIndexOf(`${sep}packages${sep}cli${sep}`) + 1);
 
 /** The error a script threw (on import or in main()). */
 export class ScriptError extends Error {
