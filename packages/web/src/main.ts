@@ -158,7 +158,6 @@ function selectScenario(scenario: Scenario): void {
 // ---- running --------------------------------------------------------------------------------
 
 let worker: Worker | undefined;
-let started = 0;
 
 function startRun(): void {
   worker?.terminate();
@@ -169,7 +168,6 @@ function startRun(): void {
   state.running = true;
   state.playing = false;
   state.output = '';
-  started = performance.now();
   status.textContent = 'running…';
   document.body.dataset['run'] = `${state.runId}:running`;
   runButton.disabled = false;
