@@ -464,14 +464,12 @@ for (const [select, key] of [[protocolFilter, 'protocol'], [nodeFilter, 'node'],
     else render();
   });
 }
-shareButton.addEventListener('click', async () => {
+shareButton.addEventListener('click', () => {
   const link = `${location.origin}${location.pathname}${encodeShared(sharedState())}`;
-  try {
-    await navigator.clipboard.writeText(link);
-    status.textContent = 'link copied';
-  } catch {
-    status.textContent = link;
-  }
+  navigator.clipboard.writeText(link).then(
+    () => (status.textContent = 'link copied'),
+    () => (status.textContent = link),
+  );
 });
 document.addEventListener('keydown', (event) => {
   const target = event.target as HTMLElement;
