@@ -83,7 +83,7 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}
   }
 
   function renderArrow(arrow: LadderArrow): void {
-    const label = `${arrow.retransmission ? '[retransmission] ' : ''}${arrow.label}${arrow.lost ? ' [lost]' : ''}`;
+    const label = `${arrow.retransmission ? '[retransmission] ' : ''}${arrow.duplicate ? '[duplicate] ' : ''}${arrow.label}${arrow.lost ? ' [lost]' : ''}`;
     // A lost arrow stops short of the peer's lifeline: at three quarters of the way, or
     // further when its label needs the room, always leaving a gap before the lifeline.
     const body = arrow.lost ? Math.max(Math.floor(inner * 0.75), Math.min(inner - 8, label.length + 6)) : inner - 2;
