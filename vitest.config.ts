@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'stack',
-          include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'packages/starter-*/**', BROWSER_TESTS],
           sequence: { groupOrder: 0 },
         },

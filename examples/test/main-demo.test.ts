@@ -37,7 +37,7 @@ describe('main demo', () => {
     const out = result.output;
     expect(out).toMatch(/\|-+ SYN seq=0 len=0 -+>\|/);
     expect(out).toMatch(/\|<-+ SYN,ACK seq=0 ack=1 len=0 -+\|/);
-    expect(out).toMatch(/\d\.\d{6} {4}TIME-WAIT \|/);
+    expect(out).toMatch(/\d\.\d{6} s {4}TIME-WAIT \|/);
     expect(out).toContain('(2*MSL = 4 min)');
     expect(out).toMatch(/\| CLOSE-WAIT {3}\d/);
     expect(out).toContain('1 Link (network access) | pre+SFD 8 | Ethernet 14 |');

@@ -189,7 +189,7 @@ export class Network implements SimulationContext {
     try {
       // One microtask: `runRealtime(net, { until: host.ping(...) })` calls runRealtime right
       // after ping() returns, in the same synchronous expression.
-      await null;
+      await Promise.resolve();
       if (realtimeClockOf(this.scheduler) !== undefined) return await promise;
       let settled = false;
       void promise.then(() => (settled = true), () => (settled = true));

@@ -43,12 +43,12 @@ export interface EthernetInterfaceOptions {
   /** "eth0". */
   name: string;
   /** Default: a random locally administered address from `node.random.fork('mac:' + name)`. */
-  mac?: MacAddress;
+  mac?: MacAddress | undefined;
   /** Accept unicast frames for any destination (a sniffer or a bridge port). */
-  promiscuous?: boolean;
+  promiscuous?: boolean | undefined;
   /** Send 802.1Q frames tagged with this VLAN ID (1..4094) and accept only that VLAN. */
-  vlan?: number;
-  arp?: ArpOptions;
+  vlan?: number | undefined;
+  arp?: ArpOptions | undefined;
 }
 
 export interface EthernetInterfaceStats extends LinkInterfaceStats {

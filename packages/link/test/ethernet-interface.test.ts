@@ -5,7 +5,7 @@ import { buildEthernetFrame } from '../src/ethernet.ts';
 import { RecordingPhyPort, createWorld } from '@netlayers/testing';
 import { MAC_A, MAC_B, MAC_C, frameOf, ofKind } from './support/two-hosts.ts';
 
-function nic(options: { promiscuous?: boolean; vlan?: number; mac?: MacAddress; seed?: string } = {}) {
+function nic(options: { promiscuous?: boolean; vlan?: number; mac?: MacAddress | undefined; seed?: string } = {}) {
   const { node, events } = createWorld(options.seed ?? 1);
   const port = new RecordingPhyPort('h1:eth0');
   const ctx = node('h1');

@@ -44,3 +44,4 @@ export {
   type SackEdges,
 } from './tcp/wire.ts';
 export { RecordingPhyPort, joinedRecordingPorts, GIGABIT_ETHERNET_CAPABILITIES } from './fakes/recording-phy-port.ts';
+export { MemoryNetwork, MemoryTransport, MemoryListener, MemorySocket, type MemoryNetworkOptions } from './fakes/memory-transport.ts';

@@ -179,7 +179,6 @@ function selectScenario(scenario: Scenario): void {
 // ---- running --------------------------------------------------------------------------------
 
 let worker: Worker | undefined;
-let started = 0;
 
 function startRun(): void {
   worker?.terminate();
@@ -190,7 +189,6 @@ function startRun(): void {
   state.running = true;
   state.playing = false;
   state.output = '';
-  started = performance.now();
   status.textContent = 'running…';
   document.body.dataset['run'] = `${state.runId}:running`;
   runButton.disabled = false;
@@ -553,14 +551,12 @@ for (const [select, key] of [[protocolFilter, 'protocol'], [nodeFilter, 'node'],
     else render();
   });
 }
-shareButton.addEventListener('click', async () => {
+shareButton.addEventListener('click', () => {
   const link = `${location.origin}${location.pathname}${encodeShared(sharedState())}`;
-  try {
-    await navigator.clipboard.writeText(link);
-    status.textContent = 'link copied';
-  } catch {
-    status.textContent = link;
-  }
+  navigator.clipboard.writeText(link).then(
+    () => (status.textContent = 'link copied'),
+    () => (status.textContent = link),
+  );
 });
 document.addEventListener('keydown', (event) => {
   const target = event.target as HTMLElement;

@@ -287,9 +287,8 @@ export async function httpRequest(transport: StreamTransport, options: HttpReque
 /** GET an `http://host[:port]/path` URL; host names go through `resolver`. */
 export function httpGet(transport: StreamTransport, url: string, options: HttpGetOptions = {}): Promise<HttpResponse> {
   const parsed = parseHttpUrl(url);
-  const { resolver, node, headers, timeout, limits } = options;
   checkOneShotOptions(options); // a bad limit or timeout throws here, as a bad URL does
-  return httpRequest(transport, { resolver, node, headers, timeout, limits, host: parsed.host, port: parsed.port, path: parsed.path, method: 'GET' });
+  return httpRequest(transport, { ...options, host: parsed.host, port: parsed.port, path: parsed.path, method: 'GET' });
 }
 
 /** Split an http URL into host, port and origin-form target. */

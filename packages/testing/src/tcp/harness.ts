@@ -63,7 +63,7 @@ export interface TcpSegmentHarnessOptions<T extends StreamTransport> {
   /** Read and write segments with this codec (default: @netlayers/testing's own). */
   readonly codec?: TcpSegmentCodec;
   /** The TCP's ISS, when it lets you fix it: the handshakes then check it. */
-  readonly iss?: number;
+  readonly iss?: number | undefined;
   /** Simulation seed (default 42). */
   readonly seed?: number | string;
   /** MTU the IP service reports (default 1500). */

@@ -50,7 +50,7 @@ export function renderLadderMermaid(ladder: Ladder, options: LadderMermaidOption
     } else {
       const from = ids[row.from];
       const to = ids[row.from === 0 ? 1 : 0];
-      const label = `${row.retransmission ? '[retransmission] ' : ''}${row.label}${row.lost ? ` [lost${row.lossReason ? `: ${row.lossReason}` : ''}]` : ''}${times ? ` at ${formatSeconds(row.time)}` : ''}`;
+      const label = `${row.retransmission ? '[retransmission] ' : ''}${row.duplicate ? '[duplicate] ' : ''}${row.label}${row.lost ? ` [lost${row.lossReason ? `: ${row.lossReason}` : ''}]` : ''}${times ? ` at ${formatSeconds(row.time)}` : ''}`;
       out.push(`  ${from}${row.lost ? '-x' : '->>'}${to}: ${escapeText(label)}`);
     }
   }

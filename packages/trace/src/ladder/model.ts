@@ -2,7 +2,10 @@
 // Mermaid and SVG renderers. Arrows come from the frames at the NICs, decoded by the
 // registered dissectors: an arrow leaves when the sender's interface put the frame on the
 // medium and arrives when the peer's interface took it off (the times a capture at those
-// NICs records), or ends in a cross when it never arrived. For one conversation (a TCP
+// NICs records), or ends in a cross when it never arrived. A copy the medium duplicated
+// arrives twice, so it gets a second arrow marked as the duplicate: the ladder shows one
+// arrow per frame the sender's capture saw leave and one arrowhead per frame the peer's
+// capture saw arrive. For one conversation (a TCP
 // connection, a go-back-N connection, any transport whose dissector names its two ends) it
 // adds each side's states (RFC 9293 §3.3.2 names for TCP) and timers; for any two nodes it
 // draws every frame either one sent, tagged with its layer in the chosen model. Rows are in
@@ -47,6 +50,8 @@ export interface LadderArrow {
   /** Why it was lost, when a lost-frame event says. */
   readonly lossReason?: string;
   readonly retransmission: boolean;
+  /** The medium's extra copy of the frame (netem "duplicate"): same send time, its own arrival. */
+  readonly duplicate?: boolean;
   /** The protocol of the layer the arrow is about ('tcp', 'arp', 'go-back-n'). */
   readonly protocol: string;
   /** Its role, and the layer of the chosen model it belongs to ("4 Transport"). */
@@ -105,28 +110,45 @@ function layerName(model: LayerModel, role: Role): string {
   return layer ? layerLabel(layer) : role;
 }
 
-/** Pair sends with the first later arrival of the same message at the other side. */
-function matchArrivals(frames: readonly SeenFrame[], arrows: { arrow: LadderArrow; sent: SeenFrame }[], peerNode: (side: SideIndex) => string): void {
+/**
+ * Pair sends with the first later arrival of the same message at the other side, and each
+ * copy the medium duplicated on the way with its own later arrival there. Returns the
+ * arrows of those copies (with the send's layer), to be added to the rows.
+ */
+function matchArrivals<T extends { arrow: LadderArrow; sent: SeenFrame }>(frames: readonly SeenFrame[], arrows: readonly T[], peerNode: (side: SideIndex) => string): T[] {
   const used = new Set<number>();
+  const duplicates: T[] = [];
   const byIdentity = new Map<string, SeenFrame[]>();
   for (const f of frames) {
-    if (f.identity === undefined || (f.event.action !== 'rx' && f.event.action !== 'lost')) continue;
+    if (f.identity === undefined || (f.event.action !== 'rx' && f.event.action !== 'lost' && f.event.action !== 'duplicated')) continue;
     const list = byIdentity.get(f.identity);
     if (list === undefined) byIdentity.set(f.identity, [f]);
     else list.push(f);
   }
-  for (const { arrow, sent } of arrows) {
+  for (const entry of arrows) {
+    const { arrow, sent } = entry;
     const to = peerNode(arrow.from);
     const same = sent.identity === undefined ? [] : (byIdentity.get(sent.identity) ?? []);
     const rx = same.find((f) => f.event.action === 'rx' && f.index > sent.index && !used.has(f.index) && f.event.node === to);
     if (rx !== undefined) {
       used.add(rx.index);
       Object.assign(arrow as { arrival?: number; arrivalIndex?: number; lost: boolean }, { arrival: rx.event.time, arrivalIndex: rx.index, lost: false });
+      // Copies made on the way: each arrives after the duplication, as its own frame.
+      for (const copy of same) {
+        if (copy.event.action !== 'duplicated' || copy.index < sent.index || used.has(copy.index)) continue;
+        const arrival = same.find((f) => f.event.action === 'rx' && f.index > copy.index && !used.has(f.index) && f.event.node === to);
+        if (arrival === undefined) continue;
+        used.add(copy.index);
+        used.add(arrival.index);
+        duplicates.push({ ...entry, arrow: { ...arrow, duplicate: true, retransmission: false, arrival: arrival.event.time, arrivalIndex: arrival.index } });
+        break;
+      }
     } else {
       const lost = same.find((f) => f.event.action === 'lost' && f.index > sent.index);
       if (lost !== undefined) (arrow as { lossReason?: string }).lossReason = lost.event.detail ?? 'lost on the medium';
     }
   }
+  return duplicates;
 }
 
 /** Whether the pdu event a layer sent for this frame said it was a retransmission. */
@@ -250,7 +272,10 @@ export function buildLadder(events: readonly TraceEvent[], options: LadderOption
     }
   });
 
-  matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0]);
+  for (const copy of matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0])) {
+    arrows.push(copy);
+    rows.push(copy.arrow);
+  }
   for (const { arrow, layer: l } of arrows) {
     const own = isn[arrow.from];
     const peer = isn[arrow.from === 0 ? 1 : 0];
@@ -310,7 +335,7 @@ function buildTwoNodeLadder(events: readonly TraceEvent[], frames: readonly Seen
       rows.push({ kind: 'note', side, time: e.time, index, text: `drop at ${layerName(model, e.role)} (${e.protocol}): ${e.reason}${e.reason === 'arp-failed' ? `, ${e.detail}` : ''}` });
     }
   });
-  matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0]);
+  for (const copy of matchArrivals(frames, arrows, (side) => nodes[side === 0 ? 1 : 0])) rows.push(copy.arrow);
   sortRows(rows);
   return { title: options.title ?? `${nodes[0]} <-> ${nodes[1]} (${model.title})`, model, layer: '', participants: [{ node: nodes[0], endpoint: '' }, { node: nodes[1], endpoint: '' }], rows };
 }

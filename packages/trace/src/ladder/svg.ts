@@ -32,7 +32,7 @@ const textWidth = (text: string, char = CHAR): number => Math.ceil([...text].len
 const boxWidthOf = (state: string): number => textWidth(state) + 12;
 
 function arrowLabel(row: Extract<LadderRow, { kind: 'arrow' }>): string {
-  const label = `${row.retransmission ? '[retransmission] ' : ''}${row.label}`;
+  const label = `${row.retransmission ? '[retransmission] ' : ''}${row.duplicate ? '[duplicate] ' : ''}${row.label}`;
   return row.lost ? `${label} [lost${row.lossReason ? `: ${row.lossReason}` : ''}]` : label;
 }
 

@@ -2,7 +2,8 @@
 // Each arrow row shows the send time on the sender's side and the arrival time on the
 // receiver's side (an arrow ending in X was lost); states appear beside the lifeline of the
 // side that changed. Fits the requested width (80–100 columns), reads without colour, and
-// adds ANSI colour only when asked.
+// adds ANSI colour only when asked. Times are seconds with their unit ("0.001067 s"), the
+// precision the tcpdump lines and the other ladder renderers use.
 
 import { fit, formatSeconds } from '../format.ts';
 import type { Ladder, LadderArrow, LadderRow } from './model.ts';
@@ -29,10 +30,10 @@ const ansi = {
 
 export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}): string {
   const width = Math.max(72, options.width ?? 100);
-  // Time columns grow for long runs ("240.000250" after a 2*MSL TIME-WAIT).
+  // Time columns grow for long runs ("240.000250 s" after a 2*MSL TIME-WAIT).
   let latest = 0;
   for (const row of ladder.rows) latest = Math.max(latest, row.time, row.kind === 'arrow' ? (row.arrival ?? 0) : 0);
-  const TIME_WIDTH = Math.max(9, formatSeconds(latest).length);
+  const TIME_WIDTH = Math.max(10, stamp(latest).length);
   const GUTTER = TIME_WIDTH + 1 + STATE_WIDTH + 1;
   const inner = width - 2 * GUTTER - 2;
   // Colour wraps only the visible text, so padding stays plain and the layout is unchanged.
@@ -69,8 +70,8 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}
   function renderRow(row: LadderRow): void {
     if (row.kind === 'state') {
       const state = paint(ansi.yellow, fit(row.state, STATE_WIDTH, row.side === 0 ? 'right' : 'left'));
-      if (row.side === 0) line(fit(formatSeconds(row.time), TIME_WIDTH, 'right'), state, empty, blankState, blankTime);
-      else line(blankTime, blankState, empty, state, fit(formatSeconds(row.time), TIME_WIDTH));
+      if (row.side === 0) line(fit(stamp(row.time), TIME_WIDTH, 'right'), state, empty, blankState, blankTime);
+      else line(blankTime, blankState, empty, state, fit(stamp(row.time), TIME_WIDTH));
       return;
     }
     if (row.kind === 'note') {
@@ -82,20 +83,27 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions = {}
   }
 
   function renderArrow(arrow: LadderArrow): void {
-    const label = `${arrow.retransmission ? '[retransmission] ' : ''}${arrow.label}${arrow.lost ? ' [lost]' : ''}`;
-    const body = arrow.lost ? Math.floor(inner * 0.75) : inner - 2;
+    const label = `${arrow.retransmission ? '[retransmission] ' : ''}${arrow.duplicate ? '[duplicate] ' : ''}${arrow.label}${arrow.lost ? ' [lost]' : ''}`;
+    // A lost arrow stops short of the peer's lifeline: at three quarters of the way, or
+    // further when its label needs the room, always leaving a gap before the lifeline.
+    const body = arrow.lost ? Math.max(Math.floor(inner * 0.75), Math.min(inner - 8, label.length + 6)) : inner - 2;
     const inline = label.length + 6 <= body;
     if (!inline) {
       line(blankTime, blankState, fit(` ${fit(label, inner - 2, 'center')} `, inner), blankState, blankTime);
     }
     const shaft = arrowShaft(arrow, inline ? label : '', inner);
     const colour = arrow.lost ? ansi.red : arrow.from === 0 ? ansi.cyan : ansi.magenta;
-    const sendTime = fit(formatSeconds(arrow.time), TIME_WIDTH, arrow.from === 0 ? 'right' : 'left');
-    const arrival = arrow.arrival !== undefined ? fit(formatSeconds(arrow.arrival), TIME_WIDTH, arrow.from === 0 ? 'left' : 'right') : blankTime;
+    const sendTime = fit(stamp(arrow.time), TIME_WIDTH, arrow.from === 0 ? 'right' : 'left');
+    const arrival = arrow.arrival !== undefined ? fit(stamp(arrow.arrival), TIME_WIDTH, arrow.from === 0 ? 'left' : 'right') : blankTime;
     if (arrow.from === 0) line(sendTime, blankState, paint(colour, shaft), blankState, arrival);
     else line(arrival, blankState, paint(colour, shaft), blankState, sendTime);
     if (arrow.lost && arrow.lossReason) renderRow({ kind: 'note', side: arrow.from, time: arrow.time, index: arrow.index, text: `lost: ${arrow.lossReason}` });
   }
+}
+
+/** A time with its unit: "0.001067 s". */
+function stamp(ns: number): string {
+  return `${formatSeconds(ns)} s`;
 }
 
 /** The title on as many lines as it needs within `width`, broken at spaces. */

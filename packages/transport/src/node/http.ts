@@ -9,11 +9,11 @@ import { toDuplex, type StreamSocketDuplex, type ToDuplexOptions } from './duple
 
 /** The fields of net.connect / http.request options this adapter reads. */
 export interface ConnectionRequest {
-  readonly host?: string | null;
-  readonly hostname?: string | null;
-  readonly port?: number | string | null;
-  readonly localAddress?: string | null;
-  readonly localPort?: number | null;
+  readonly host?: string | null | undefined;
+  readonly hostname?: string | null | undefined;
+  readonly port?: number | string | null | undefined;
+  readonly localAddress?: string | null | undefined;
+  readonly localPort?: number | null | undefined;
 }
 
 export type CreateConnection = (

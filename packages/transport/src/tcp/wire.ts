@@ -57,7 +57,7 @@ export interface TcpSegmentFields {
   readonly flags: number;
   readonly window: number;
   readonly urgentPointer?: number;
-  readonly options?: TcpHeaderOptions;
+  readonly options?: TcpHeaderOptions | undefined;
 }
 
 export interface ParseTcpOptions {

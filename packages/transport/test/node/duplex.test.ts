@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { NS_PER_MS, Random, SocketError, createSimulationContext, driveWithEventLoop } from '@netlayers/core';
 import { toDuplex, type StreamSocketDuplex } from '../../src/node/index.ts';
-import { MemoryNetwork, type MemorySocket, type MemoryNetworkOptions } from './support/memory-transport.ts';
+import { MemoryNetwork, type MemorySocket, type MemoryNetworkOptions } from '@netlayers/testing';
 import { once, runUntilSettled } from './support/drive.ts';
 
 function setup(options: MemoryNetworkOptions = {}) {

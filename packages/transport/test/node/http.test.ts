@@ -4,7 +4,7 @@ import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { InvalidAddressError, Random, createSimulationContext } from '@netlayers/core';
 import { attachNodeServer, createConnectionFor, type StreamSocketDuplex } from '../../src/node/index.ts';
-import { MemoryNetwork } from './support/memory-transport.ts';
+import { MemoryNetwork } from '@netlayers/testing';
 import { once, runUntilSettled } from './support/drive.ts';
 
 interface Reply {

@@ -43,8 +43,6 @@ export class CubicCongestionControl extends NewRenoCongestionControl {
   private kSeconds = 0;
   /** Start of the current congestion avoidance stage, or undefined before it starts. */
   private epochStart: Nanoseconds | undefined = undefined;
-  /** Segments: cwnd when the stage started. */
-  private epochWindow = 0;
   /** Segments: the Reno-friendly estimate. */
   private estimatedWindow = 0;
   /** Smoothed RTT (RFC 6298's 1/8 gain), ns; 0 until a sample arrives. */
@@ -78,7 +76,6 @@ export class CubicCongestionControl extends NewRenoCongestionControl {
     this.priorWindow = 0;
     this.kSeconds = 0;
     this.epochStart = undefined;
-    this.epochWindow = 0;
     this.estimatedWindow = 0;
     this.timeoutEpochPending = false;
   }
@@ -112,7 +109,6 @@ export class CubicCongestionControl extends NewRenoCongestionControl {
 
   private startEpoch(now: Nanoseconds, w: number): void {
     this.epochStart = now;
-    this.epochWindow = w;
     if (this.timeoutEpochPending || this.maxWindow <= w) {
       // §4.8 (after a timeout) and the no-loss-yet case: the curve starts at its plateau.
       this.maxWindow = this.timeoutEpochPending ? w : Math.max(this.maxWindow, w);

@@ -1,4 +1,5 @@
-// An in-memory StreamTransport for adapter tests: sockets joined through the simulation's
+// A reference StreamTransport (core's stream contract) in memory, for tests of what sits on a
+// transport (Node adapters, applications): sockets joined through the simulation's
 // scheduler with a one-way delay, chunked into segments, a receive window that closes
 // while the receiver is paused (so backpressure reaches the sender's write()), FIN after
 // queued data, and RST on destroy. Not TCP: no loss, no retransmission, no handshake bytes.
