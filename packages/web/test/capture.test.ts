@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
     await page.setInputFiles('#open-capture', join(FIXTURES, 'ping-fragments.pcap'));
     await page.waitForFunction(() => document.body.dataset['capture'] === '2:open');
     await expect.poll(async () => page.$eval('#network', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('capture: ping-fragments.pcap');
-    expect((await eventRows(page)).join('\n')).toContain('frag 1480@0+');
+    expect((await eventRows(page)).join('\n')).toContain('IP 10.77.0.1 > 10.77.0.2: ICMP echo request, id 30456, seq 1, length 1480');
     const options = await page.$$eval('#network option', (o) => o.map((x) => x.textContent));
     expect(options.filter((o) => o?.startsWith('capture: '))).toEqual(['capture: http-curl.pcap', 'capture: ping-fragments.pcap']);
     await page.selectOption('#network', { label: 'capture: http-curl.pcap' });
@@ -89,7 +89,7 @@ describe.skipIf(!haveChromium)('capture files in the page', () => {
     await drop('dns-dig.pcap', [...readFileSync(join(FIXTURES, 'dns-dig.pcap'))]);
     await page.waitForFunction(() => document.body.dataset['capture']?.endsWith(':open'));
     expect(await page.textContent('#status')).toBe('✓ dns-dig.pcap: 12 frames (pcap), 6 conversations');
-    expect((await eventRows(page)).join('\n')).toContain('10.77.0.1.48190 > 10.77.0.2.53: UDP, length 56');
+    expect((await eventRows(page)).join('\n')).toContain('IP 10.77.0.1.48190 > 10.77.0.2.53: 2390+ [1au] A? www.Example.Lab. (56)');
     await drop('notes.txt', [...new TextEncoder().encode('not a capture at all')]);
     await page.waitForFunction(() => document.body.dataset['capture'] === 'error');
     expect(await page.textContent('#status')).toMatch(/^✗ notes\.txt is not a capture file: not a pcap or pcapng file/);
