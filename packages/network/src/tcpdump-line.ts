@@ -88,6 +88,14 @@ export function ipv4TcpdumpText(bytes: Uint8Array, context: LineContext): string
   const inner = context.innerLayer;
   const ported = proto === 6 || proto === 17 || proto === 132 || proto === 33 || inner?.conversation === true || (inner !== undefined && inner.line === undefined);
   if (context.inner !== undefined) return ported ? `${out}${context.inner}` : `${out}${src} > ${dst}: ${context.inner}`;
+  if (len > bytes.length) {
+    // A transport header cut short by the capture, worded as tcpdump's tcp_print and
+    // udp_print word it: the ports once both are captured, then "[|tcp]" or "[|udp]".
+    const cut = bytes.length - hlen;
+    const ports = cut >= 4 ? `${src}.${u16(bytes, hlen)} > ${dst}.${u16(bytes, hlen + 2)}:` : `${src} > ${dst}:`;
+    if (proto === 6 && cut < 20) return `${out}${cut >= 4 ? `${ports} ` : ports} [|tcp]`;
+    if (proto === 17 && cut < 8) return `${out}${cut >= 4 ? ports : `${src} > ${dst}:`}  [|udp]`;
+  }
   return `${out}${src} > ${dst}:  ip-proto-${proto} ${Math.min(len, bytes.length) - hlen}`;
 }
 
