@@ -93,6 +93,12 @@ describe('netlayers decode on real captures', () => {
     expect(lines[5]).toContain('10.77.0.1.1 > 10.77.0.2.48182: Flags [R.]');
   });
 
+  it.each(['dumpcap-http.pcapng', 'tap-bridge.pcap'])('%s: every line what tcpdump -nn printed (a pcapng of dumpcap, the kernel side of the TAP bridge)', async (name) => {
+    const { code, stdout } = await decode(fixture(name));
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual(readFileSync(fixture(name.replace(/\.pcap(ng)?$/, '.txt')), 'utf8').trimEnd().split('\n'));
+  });
+
   it('-c, --time relative and -v', async () => {
     const { stdout } = await decode(fixture('dns-dig.pcap'), '-c', '2', '--time', 'relative', '-v');
     const lines = stdout.trimEnd().split('\n');
@@ -222,7 +228,7 @@ describe('mistakes and unreadable files: exit status 2 and a message', () => {
 });
 
 describe('untrusted bytes never throw', () => {
-  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap'].map((f) => new Uint8Array(readFileSync(fixture(f))));
+  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap', 'tap-bridge.pcap', 'dumpcap-http.pcapng'].map((f) => new Uint8Array(readFileSync(fixture(f))));
   const base: DecodeCommand = { file: 'x', time: 'clock', absoluteSequence: false, verbose: true, model: 'tcpip-5', picture: false, connections: false };
 
   function everyView(bytes: Uint8Array): void {
