@@ -151,6 +151,12 @@ describe('netlayers decode on real captures', () => {
     expect(changed.every((line) => / IP 10\.77\.0\.[12]\.(53326|8000) > .*Flags \[[^\]]*\]/.test(line))).toBe(true);
   });
 
+  it.each(['dumpcap-http.pcapng', 'tap-bridge.pcap'])('%s: every line what tcpdump -nn printed (a pcapng of dumpcap, the kernel side of the TAP bridge)', async (name) => {
+    const { code, stdout } = await decode(fixture(name));
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual(readFileSync(fixture(name.replace(/\.pcap(ng)?$/, '.txt')), 'utf8').trimEnd().split('\n'));
+  });
+
   it('-c, --time relative and -v', async () => {
     const { stdout } = await decode(fixture('dns-dig.pcap'), '-c', '2', '--time', 'relative', '-v');
     expect(stdout).toBe([
@@ -305,7 +311,7 @@ describe('mistakes and unreadable files: exit status 2 and a message', () => {
 });
 
 describe('untrusted bytes never throw', () => {
-  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap'].map((f) => new Uint8Array(readFileSync(fixture(f))));
+  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap', 'tap-bridge.pcap', 'dumpcap-http.pcapng'].map((f) => new Uint8Array(readFileSync(fixture(f))));
   const base: DecodeCommand = { file: 'x', time: 'clock', absoluteSequence: false, verbose: true, model: 'tcpip-5', picture: false, connections: false };
 
   function everyView(bytes: Uint8Array): void {

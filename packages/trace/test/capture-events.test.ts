@@ -161,7 +161,7 @@ describe('captureConversations and captureHostEvents', () => {
 });
 
 describe('untrusted bytes', () => {
-  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap'].map(fixtureBytes);
+  const fixtures = ['http-curl.pcap', 'dns-dig.pcap', 'dhcp.pcap', 'ping-fragments.pcap', 'tcp-options.pcap', 'tap-bridge.pcap', 'dumpcap-http.pcapng'].map(fixtureBytes);
 
   function everything(bytes: Uint8Array): void {
     const file = readCapture(bytes);

@@ -26,13 +26,13 @@ function parseAll(name: string): ParsedFrame[] {
   return load(name).records.map((r) => parseCapturedFrame(r.bytes));
 }
 
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.pcap'));
+const fixtures = readdirSync(DIR).filter((f) => /\.pcap(ng)?$/.test(f));
 
 describe('real captures through the layer parsers', () => {
   it('has the fixtures, each with its tcpdump -nn output beside it', () => {
-    expect(fixtures.sort()).toEqual(['dhcp.pcap', 'dns-dig.pcap', 'http-bulk.pcap', 'http-curl.pcap', 'loopback.pcap', 'ping-fragments.pcap', 'tcp-options.pcap']);
+    expect(fixtures.sort()).toEqual(['dhcp.pcap', 'dns-dig.pcap', 'dumpcap-http.pcapng', 'http-bulk.pcap', 'http-curl.pcap', 'loopback.pcap', 'ping-fragments.pcap', 'tap-bridge.pcap', 'tcp-options.pcap']);
     for (const f of fixtures) {
-      const lines = readFileSync(new URL(f.replace(/\.pcap$/, '.txt'), DIR), 'utf8').trim().split('\n');
+      const lines = readFileSync(new URL(f.replace(/\.pcap(ng)?$/, '.txt'), DIR), 'utf8').trim().split('\n');
       expect(lines.length, f).toBe(load(f).records.length);
     }
   });
@@ -103,6 +103,30 @@ describe('real captures through the layer parsers', () => {
     const response = out.find((m): m is HttpResponse => 'status' in m)!;
     expect([request.method, request.target, request.headers.get('host')]).toEqual(['GET', '/index.html', '10.77.0.2:8000']);
     expect([response.status, new TextDecoder().decode(response.body)]).toEqual([200, 'hello from netlayers fixtures\n']);
+  });
+
+  it('reads the kernel side of the TAP bridge: the emulator pads its frames to 60 bytes, the kernel does not', () => {
+    const file = load('tap-bridge.pcap');
+    const parsed = file.records.map((r) => parseCapturedFrame(r.bytes));
+    expect(parsed.every((p) => p.rejected === undefined)).toBe(true);
+    // Frame 1 is the emulator's ARP request (padded, as a NIC pads), frame 2 the kernel's reply (not yet padded).
+    expect(file.records.slice(0, 2).map((r) => r.bytes.length)).toEqual([60, 42]);
+    expect(parsed.slice(0, 2).map((p) => p.layers.join('/'))).toEqual(['ethernet/arp', 'ethernet/arp']);
+    expect(parsed.filter((p) => p.layers.includes('icmp'))).toHaveLength(10);
+    expect(parsed.filter((p) => p.tcp !== undefined).map((p) => p.tcp!.payload.length).filter((n) => n > 0)).toEqual([22, 21, 8, 8]);
+  });
+
+  it('reads the pcapng dumpcap wrote: nanosecond timestamps, an interface block with options, and every frame', () => {
+    const file = readCapture(new Uint8Array(readFileSync(new URL('dumpcap-http.pcapng', DIR))));
+    if (isCaptureReadError(file)) throw new Error(file.error);
+    expect([file.format, file.problems]).toEqual(['pcapng', []]);
+    expect(file.interfaces).toEqual([expect.objectContaining({ linkType: LINKTYPE_ETHERNET, name: 'vc', fcsLength: 0 })]);
+    expect(file.packets).toHaveLength(18);
+    // dumpcap's if_tsresol is 9: timestamps carry nanoseconds that tcpdump's microseconds round away.
+    expect(file.packets.some((p) => p.timestampNs % 1000n !== 0n)).toBe(true);
+    const parsed = file.packets.map((p) => parseCapturedFrame(p.data));
+    expect(parsed.every((p) => p.rejected === undefined)).toBe(true);
+    expect(parsed.filter((p) => p.tcp?.destinationPort === 8080 && p.tcp.payload.length > 0).map((p) => new TextDecoder().decode(p.tcp!.payload).split('\r\n')[0])).toEqual(['GET /index.html HTTP/1.1']);
   });
 
   it('reads every fragment of the 4000-byte pings, the first as ICMP', () => {
