@@ -45,3 +45,6 @@ export {
 } from './tcp/wire.ts';
 export { RecordingPhyPort, joinedRecordingPorts, GIGABIT_ETHERNET_CAPABILITIES } from './fakes/recording-phy-port.ts';
 export { MemoryNetwork, MemoryTransport, MemoryListener, MemorySocket, type MemoryNetworkOptions } from './fakes/memory-transport.ts';
+export { FakeDatagramNetwork, FakeDatagramTransport, FakeDatagramSocket, type DatagramInFlight, type FakeDatagramNetworkOptions } from './fakes/datagram-transport.ts';
+export { FakeConfigurator, FakeRoutingTable, type FakeConfiguratorOptions } from './fakes/configurator.ts';
+export { FakeNetwork, FakeHost, type FakeNetworkOptions } from './fakes/host-network.ts';
