@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Ipv4Address, Ipv4Cidr, createSimulationContext } from '@netlayers/core';
-import { FakeNetwork, MemoryNetwork } from '../src/index.ts';
+import { FakeNetwork, FakeRoutingTable, MemoryNetwork } from '../src/index.ts';
 
 describe('MemoryNetwork options', () => {
   it('cuts writes into seeded random segments of 1..segment bytes, the same for the same seed', () => {
@@ -94,5 +94,25 @@ describe('FakeNetwork', () => {
     expect(heard).toEqual(['10.0.1.1']);
     host.configurator.routes.add({ prefix: Ipv4Cidr.parse('0.0.0.0/0'), nextHop: Ipv4Address.parse('10.0.1.1'), iface: 'eth0', metric: 0, source: 'static' });
     expect(host.configurator.routes.lookup(Ipv4Address.parse('8.8.8.8'))).toBeDefined();
+  });
+});
+
+describe('FakeRoutingTable', () => {
+  it('matches the longest prefix, then the lower metric, and tells listeners only of changes', () => {
+    const table = new FakeRoutingTable();
+    let changes = 0;
+    table.onChange(() => changes++);
+    const via = (hop: string) => Ipv4Address.parse(hop);
+    table.add({ prefix: Ipv4Cidr.parse('10.0.0.0/8'), nextHop: via('1.1.1.1'), iface: 'eth0', metric: 1, source: 'static' });
+    table.add({ prefix: Ipv4Cidr.parse('10.1.0.0/16'), nextHop: via('2.2.2.2'), iface: 'eth1', metric: 5, source: 'static' });
+    table.add({ prefix: Ipv4Cidr.parse('10.1.0.0/16'), nextHop: via('3.3.3.3'), iface: 'eth2', metric: 2, source: 'dynamic' });
+    expect(table.lookup(Ipv4Address.parse('10.1.2.3'))?.iface).toBe('eth2');
+    expect(table.lookup(Ipv4Address.parse('10.9.2.3'))?.iface).toBe('eth0');
+    expect(changes).toBe(3);
+    expect(table.remove(Ipv4Cidr.parse('10.2.0.0/16'))).toBe(0);
+    expect(changes).toBe(3);
+    expect(table.remove(Ipv4Cidr.parse('10.1.0.0/16'), 'dynamic')).toBe(1);
+    expect(changes).toBe(4);
+    expect(table.lookup(Ipv4Address.parse('10.1.2.3'))?.iface).toBe('eth1');
   });
 });

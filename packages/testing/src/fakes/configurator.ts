@@ -1,6 +1,7 @@
 // A reference NetworkConfigurator (core's configuration contract) for one interface, for
 // tests of what configures a host (a DHCP client, RFC 2131): it records every address it is
-// given, tells its owner, and keeps a routing table with longest-prefix-match lookup.
+// given, tells its owner, and keeps a routing table with longest-prefix-match lookup (the
+// lower metric winning among equal prefixes), which a router's control plane can run on.
 
 import { Ipv4Cidr, type IpInterfaceInfo, type Ipv4Address, type NetworkConfigurator, type Route, type RouteSource, type RoutingTable } from '@netlayers/core';
 
@@ -11,22 +12,30 @@ export class FakeRoutingTable implements RoutingTable {
     return this.entries().find((r) => r.prefix.contains(destination));
   }
   add(route: Route): void {
-    this.routes = this.routes.filter((r) => !(r.prefix.toString() === route.prefix.toString() && r.source === route.source));
+    this.routes = this.routes.filter((r) => !(samePrefix(r.prefix, route.prefix) && r.source === route.source));
     this.routes.push(route);
-    for (const l of this.listeners) l();
+    this.notify();
   }
+  /** Removes the routes for `prefix` (from `source` only, if given); listeners hear only of a change. */
   remove(prefix: Ipv4Cidr, source?: RouteSource): number {
     const before = this.routes.length;
-    this.routes = this.routes.filter((r) => !(r.prefix.toString() === prefix.toString() && (source === undefined || r.source === source)));
-    for (const l of this.listeners) l();
+    this.routes = this.routes.filter((r) => !(samePrefix(r.prefix, prefix) && (source === undefined || r.source === source)));
+    if (before !== this.routes.length) this.notify();
     return before - this.routes.length;
   }
   entries(): readonly Route[] {
-    return [...this.routes].sort((a, b) => b.prefix.prefixLength - a.prefix.prefixLength);
+    return [...this.routes].sort((a, b) => b.prefix.prefixLength - a.prefix.prefixLength || a.metric - b.metric);
   }
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function samePrefix(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+  return a.prefixLength === b.prefixLength && a.network.equals(b.network);
 }
 
 export interface FakeConfiguratorOptions {
