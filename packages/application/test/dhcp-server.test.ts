@@ -3,7 +3,7 @@ import { Ipv4Address, MacAddress, NS_PER_S, isWireError } from '@netlayers/core'
 import { DhcpServer } from '../src/dhcp/server.ts';
 import { DhcpClient } from '../src/dhcp/client.ts';
 import { BOOTREQUEST, DhcpMessageType, dhcpMessage, emitDhcpMessage, parseDhcpMessage, type DhcpMessage } from '../src/dhcp/message.ts';
-import { FakeNetwork, type FakeHost } from './support/fake-network.ts';
+import { FakeNetwork, type FakeHost } from '@netlayers/testing';
 import { drive } from './support/drive.ts';
 
 function setup(leaseTime = '1h', pool = { from: '10.0.1.100', to: '10.0.1.199' }) {

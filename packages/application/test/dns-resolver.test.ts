@@ -3,7 +3,7 @@ import { Ipv4Address } from '@netlayers/core';
 import { DnsServer } from '../src/dns/server.ts';
 import { DnsResolver } from '../src/dns/resolver.ts';
 import { DnsType, dnsMessage, emitDnsMessage, parseDnsMessage, type DnsMessage } from '../src/dns/message.ts';
-import { FakeNetwork } from './support/fake-network.ts';
+import { FakeNetwork } from '@netlayers/testing';
 import { drive } from './support/drive.ts';
 
 function setup() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Ipv4Address, NS_PER_S, isWireError } from '@netlayers/core';
 import { DnsServer } from '../src/dns/server.ts';
 import { DnsRcode, DnsType, dnsMessage, emitDnsMessage, parseDnsMessage, type DnsMessage } from '../src/dns/message.ts';
-import { FakeNetwork, type FakeHost } from './support/fake-network.ts';
+import { FakeNetwork, type FakeHost } from '@netlayers/testing';
 
 function setup() {
   const net = new FakeNetwork();

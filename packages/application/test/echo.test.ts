@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '@netlayers/core';
 import { EchoServer } from '../src/echo.ts';
-import { FakeNetwork } from './support/fake-network.ts';
+import { FakeNetwork } from '@netlayers/testing';
 
 describe('EchoServer', () => {
   it('echoes a TCP byte stream and closes after the client does', () => {

@@ -4,7 +4,7 @@ import { Random } from '@netlayers/core';
 import { FtpServer } from '../src/ftp/server.ts';
 import { FtpClient } from '../src/ftp/client.ts';
 import { MemoryFileSystem } from '../src/ftp/filesystem.ts';
-import { FakeNetwork, type FakeHost } from './support/fake-network.ts';
+import { FakeNetwork, type FakeHost } from '@netlayers/testing';
 import { drive, text } from './support/drive.ts';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');

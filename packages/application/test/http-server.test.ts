@@ -5,7 +5,7 @@ import { HttpClientConnection, HttpLimitError, HttpProtocolError, httpGet, httpR
 import { HttpRequestParser, HttpResponseParser } from '../src/http/parser.ts';
 import { InvalidArgumentError } from '@netlayers/core';
 import type { HttpResponse } from '../src/http/message.ts';
-import { FakeNetwork, type FakeStreamSocket } from './support/fake-network.ts';
+import { FakeNetwork, type MemorySocket } from '@netlayers/testing';
 import { bytes, drive, text } from './support/drive.ts';
 
 function setup(chunkSize = 0) {
@@ -17,7 +17,7 @@ function setup(chunkSize = 0) {
 
 /** Send raw bytes to a server and collect everything it sends back until it closes. */
 function rawExchange(net: FakeNetwork, client: ReturnType<typeof setup>['client'], request: string) {
-  const socket = client.tcp.connect({ remoteAddress: '10.0.2.10', remotePort: 80 }) as FakeStreamSocket;
+  const socket = client.tcp.connect({ remoteAddress: '10.0.2.10', remotePort: 80 }) as MemorySocket;
   const received: Uint8Array[] = [];
   let closedByServer = false;
   socket.on('connect', () => socket.write(request));
@@ -168,7 +168,7 @@ describe('HTTP client', () => {
   it('reads a response delimited by the server closing the connection', async () => {
     const { net, server, client } = setup(2);
     server.tcp.listen({ port: 8080 }).on('connection', (socket) => {
-      socket.on('data', () => socket.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nno length here'));
+      socket.once('data', () => socket.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nno length here'));
     });
     const response = await drive(net, httpRequest(client.tcp, { host: '10.0.2.10', port: 8080 }));
     expect(text(response.body)).toBe('no length here');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SmtpServer } from '../src/smtp/server.ts';
 import { sendMail } from '../src/smtp/client.ts';
 import { dotStuff, joinLines, unstuffLine } from '../src/smtp/dot-stuffing.ts';
-import { FakeNetwork, type FakeHost } from './support/fake-network.ts';
+import { FakeNetwork, type FakeHost } from '@netlayers/testing';
 import { bytes, drive, text } from './support/drive.ts';
 
 function setup(chunkSize = 0, options: ConstructorParameters<typeof SmtpServer>[1] = {}) {

@@ -3,20 +3,20 @@
 // ICMP is dropped with its WireError reason. Two hosts on one fake segment.
 
 import { describe, expect, it } from 'vitest';
-import { DropReason, Ipv4Address, NS_PER_MS, Packet, type DropEvent, type IcmpErrorReport } from '@netlayers/core';
+import { createNodeContext, createSimulationContext, DropReason, Ipv4Address, NS_PER_MS, Packet, type DropEvent, type IcmpErrorReport } from '@netlayers/core';
 import { Ipv4Layer, emitIcmp, emitIpv4Header, encodeIcmp, makeIpv4Header } from '../src/index.ts';
-import { FakeLink, FakeWire, nodeIn, simulation } from './support/fake-link.ts';
+import { fakeWire } from './support/topology.ts';
 
 const ip = (text: string): Ipv4Address => Ipv4Address.parse(text);
 
 function pair() {
-  const sim = simulation(5);
-  const wire = new FakeWire(sim, NS_PER_MS);
-  const h1 = new Ipv4Layer(nodeIn(sim, 'h1'));
-  const h2 = new Ipv4Layer(nodeIn(sim, 'h2'));
-  const h1Link = new FakeLink('eth0', wire);
+  const sim = createSimulationContext(5);
+  const wire = fakeWire(NS_PER_MS);
+  const h1 = new Ipv4Layer(createNodeContext(sim, 'h1'));
+  const h2 = new Ipv4Layer(createNodeContext(sim, 'h2'));
+  const h1Link = wire.attach(h1.node, 'eth0');
   h1.addInterface(h1Link, '192.168.1.1/24');
-  h2.addInterface(new FakeLink('eth0', wire), '192.168.1.2/24');
+  h2.addInterface(wire.attach(h2.node, 'eth0'), '192.168.1.2/24');
   const dropped: DropEvent[] = [];
   sim.trace.on('drop', (e) => dropped.push(e));
   return { sim, wire, h1, h2, h1Link, dropped };

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   DropReason,
+  createNodeContext,
+  createSimulationContext,
+  EtherType,
+
   InvalidAddressError,
   InvalidArgumentError,
   Ipv4Address,
@@ -19,15 +23,16 @@ import {
   type IpReceiveInfo,
   type NoteEvent,
   type PduEvent,
+  type SimulationContext,
   type TraceEvent,
 } from '@netlayers/core';
 import { Ipv4Layer, emitIcmp, emitIpv4Header, makeIpv4Header, parseIcmp, parseIpv4, type ParsedIpv4 } from '../src/index.ts';
-import { FakeLink, FakeWire, nodeIn, simulation, type WireFrame } from './support/fake-link.ts';
-import { chain } from './support/topology.ts';
+import { type FakeLinkSegment, type SegmentFrame } from '@netlayers/testing';
+import { chain, fakeWire } from './support/topology.ts';
 
 const ip = (text: string): Ipv4Address => Ipv4Address.parse(text);
 
-function datagramsOn(wire: FakeWire): ParsedIpv4[] {
+function datagramsOn(wire: FakeLinkSegment): ParsedIpv4[] {
   return wire.frames.map((f) => {
     const p = parseIpv4(f.bytes);
     if (isWireError(p)) throw new Error(`invalid datagram on the wire: ${p.detail}`);
@@ -58,7 +63,7 @@ function listen(layer: Ipv4Layer, protocol: number, sim: { scheduler: { now(): n
   return { received, errors };
 }
 
-function record(sim: ReturnType<typeof simulation>): TraceEvent[] {
+function record(sim: SimulationContext): TraceEvent[] {
   const events: TraceEvent[] = [];
   sim.trace.on('event', (e) => events.push(e));
   return events;
@@ -224,7 +229,7 @@ describe('forwarding', () => {
       emitIpv4Header(makeIpv4Header({ source: ip(source), destination: ip(destination), protocol: 17, payloadLength: 0 }), bytes);
       return bytes;
     };
-    net.links.r1Eth0.inject(make('10.0.1.1', '10.0.2.2'), true);
+    net.links.r1Eth0.inject(make('10.0.1.1', '10.0.2.2'), EtherType.IPv4, { broadcast: true });
     net.links.r1Eth0.inject(make('0.0.0.0', '10.0.2.2'));
     net.links.r1Eth0.inject(make('10.0.1.1', '127.0.0.1'));
     expect(drops(events, 'r1').map((d) => d.reason)).toEqual([DropReason.NotForUs, DropReason.Filtered, DropReason.NotForUs]);
@@ -317,7 +322,7 @@ describe('receiving', () => {
     const events = record(net.sim);
     const atA = listen(net.a, 17, net.sim);
     const atB = listen(net.b, 17, net.sim);
-    net.w2.filter = (frame: WireFrame) => {
+    net.w2.filter = (frame: SegmentFrame) => {
       const p = parseIpv4(frame.bytes);
       return isWireError(p) || p.header.fragmentOffset !== 1480;
     };
@@ -362,10 +367,10 @@ describe('receiving', () => {
 
 describe('sending', () => {
   it('returns no-route and traces a NoRoute drop when nothing matches', () => {
-    const sim = simulation();
+    const sim = createSimulationContext(1);
     const events = record(sim);
-    const host = new Ipv4Layer(nodeIn(sim, 'h'));
-    host.addInterface(new FakeLink('eth0', new FakeWire(sim, 1)), '10.0.0.1/24');
+    const host = new Ipv4Layer(createNodeContext(sim, 'h'));
+    host.addInterface(fakeWire(1).attach(host.node, 'eth0'), '10.0.0.1/24');
     const result = host.send(Packet.from('x'), { destination: ip('8.8.8.8'), protocol: 17 });
     expect(result).toMatchObject({ ok: false, reason: 'no-route' });
     expect(drops(events).map((d) => d.reason)).toEqual([DropReason.NoRoute]);
@@ -418,15 +423,15 @@ describe('sending', () => {
 
 describe('limited broadcast and unaddressed interfaces', () => {
   function segment() {
-    const sim = simulation();
-    const wire = new FakeWire(sim, NS_PER_MS);
-    const server = new Ipv4Layer(nodeIn(sim, 'server'));
-    const client = new Ipv4Layer(nodeIn(sim, 'client'));
-    const other = new Ipv4Layer(nodeIn(sim, 'other'));
-    server.addInterface(new FakeLink('eth0', wire), '10.0.0.1/24');
-    const clientLink = new FakeLink('eth0', wire);
+    const sim = createSimulationContext(1);
+    const wire = fakeWire(NS_PER_MS);
+    const server = new Ipv4Layer(createNodeContext(sim, 'server'));
+    const client = new Ipv4Layer(createNodeContext(sim, 'client'));
+    const other = new Ipv4Layer(createNodeContext(sim, 'other'));
+    server.addInterface(wire.attach(server.node, 'eth0'), '10.0.0.1/24');
+    const clientLink = wire.attach(client.node, 'eth0');
     client.addInterface(clientLink);
-    other.addInterface(new FakeLink('eth0', wire), '10.0.0.3/24');
+    other.addInterface(wire.attach(other.node, 'eth0'), '10.0.0.3/24');
     return { sim, wire, server, client, other, clientLink };
   }
 
@@ -450,20 +455,20 @@ describe('limited broadcast and unaddressed interfaces', () => {
     // A DHCP offer to the address being offered, in a link broadcast frame.
     const offer = new Uint8Array(27);
     emitIpv4Header(makeIpv4Header({ source: ip('10.0.0.1'), destination: ip('10.0.0.50'), protocol: 17, payloadLength: 7 }), offer);
-    s.clientLink.inject(offer, true);
-    s.clientLink.inject(offer, false);
+    s.clientLink.inject(offer, EtherType.IPv4, { broadcast: true });
+    s.clientLink.inject(offer);
     s.sim.scheduler.runUntilIdle();
     expect(atClient.received.map((r) => r.info.destination.toString())).toEqual(['10.0.0.50', '255.255.255.255']);
     expect(drops(events, 'client').map((d) => d.reason)).toEqual([DropReason.NotForUs]);
   });
 
   it('without viaInterface, the limited broadcast goes out of every up interface', () => {
-    const sim = simulation();
-    const w1 = new FakeWire(sim, 1);
-    const w2 = new FakeWire(sim, 1);
-    const host = new Ipv4Layer(nodeIn(sim, 'h'));
-    host.addInterface(new FakeLink('eth0', w1), '10.0.1.5/24');
-    host.addInterface(new FakeLink('eth1', w2), '10.0.2.5/24');
+    const sim = createSimulationContext(1);
+    const w1 = fakeWire(1);
+    const w2 = fakeWire(1);
+    const host = new Ipv4Layer(createNodeContext(sim, 'h'));
+    host.addInterface(w1.attach(host.node, 'eth0'), '10.0.1.5/24');
+    host.addInterface(w2.attach(host.node, 'eth1'), '10.0.2.5/24');
     host.send(Packet.from('all'), { destination: Ipv4Address.BROADCAST, protocol: 17 });
     expect(datagramsOn(w1).map((d) => d.header.source.toString())).toEqual(['10.0.1.5']);
     expect(datagramsOn(w2).map((d) => d.header.source.toString())).toEqual(['10.0.2.5']);
@@ -481,13 +486,13 @@ describe('limited broadcast and unaddressed interfaces', () => {
     const s = segment();
     const atClient = listen(s.client, 17, s.sim);
     s.client.setInterfaceAddress('eth0', '10.0.0.50/24');
-    expect(s.clientLink.addresses.map(String)).toEqual(['10.0.0.50']);
+    expect(s.clientLink.ipv4Addresses.map(String)).toEqual(['10.0.0.50']);
     expect(s.client.routes.lookup(ip('10.0.0.1'))?.iface).toBe('eth0');
     s.server.send(Packet.from('ack'), { destination: ip('10.0.0.50'), protocol: 17 });
     s.sim.scheduler.runUntilIdle();
     expect(atClient.received).toHaveLength(1);
     s.client.setInterfaceAddress('eth0', null);
-    expect(s.clientLink.addresses).toEqual([]);
+    expect(s.clientLink.ipv4Addresses).toEqual([]);
     expect(s.client.routes.entries()).toEqual([]);
   });
 });
@@ -503,7 +508,7 @@ describe('configuration', () => {
     expect(net.a.routes.lookup(ip('8.8.8.8'))).toMatchObject({ iface: 'eth0', nextHop: ip('10.0.1.254') });
     expect(net.a.interfaces()).toEqual([{ name: 'eth0', cidr: net.a.interfaces()[0]!.cidr, mtu: 1500, isUp: true }]);
     expect(net.a.interfaces()[0]!.cidr?.toString()).toBe('10.0.1.1/24');
-    expect(net.links.aEth0.addresses.map(String)).toEqual(['10.0.1.1']);
+    expect(net.links.aEth0.ipv4Addresses.map(String)).toEqual(['10.0.1.1']);
     expect(net.r1.sourceAddressFor(ip('10.0.2.2'))?.toString()).toBe('10.0.12.1');
     expect(net.r1.sourceAddressFor(ip('192.168.0.1'))).toBeNull();
     expect(net.r1.mtuTowards(ip('192.168.0.1'))).toBe(576);
@@ -517,16 +522,16 @@ describe('configuration', () => {
   });
 
   it('throws typed errors naming the bad value', () => {
-    const sim = simulation();
-    const wire = new FakeWire(sim, 1);
-    const host = new Ipv4Layer(nodeIn(sim, 'h'));
-    expect(() => host.addInterface(new FakeLink('eth0', wire), '10.0.0.300/24')).toThrow(InvalidAddressError);
-    expect(() => host.addInterface(new FakeLink('eth0', wire), '10.0.0.300/24')).toThrow(/10\.0\.0\.300\/24/);
-    expect(() => host.addInterface(new FakeLink('eth1', wire), '10.0.0.0/24')).toThrow(/network address/);
-    expect(() => host.addInterface(new FakeLink('eth1', wire), '10.0.0.255/24')).toThrow(/broadcast address/);
+    const sim = createSimulationContext(1);
+    const wire = fakeWire(1);
+    const host = new Ipv4Layer(createNodeContext(sim, 'h'));
+    expect(() => host.addInterface(wire.attach(host.node, 'eth0'), '10.0.0.300/24')).toThrow(InvalidAddressError);
+    expect(() => host.addInterface(wire.attach(host.node, 'eth0'), '10.0.0.300/24')).toThrow(/10\.0\.0\.300\/24/);
+    expect(() => host.addInterface(wire.attach(host.node, 'eth1'), '10.0.0.0/24')).toThrow(/network address/);
+    expect(() => host.addInterface(wire.attach(host.node, 'eth1'), '10.0.0.255/24')).toThrow(/broadcast address/);
     expect(host.interfaces()).toEqual([]);
-    host.addInterface(new FakeLink('eth0', wire), '10.0.0.1/24');
-    expect(() => host.addInterface(new FakeLink('eth0', wire))).toThrow(InvalidArgumentError);
+    host.addInterface(wire.attach(host.node, 'eth0'), '10.0.0.1/24');
+    expect(() => host.addInterface(wire.attach(host.node, 'eth0'))).toThrow(InvalidArgumentError);
     expect(() => host.setDefaultGateway('10.0.0.999')).toThrow(InvalidAddressError);
     expect(() => host.setDefaultGateway('10.0.0.999')).toThrow(/10\.0\.0\.999/);
     expect(() => host.setDefaultGateway('192.168.1.1')).toThrow(/192\.168\.1\.1.*no connected subnet/);
@@ -538,8 +543,8 @@ describe('configuration', () => {
     expect(() => host.send(Packet.from('x'), { destination: ip('10.0.0.2'), protocol: 17, ttl: 0 })).toThrow(/ttl 0/);
     expect(() => host.send(Packet.from('x'), { destination: '10.0.0.2' as unknown as Ipv4Address, protocol: 17 })).toThrow(InvalidAddressError);
     expect(() => host.send(Packet.from('x'), { destination: ip('10.0.0.2'), protocol: 17, viaInterface: 'eth7' })).toThrow(/"eth7"/);
-    expect(() => new Ipv4Layer(nodeIn(sim, 'x'), { reassemblyTimeout: 'soon' })).toThrow(/"soon"/);
-    expect(() => new Ipv4Layer(nodeIn(sim, 'x'), { defaultTtl: 300 })).toThrow(/defaultTtl 300/);
+    expect(() => new Ipv4Layer(createNodeContext(sim, 'x'), { reassemblyTimeout: 'soon' })).toThrow(/"soon"/);
+    expect(() => new Ipv4Layer(createNodeContext(sim, 'x'), { defaultTtl: 300 })).toThrow(/defaultTtl 300/);
   });
 });
 

@@ -2,10 +2,9 @@
 // links' delays, settling inside the scheduler run, every failure reason, traceroute hops.
 
 import { describe, expect, it } from 'vitest';
-import { InvalidAddressError, InvalidArgumentError, InvalidUnitError, Ipv4Address, NS_PER_MS, NS_PER_S, type PduEvent } from '@netlayers/core';
+import { createNodeContext, createSimulationContext, InvalidAddressError, InvalidArgumentError, InvalidUnitError, Ipv4Address, NS_PER_MS, NS_PER_S, type PduEvent } from '@netlayers/core';
 import { Ipv4Layer, type PingResult } from '../src/index.ts';
-import { FakeLink, FakeWire, nodeIn, simulation } from './support/fake-link.ts';
-import { chain } from './support/topology.ts';
+import { chain, fakeWire } from './support/topology.ts';
 
 const ip = (text: string): Ipv4Address => Ipv4Address.parse(text);
 
@@ -73,9 +72,9 @@ describe('ping', () => {
   });
 
   it('reports no-route at once when the host itself has no route', async () => {
-    const sim = simulation();
-    const host = new Ipv4Layer(nodeIn(sim, 'h'));
-    host.addInterface(new FakeLink('eth0', new FakeWire(sim, 1)), '10.0.0.1/24');
+    const sim = createSimulationContext(1);
+    const host = new Ipv4Layer(createNodeContext(sim, 'h'));
+    host.addInterface(fakeWire(1).attach(host.node, 'eth0'), '10.0.0.1/24');
     const p = host.ping('8.8.8.8');
     sim.scheduler.runUntilIdle();
     expect(await p).toMatchObject({ ok: false, reason: 'no-route' });

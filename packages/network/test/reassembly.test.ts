@@ -4,13 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DropReason, Ipv4Address, NS_PER_S, type DropEvent } from '@netlayers/core';
+import { createNodeContext, createSimulationContext, DropReason, Ipv4Address, NS_PER_S, type DropEvent } from '@netlayers/core';
 import { Reassembler, emitIpv4Header, fragmentDatagram, makeIpv4Header, type Fragment, type Ipv4Header } from '../src/index.ts';
-import { nodeIn, simulation } from './support/fake-link.ts';
 
 function setup(options: { timeout?: number; memoryLimit?: number } = {}) {
-  const sim = simulation(3);
-  const node = nodeIn(sim, 'h');
+  const sim = createSimulationContext(3);
+  const node = createNodeContext(sim, 'h');
   const drops: DropEvent[] = [];
   sim.trace.on('drop', (e) => drops.push(e));
   const expired: { at: number; header: Ipv4Header; bytes: Uint8Array }[] = [];

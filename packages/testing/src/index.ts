@@ -11,7 +11,7 @@ export { createWorld, runUntil, runFor, testBytes, concat, sameBytes, firstDiffe
 export { SuiteFailure, Mismatch, check, formatValue, teachingFailure, type Rule, type Observed } from './teach/failure.ts';
 export { lastTraceLines, describeEvent, formatSeconds } from './teach/trace-lines.ts';
 export { FakeMedium, serializationDelay, type FakeMediumOptions } from './fakes/medium.ts';
-export { FakeLinkSegment, FakeLinkInterface, type FakeLinkSegmentOptions, type SegmentTransfer } from './fakes/link-segment.ts';
+export { FakeLinkSegment, FakeLinkInterface, type FakeLinkSegmentOptions, type SegmentTransfer, type SegmentFrame } from './fakes/link-segment.ts';
 export { FakeIpNetwork, FakeIpService, type FakeIpNetworkOptions } from './fakes/ip-network.ts';
 export { buildDatagram, readQuotedHeader, type FakeDatagramHeader } from './fakes/ipv4-datagram.ts';
 export { RecordingIp, type SentDatagram } from './fakes/recording-ip.ts';
@@ -45,3 +45,6 @@ export {
 } from './tcp/wire.ts';
 export { RecordingPhyPort, joinedRecordingPorts, GIGABIT_ETHERNET_CAPABILITIES } from './fakes/recording-phy-port.ts';
 export { MemoryNetwork, MemoryTransport, MemoryListener, MemorySocket, type MemoryNetworkOptions } from './fakes/memory-transport.ts';
+export { FakeDatagramNetwork, FakeDatagramTransport, FakeDatagramSocket, type DatagramInFlight, type FakeDatagramNetworkOptions } from './fakes/datagram-transport.ts';
+export { FakeConfigurator, FakeRoutingTable, type FakeConfiguratorOptions } from './fakes/configurator.ts';
+export { FakeNetwork, FakeHost, type FakeNetworkOptions } from './fakes/host-network.ts';

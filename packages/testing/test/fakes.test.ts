@@ -110,4 +110,41 @@ describe('FakeLinkSegment', () => {
     expect(a.stats.drops).toBe(2);
     expect(world.events.filter((e) => e.kind === 'drop').map((e) => (e.kind === 'drop' ? e.reason : ''))).toEqual(['arp-failed', 'too-big']);
   });
+
+  it('logs every frame (unresolved ones too), lets a filter lose or alter frames, pads deliveries, and has per-interface MTUs', () => {
+    const world = createWorld();
+    const segment = new FakeLinkSegment({ delay: 5, padding: 4 });
+    const a = segment.attach(world.node('a'), 'eth0', { mtu: 600 });
+    const b = segment.attach(world.node('b'), 'eth1');
+    b.setIpv4Addresses([Ipv4Address.parse('10.0.0.2')]);
+    const got: number[][] = [];
+    b.registerProtocol(EtherType.IPv4, (p) => got.push([...p.bytes]));
+    segment.filter = (frame) => {
+      if (frame.bytes[0] === 9) return false;
+      frame.bytes[1] = 0xee;
+      return true;
+    };
+    const to = { kind: 'ipv4', nextHop: Ipv4Address.parse('10.0.0.2') } as const;
+    a.send(Packet.from(new Uint8Array([1, 2, 3])), EtherType.IPv4, to);
+    a.send(Packet.from(new Uint8Array([9, 9])), EtherType.IPv4, to);
+    a.send(Packet.from(new Uint8Array([7])), EtherType.IPv4, { kind: 'ipv4', nextHop: Ipv4Address.parse('10.0.0.9') });
+    a.send(Packet.from(new Uint8Array(601)), EtherType.IPv4, to);
+    b.send(Packet.from(new Uint8Array(601)), EtherType.IPv4, { kind: 'broadcast' });
+    world.sim.scheduler.runUntilIdle();
+    expect(got).toEqual([[1, 0xee, 3, 0, 0, 0, 0]]);
+    expect(segment.frames.map((f) => [f.from, f.time, f.bytes.length])).toEqual([['eth0', 0, 3], ['eth0', 0, 2], ['eth0', 0, 1], ['eth1', 0, 601]]);
+    expect(segment.unresolved).toBe(1);
+    expect(a.mtu).toBe(600);
+    expect(b.mtu).toBe(1500);
+    b.inject(new Uint8Array([5]));
+    expect(got[1]).toEqual([5, 0, 0, 0, 0]);
+  });
+
+  it("throws on a packet over the interface's MTU when asked to", () => {
+    const world = createWorld();
+    const segment = new FakeLinkSegment({ mtu: 100, oversize: 'throw' });
+    const a = segment.attach(world.node('a'));
+    expect(() => a.send(Packet.from(new Uint8Array(101)), EtherType.IPv4, { kind: 'broadcast' })).toThrow(/MTU of eth0 \(100 bytes\)/);
+    expect(() => a.send(Packet.from(new Uint8Array(100)), EtherType.IPv4, { kind: 'broadcast' })).not.toThrow();
+  });
 });

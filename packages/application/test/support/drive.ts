@@ -1,7 +1,7 @@
 // Test helper: run a fake network's virtual time while Node's event loop settles promises.
 
 import { driveWithEventLoop } from '@netlayers/core';
-import type { FakeNetwork } from './fake-network.ts';
+import type { FakeNetwork } from '@netlayers/testing';
 
 export async function drive<T>(net: FakeNetwork, promise: Promise<T>): Promise<T> {
   await driveWithEventLoop(net.scheduler, { until: promise });

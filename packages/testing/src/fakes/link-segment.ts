@@ -2,10 +2,15 @@
 // packets between them after a fixed delay. It resolves 'ipv4' next hops by looking at the
 // addresses each interface was given (an oracle standing in for ARP, RFC 826), so a network
 // layer under test needs nothing below it. Tests can watch every packet on the segment,
-// inject raw bytes as if received, and take interfaces down.
+// inject raw bytes as if received, and take interfaces down. For exact network-layer tests
+// it also keeps a log of every frame sent (resolved or not), lets a filter lose or alter
+// frames, can pad delivered packets (as Ethernet pads short frames, so a layer must trust
+// its own length field, RFC 791 §3.1 Total Length), gives each interface its own MTU, and can
+// throw on an oversize packet instead of dropping it.
 
 import {
   DropReason,
+  EtherType,
   InvalidArgumentError,
   MacAddress,
   Packet,
@@ -21,8 +26,25 @@ import {
 export interface FakeLinkSegmentOptions {
   /** Largest network-layer packet (default 1500). */
   readonly mtu?: number;
-  /** One-way delay (default 100 µs). */
+  /** One-way delay (default 100 µs; a number is nanoseconds). */
   readonly delay?: string | number;
+  /** Zero bytes appended to every delivered packet, as link padding (default 0). */
+  readonly padding?: number;
+  /** A packet over the interface's MTU: 'drop' it with a trace (default), or 'throw' (a bug in the layer above). */
+  readonly oversize?: 'drop' | 'throw';
+}
+
+/** One frame as sent on the segment, in the segment's log; a filter may change `bytes` in place. */
+export interface SegmentFrame {
+  /** Virtual time it was sent, ns. */
+  readonly time: number;
+  /** The sending interface's name. */
+  readonly from: string;
+  readonly iface: FakeLinkInterface;
+  readonly etherType: number;
+  readonly destination: LinkDestination;
+  /** A copy of the network-layer packet as sent. */
+  readonly bytes: Uint8Array;
 }
 
 /** One packet crossing the segment, as a tap sees it. */
@@ -36,6 +58,14 @@ export interface SegmentTransfer {
 export class FakeLinkSegment {
   readonly mtu: number;
   readonly delay: number;
+  readonly padding: number;
+  readonly oversize: 'drop' | 'throw';
+  /** Every frame sent, in order, whether or not anything received it. */
+  readonly frames: SegmentFrame[] = [];
+  /** Return false to lose a frame (after it is logged); may change `frame.bytes` in place. */
+  filter: ((frame: SegmentFrame) => boolean) | null = null;
+  /** Frames whose destination no interface on the segment had. */
+  unresolved = 0;
   private readonly members: FakeLinkInterface[] = [];
   private readonly taps: ((t: SegmentTransfer) => void)[] = [];
   private nextMac = 1;
@@ -43,12 +73,14 @@ export class FakeLinkSegment {
   constructor(options: FakeLinkSegmentOptions = {}) {
     this.mtu = options.mtu ?? 1500;
     this.delay = parseDuration(options.delay ?? '100us');
+    this.padding = options.padding ?? 0;
+    this.oversize = options.oversize ?? 'drop';
   }
 
-  /** Attach `node` with an interface called `name` (default "eth0"). */
-  attach(node: NodeContext, name = 'eth0'): FakeLinkInterface {
+  /** Attach `node` with an interface called `name` (default "eth0"), of MTU `options.mtu` (default the segment's). */
+  attach(node: NodeContext, name = 'eth0', options: { readonly mtu?: number } = {}): FakeLinkInterface {
     const mac = MacAddress.fromKey(0x020000000000 + this.nextMac++ + (this.members.length << 8));
-    const iface = new FakeLinkInterface(node, name, mac, this);
+    const iface = new FakeLinkInterface(node, name, mac, this, options.mtu ?? this.mtu);
     this.members.push(iface);
     return iface;
   }
@@ -64,15 +96,19 @@ export class FakeLinkSegment {
 
   /** @internal */
   carry(from: FakeLinkInterface, packet: Packet, etherType: number, destination: LinkDestination): void {
+    const frame: SegmentFrame = { time: from.node.scheduler.now(), from: from.name, iface: from, etherType, destination, bytes: packet.toBytes() };
+    this.frames.push(frame);
     const targets = this.targetsFor(from, destination);
     if (targets === null) {
+      this.unresolved++;
       from.node.tracer.drop('link', 'fake-link', DropReason.ArpFailed, `no interface on the segment has ${describe(destination)}`, packet.length, { iface: from.name });
       from.stats.drops++;
       return;
     }
-    const bytes = packet.toBytes();
     from.stats.txFrames++;
-    from.stats.txBytes += bytes.length;
+    from.stats.txBytes += frame.bytes.length;
+    if (this.filter !== null && !this.filter(frame)) return;
+    const bytes = frame.bytes;
     const broadcast = destination.kind === 'broadcast' || (destination.kind === 'hardware' && destination.address.isMulticast);
     for (const to of targets) {
       for (const tap of this.taps) tap({ from, to, etherType, bytes });
@@ -120,11 +156,8 @@ export class FakeLinkInterface implements LinkInterface {
     readonly name: string,
     readonly hardwareAddress: MacAddress,
     private readonly segment: FakeLinkSegment,
+    readonly mtu: number,
   ) {}
-
-  get mtu(): number {
-    return this.segment.mtu;
-  }
 
   get isUp(): boolean {
     return this.up;
@@ -149,6 +182,7 @@ export class FakeLinkInterface implements LinkInterface {
       return;
     }
     if (packet.length > this.mtu) {
+      if (this.segment.oversize === 'throw') throw new InvalidArgumentError('packet', packet.length, `exceeds the MTU of ${this.name} (${this.mtu} bytes)`);
       this.stats.drops++;
       this.node.tracer.drop('link', 'fake-link', DropReason.TooBig, `${packet.length} bytes exceed the MTU of ${this.mtu}`, packet.length, { iface: this.name });
       return;
@@ -174,8 +208,8 @@ export class FakeLinkInterface implements LinkInterface {
     for (const listener of this.listeners) listener(up);
   }
 
-  /** Hand `bytes` to the protocol registered for `etherType`, as if they arrived from the segment. */
-  inject(bytes: Uint8Array, etherType: number, options: { source?: MacAddress; broadcast?: boolean } = {}): void {
+  /** Hand `bytes` to the protocol registered for `etherType` (default IPv4), as if they arrived from the segment. */
+  inject(bytes: Uint8Array, etherType: number = EtherType.IPv4, options: { source?: MacAddress; broadcast?: boolean } = {}): void {
     this.receive(bytes.slice(), etherType, options.source ?? MacAddress.ZERO, options.broadcast ? MacAddress.BROADCAST : this.hardwareAddress, options.broadcast ?? false);
   }
 
@@ -193,6 +227,12 @@ export class FakeLinkInterface implements LinkInterface {
     }
     this.stats.rxFrames++;
     this.stats.rxBytes += bytes.length;
-    handler(Packet.wrap(bytes), { iface: this, source, destination, broadcast });
+    const padding = this.segment.padding;
+    let delivered = bytes;
+    if (padding > 0) {
+      delivered = new Uint8Array(bytes.length + padding);
+      delivered.set(bytes);
+    }
+    handler(Packet.wrap(delivered), { iface: this, source, destination, broadcast });
   }
 }

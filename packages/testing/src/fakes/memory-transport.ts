@@ -3,10 +3,14 @@
 // scheduler with a one-way delay, chunked into segments, a receive window that closes
 // while the receiver is paused (so backpressure reaches the sender's write()), FIN after
 // queued data, and RST on destroy. Not TCP: no loss, no retransmission, no handshake bytes.
+// Segments can be cut to seeded random sizes (down to one byte), so parsers above see every
+// boundary; a transport's address can change (a DHCP client), and listeners bound to no
+// address follow it.
 
 import { EventEmitter } from 'eventemitter3';
 import {
   Ipv4Address,
+  Random,
   SocketError,
   type Scheduler,
   type StreamConnectOptions,
@@ -25,40 +29,74 @@ export interface MemoryNetworkOptions {
   readonly window?: number;
   /** Send buffer high-water mark: write() returns false above it (default 16 KiB). */
   readonly highWaterMark?: number;
-  /** Segment size, bytes (default 1000). */
+  /** Segment size, bytes (default 1000; Infinity: each write arrives whole, window permitting). */
   readonly segment?: number;
+  /** Cut each segment to a random size from 1 to `segment` (seeded by `seed`), so readers see every boundary. */
+  readonly randomSegments?: boolean;
+  /** Seed of the random segment sizes (default 7). */
+  readonly seed?: number;
 }
 
 export class MemoryNetwork {
-  private readonly listeners = new Map<string, MemoryListener>();
+  /** Listeners bound to an explicit address, by `address:port`. */
+  private readonly bound = new Map<string, MemoryListener>();
+  /** Listeners bound to their transport's current address, by port. */
+  private readonly unbound = new Map<number, MemoryListener[]>();
   private nextPort = 49152;
+  private readonly segmentRandom: Random;
 
   constructor(
     readonly scheduler: Scheduler,
     readonly options: MemoryNetworkOptions = {},
-  ) {}
+  ) {
+    this.segmentRandom = new Random(options.seed ?? 7);
+  }
 
   get delay(): number {
     return this.options.delay ?? 1_000_000;
   }
 
-  transport(address: string): MemoryTransport {
-    return new MemoryTransport(this, Ipv4Address.parse(address));
+  /** A transport at `address`; `null` (or 0.0.0.0) for a host with no address yet. Set `transport.address` later. */
+  transport(address: string | Ipv4Address | null): MemoryTransport {
+    return new MemoryTransport(this, address === null ? Ipv4Address.ANY : Ipv4Address.from(address));
+  }
+
+  /** @internal the size of the next segment, at most `limit`. */
+  segmentSize(limit: number): number {
+    const segment = this.options.segment ?? 1000;
+    if (this.options.randomSegments !== true || !Number.isFinite(segment) || segment <= 1) return Math.min(segment, limit);
+    return Math.min(this.segmentRandom.int(1, segment), limit);
   }
 
   /** @internal */
   register(listener: MemoryListener): void {
-    const key = `${listener.localAddress}:${listener.localPort}`;
-    if (this.listeners.has(key)) throw new SocketError('EADDRINUSE', `${key} is in use`);
-    this.listeners.set(key, listener);
+    if (listener.boundAddress === undefined) {
+      const list = this.unbound.get(listener.localPort) ?? [];
+      if (list.some((l) => l.transport === listener.transport)) throw new SocketError('EADDRINUSE', `port ${listener.localPort} is in use`);
+      list.push(listener);
+      this.unbound.set(listener.localPort, list);
+      return;
+    }
+    const key = `${listener.boundAddress}:${listener.localPort}`;
+    if (this.bound.has(key)) throw new SocketError('EADDRINUSE', `${key} is in use`);
+    this.bound.set(key, listener);
   }
   /** @internal */
   unregister(listener: MemoryListener): void {
-    this.listeners.delete(`${listener.localAddress}:${listener.localPort}`);
+    if (listener.boundAddress === undefined) {
+      const list = (this.unbound.get(listener.localPort) ?? []).filter((l) => l !== listener);
+      if (list.length === 0) this.unbound.delete(listener.localPort);
+      else this.unbound.set(listener.localPort, list);
+      return;
+    }
+    this.bound.delete(`${listener.boundAddress}:${listener.localPort}`);
   }
   /** @internal */
   find(address: Ipv4Address, port: number): MemoryListener | undefined {
-    return this.listeners.get(`${address}:${port}`);
+    const exact = this.bound.get(`${address}:${port}`);
+    if (exact !== undefined) return exact;
+    if (address.isUnspecified) return undefined;
+    return this.unbound.get(port)?.find((l) => l.transport.address.equals(address));
   }
   /** @internal */
   ephemeralPort(): number {
@@ -68,21 +106,26 @@ export class MemoryNetwork {
 
 export class MemoryTransport implements StreamTransport {
   readonly name = 'memory';
+  /** Every socket this transport opened or accepted, oldest first. */
+  readonly sockets: MemorySocket[] = [];
   constructor(
     readonly network: MemoryNetwork,
-    readonly address: Ipv4Address,
+    /** This host's address; set it when the address changes (listeners bound to no address follow). */
+    public address: Ipv4Address,
   ) {}
 
   connect(options: StreamConnectOptions): MemorySocket {
     const remote = Ipv4Address.from(options.remoteAddress);
     const socket = new MemorySocket(this.network, this.address, options.localPort || this.network.ephemeralPort(), remote, options.remotePort, 'SYN-SENT');
+    this.sockets.push(socket);
     this.network.scheduler.schedule(this.network.delay, () => {
       const listener = this.network.find(remote, options.remotePort);
       if (listener === undefined || listener.closed) {
         this.network.scheduler.schedule(this.network.delay, () => socket.fail(new SocketError('ECONNREFUSED', `connect ${remote}:${options.remotePort}`)));
         return;
       }
-      const accepted = new MemorySocket(this.network, remote, options.remotePort, this.address, socket.localPort, 'ESTABLISHED');
+      const accepted = new MemorySocket(this.network, remote, options.remotePort, socket.localAddress, socket.localPort, 'ESTABLISHED');
+      listener.transport.sockets.push(accepted);
       accepted.peer = socket;
       socket.peer = accepted;
       listener.emit('connection', accepted);
@@ -92,7 +135,8 @@ export class MemoryTransport implements StreamTransport {
   }
 
   listen(options: StreamListenOptions): MemoryListener {
-    const listener = new MemoryListener(this.network, options.address === undefined ? this.address : Ipv4Address.from(options.address), options.port);
+    const bound = options.address === undefined ? undefined : Ipv4Address.from(options.address);
+    const listener = new MemoryListener(this.network, this, bound === undefined || bound.isUnspecified ? undefined : bound, options.port);
     this.network.register(listener);
     return listener;
   }
@@ -102,10 +146,15 @@ export class MemoryListener extends EventEmitter<StreamListenerEvents> implement
   closed = false;
   constructor(
     private readonly network: MemoryNetwork,
-    readonly localAddress: Ipv4Address,
+    readonly transport: MemoryTransport,
+    /** The address given to listen(), or undefined: the transport's address, whatever it is. */
+    readonly boundAddress: Ipv4Address | undefined,
     readonly localPort: number,
   ) {
     super();
+  }
+  get localAddress(): Ipv4Address {
+    return this.boundAddress ?? this.transport.address;
   }
   close(): void {
     if (this.closed) return;
@@ -242,12 +291,11 @@ export class MemorySocket extends EventEmitter<StreamSocketEvents> implements St
     const peer = this.peer;
     if (peer === undefined || this.state === 'SYN-SENT' || this.closedFlag) return;
     const window = this.network.options.window ?? 64 * 1024;
-    const segment = this.network.options.segment ?? 1000;
     while (this.sendQueue.length > 0) {
       const credit = window - this.inTransit - peer.heldBytes;
       if (credit <= 0) break;
       const head = this.sendQueue[0]!;
-      const take = Math.min(head.length, segment, credit);
+      const take = this.network.segmentSize(Math.min(head.length, credit));
       const chunk = head.subarray(0, take);
       if (take === head.length) this.sendQueue.shift();
       else this.sendQueue[0] = head.subarray(take);

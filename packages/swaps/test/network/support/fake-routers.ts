@@ -1,5 +1,5 @@
 // Fakes around the distance-vector router, so its tests need no other layer package: a
-// routing table (longest-prefix match), a NetworkConfigurator over it, and a UDP-like
+// NetworkConfigurator over @netlayers/testing's FakeRoutingTable (longest-prefix match), and a UDP-like
 // DatagramTransport that carries datagrams over fake links between router interfaces,
 // through the scheduler. Links can fail silently or with the interfaces going down.
 
@@ -18,45 +18,10 @@ import {
   type IpInterfaceInfo,
   type NetworkConfigurator,
   type NodeContext,
-  type Route,
-  type RouteSource,
-  type RoutingTable,
   type SimulationContext,
   type TraceEvent,
 } from '@netlayers/core';
-
-export class FakeRoutingTable implements RoutingTable {
-  private routes: Route[] = [];
-  private readonly listeners: (() => void)[] = [];
-
-  lookup(destination: Ipv4Address): Route | undefined {
-    return this.entries().find((r) => r.prefix.contains(destination));
-  }
-  add(route: Route): void {
-    this.routes = this.routes.filter((r) => !(sameprefix(r.prefix, route.prefix) && r.source === route.source));
-    this.routes.push(route);
-    this.notify();
-  }
-  remove(prefix: Ipv4Cidr, source?: RouteSource): number {
-    const before = this.routes.length;
-    this.routes = this.routes.filter((r) => !(sameprefix(r.prefix, prefix) && (source === undefined || r.source === source)));
-    if (before !== this.routes.length) this.notify();
-    return before - this.routes.length;
-  }
-  entries(): readonly Route[] {
-    return [...this.routes].sort((a, b) => b.prefix.prefixLength - a.prefix.prefixLength || a.metric - b.metric);
-  }
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
-  }
-  private notify(): void {
-    for (const l of this.listeners) l();
-  }
-}
-
-function sameprefix(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
-  return a.prefixLength === b.prefixLength && a.network.equals(b.network);
-}
+import { FakeRoutingTable } from '@netlayers/testing';
 
 interface FakeInterface {
   name: string;
