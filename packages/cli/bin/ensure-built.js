@@ -17,7 +17,7 @@
 //   node packages/cli/bin/ensure-built.js --force  build everything
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,6 +78,8 @@ export async function build(root = ROOT) {
   for (const name of builtPackages(root)) {
     const dir = join(root, 'packages', name);
     const entries = entryPoints(dir);
+    // Chunk names carry a hash: clear the last build's, so none is left behind.
+    rmSync(join(dir, 'dist', 'bundle'), { recursive: true, force: true });
     await esbuild.build({
       entryPoints: entries,
       outbase: join(dir, 'src'),

@@ -5,7 +5,6 @@
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StackFactory } from '@netlayers/packetdrill';
 import { findScripts, runPacketdrillFile } from '@netlayers/packetdrill/file';
@@ -40,8 +39,7 @@ function integer(flag: string, value: string | undefined): number | undefined {
 }
 
 async function loadStack(path: string): Promise<StackFactory> {
-  prepareImport(path);
-  const module = (await import(pathToFileURL(resolve(path)).href)) as { stack?: unknown; default?: unknown };
+  const module = (await import(await prepareImport(resolve(path)))) as { stack?: unknown; default?: unknown };
   const factory = module.stack ?? module.default;
   if (typeof factory !== 'function') throw new UsageError(`--stack ${path}: the module exports no \`stack\` function (a StackFactory)`);
   return factory as StackFactory;

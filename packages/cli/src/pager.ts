@@ -2,7 +2,7 @@
 // (Ctrl+D) leaves quietly, as q does.
 
 import { createInterface } from 'node:readline';
-import type { CliIo } from './run.ts';
+import type { CliIo } from './io.ts';
 
 /** Show `text` step by step; resolves when the reader quits, reaches the end, or closes the input. */
 export async function pageSteps(text: string, io: CliIo): Promise<void> {

@@ -6,14 +6,17 @@
 
 import { register } from 'node:module';
 import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 let registered = false;
 
-/** Make `import()` of `path` work when it is TypeScript; a no-op for JavaScript. */
-export function prepareImport(path: string): void {
-  if (registered || !['.ts', '.mts'].includes(extname(path))) return;
+/** Make `import()` of `path` work when it is TypeScript; returns the URL to import. */
+export async function prepareImport(path: string): Promise<string> {
+  const url = pathToFileURL(path).href;
+  if (registered || !['.ts', '.mts'].includes(extname(path))) return url;
   registered = true;
-  if (import.meta.url.endsWith('.ts')) return;
+  if (import.meta.url.endsWith('.ts')) return url;
   process.setSourceMapsEnabled(true);
   register(new URL('./typescript-hooks.js', import.meta.url));
+  return url;
 }
