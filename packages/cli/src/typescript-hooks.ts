@@ -10,9 +10,10 @@
 // an extensionless "./x" standing for "./x.ts" or "./x/index.ts".
 
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LoadHook, ResolveHook } from 'node:module';
-import { transformSync } from 'oxc-transform';
+import { moduleRunnerTransformSync, transformSync } from 'oxc-transform';
 
 const TYPESCRIPT = /\.m?ts$/;
 
@@ -45,16 +46,55 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   }
 };
 
-/** JavaScript for one TypeScript module, with its source map inline; a syntax error throws. */
-export function transpile(path: string, source: string): string {
-  const result = transformSync(path, source, { lang: 'ts', sourceType: 'module', sourcemap: true });
+type TransformOptions = NonNullable<Parameters<typeof transformSync>[2]>;
+
+function transform(path: string, source: string, options: TransformOptions = {}): { code: string; map: string } {
+  const result = transformSync(path, source, { lang: 'ts', sourceType: 'module', sourcemap: true, ...options });
   const errors = result.errors.filter((e) => String(e.severity) === 'Error');
   if (errors.length > 0) {
     const shown = errors.map((e) => e.codeframe ?? e.message).join('\n');
     throw new SyntaxError(`${path}: ${errors[0]!.message}\n${shown}`);
   }
-  const map = result.map === undefined ? '' : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}`;
-  return `${result.code}${map}`;
+  if (result.map === undefined) return { code: result.code, map: '' };
+  // The script's own file as a URL, so the map points there wherever the JavaScript is.
+  const sourceMap = { ...result.map, sources: [pathToFileURL(path).href], sourcesContent: undefined };
+  return { code: result.code, map: `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(sourceMap)).toString('base64')}` };
+}
+
+/** JavaScript for one TypeScript module, with its source map inline; a syntax error throws. */
+export function transpile(path: string, source: string): string {
+  const { code, map } = transform(path, source);
+  return `${code}${map}`;
+}
+
+/** One TypeScript module transpiled to be run from another folder (typescript-cache.ts). */
+export interface Relocatable {
+  /** JavaScript with its source map inline; `import.meta.url`, `.filename`, `.dirname` name the .ts file. */
+  readonly code: string;
+  /** Every import's specifier (static, and dynamic with a string literal), `./x.ts` rewritten to `./x.js`. */
+  readonly specifiers: readonly string[];
+  /** Why the module cannot run from elsewhere (`import.meta` otherwise used, a computed `import()`). */
+  readonly unsupported: string | undefined;
+}
+
+/** Transpile `path` so that it runs the same from a copy in another folder, or say why it cannot. */
+export function transpileRelocatable(path: string, source: string): Relocatable {
+  const url = pathToFileURL(path).href;
+  const { code, map } = transform(path, source, {
+    typescript: { rewriteImportExtensions: 'rewrite' },
+    define: {
+      'import.meta.url': JSON.stringify(url),
+      'import.meta.filename': JSON.stringify(path),
+      'import.meta.dirname': JSON.stringify(dirname(path)),
+    },
+  });
+  // The import graph, read by oxc's own parser (the module-runner transform lists the imports).
+  const graph = moduleRunnerTransformSync(path, code);
+  const dynamicImports = graph.code.split('__vite_ssr_dynamic_import__(').length - 1;
+  let unsupported: string | undefined;
+  if (/\bimport\s*\.\s*meta\b/.test(code)) unsupported = 'uses import.meta beyond url, filename and dirname';
+  else if (dynamicImports > graph.dynamicDeps.length) unsupported = 'has an import() of a computed specifier';
+  return { code: `${code}${map}`, specifiers: [...new Set([...graph.deps, ...graph.dynamicDeps])], unsupported };
 }
 
 export const load: LoadHook = async (url, context, nextLoad) => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stalePackages } from '../bin/ensure-built.js';
+import { CACHE_DIR } from '../src/typescript-cache.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../../', import.meta.url).pathname;
@@ -21,12 +22,21 @@ const scratch = mkdtempSync(join(root, '.build-test-'));
 const fake = mkdtempSync(join(tmpdir(), 'netlayers-build-'));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
+  // What the TypeScript cache keeps of the scratch scripts (node_modules/.cache/netlayers/ts/<hash of the root>/<scratch>).
+  const cache = join(root, 'node_modules', CACHE_DIR);
+  for (const folder of existsSync(cache) ? readdirSync(cache, { withFileTypes: true }) : []) {
+    if (folder.isDirectory()) rmSync(join(cache, folder.name, scratch.slice(root.length)), { recursive: true, force: true });
+  }
   rmSync(fake, { recursive: true, force: true });
 });
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -115,7 +125,51 @@ describe('netlayers runs the build', { timeout: 60_000 }, () => {
     expect(r.stderr).toMatch(/const = 2/);
   });
 
-  it('a thrown error points at the TypeScript line, through the source map', async () => {
+  it('runs TypeScript from the cache: transpiled once, again when a file of its graph changes, import.meta naming the .ts file', async () => {
+    const dir = join(scratch, 'cached');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'count.ts'), 'export const count: number = 1;\n');
+    writeFileSync(join(dir, 'lazy.ts'), 'export const lazy = (n: number): string => `lazy ${n}`;\n');
+    writeFileSync(join(dir, 'main.ts'), [
+      "import { Network } from '@netlayers/lab';",
+      "import { count } from './sub/count.ts';",
+      "const { lazy } = await import('./lazy.js');",
+      'new Network({ seed: 1 });',
+      "console.log(count, lazy(count), import.meta.url, import.meta.filename, import.meta.dirname);",
+    ].join('\n'));
+    const cache = join(root, 'node_modules', CACHE_DIR);
+    const cachedFiles = (): string[] => (existsSync(cache) ? readdirSync(cache, { recursive: true, encoding: 'utf8' }) : []).filter((f) => f.includes(`${scratch.slice(root.length)}/cached/`) && f.endsWith('.js'));
+    const expected = (n: number): string => `${n} lazy ${n} file://${join(dir, 'main.ts')} ${join(dir, 'main.ts')} ${dir}\n`;
+    const first = await cli('run', join(dir, 'main.ts'));
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe(expected(1));
+    expect(cachedFiles().map((f) => f.slice(f.indexOf('/cached/'))).sort()).toEqual(['/cached/lazy.js', '/cached/main.js', '/cached/sub/count.js']);
+    const again = await cli('run', join(dir, 'main.ts'));
+    expect(again.stdout).toBe(expected(1));
+    writeFileSync(join(dir, 'sub', 'count.ts'), 'export const count: number = 2;\n');
+    expect((await cli('run', join(dir, 'main.ts'))).stdout).toBe(expected(2));
+    // The module hooks give the same.
+    expect((await cliWith({ NETLAYERS_TS_CACHE: '0' }, 'run', join(dir, 'main.ts'))).stdout).toBe(expected(2));
+  });
+
+  it('leaves to the module hooks what the cache cannot run as written: an extensionless import, import.meta.resolve', async () => {
+    const dir = join(scratch, 'hooked');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'x.ts'), 'export const x: number = 7;\n');
+    writeFileSync(join(dir, 'a.ts'), "import { x } from './x';\nconsole.log(x);\n");
+    writeFileSync(join(dir, 'b.ts'), "console.log(import.meta.resolve('./x.ts'));\n");
+    for (const run of [1, 2]) {
+      const a = await cli('run', join(dir, 'a.ts'));
+      expect(a.stdout, `run ${run}`).toBe('7\n');
+      const b = await cli('run', join(dir, 'b.ts'));
+      expect(b.stdout, `run ${run}`).toBe(`file://${join(dir, 'x.ts')}\n`);
+    }
+    // a.ts itself is kept (its import is checked at every run); b.ts is not.
+    const cache = join(root, 'node_modules', CACHE_DIR);
+    expect(readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes(`${scratch.slice(root.length)}/hooked/`) && f.endsWith('.js')).map((f) => f.slice(f.indexOf('/hooked/')))).toEqual(['/hooked/a.js']);
+  });
+
+  it.each([['the cache', {}], ['the module hooks', { NETLAYERS_TS_CACHE: '0' }]])('a thrown error points at the TypeScript line, through the source map (%s)', async (_, env) => {
     writeFileSync(join(scratch, 'throws.ts'), [
       'interface Shape {',
       '  readonly sides: number;',
@@ -125,7 +179,7 @@ describe('netlayers runs the build', { timeout: 60_000 }, () => {
       '  throw new Error(`no network, ${shapes.length} shape`);',
       '}',
     ].join('\n'));
-    const r = await cli('run', join(scratch, 'throws.ts'));
+    const r = await cliWith(env, 'run', join(scratch, 'throws.ts'));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('no network, 1 shape');
     expect(r.stderr).toMatch(/throws\.ts:6:\d+/);
