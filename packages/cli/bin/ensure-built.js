@@ -16,10 +16,9 @@
 //   node packages/cli/bin/ensure-built.js          build what is stale
 //   node packages/cli/bin/ensure-built.js --force  build everything
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository's root folder. */
@@ -54,49 +53,138 @@ export function stalePackages(root = ROOT) {
   });
 }
 
-/** The source files a package's exports and imports name under the netlayers-source condition. */
+/**
+ * The source files a package's "exports" and "imports" name under the netlayers-source
+ * condition: { exports, imports }, each sorted.
+ */
 function entryPoints(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const found = new Set();
-  const walk = (target) => {
-    if (target === null || typeof target !== 'object') return;
-    for (const [key, value] of Object.entries(target)) {
-      if (key === 'netlayers-source' && typeof value === 'string') found.add(join(dir, value));
-      else walk(value);
-    }
+  const collect = (root) => {
+    const found = new Set();
+    const walk = (target) => {
+      if (target === null || typeof target !== 'object') return;
+      for (const [key, value] of Object.entries(target)) {
+        if (key === 'netlayers-source' && typeof value === 'string') found.add(join(dir, value));
+        else walk(value);
+      }
+    };
+    walk(root);
+    return [...found].sort();
   };
-  walk(manifest.exports);
-  walk(manifest.imports);
-  return [...found].sort();
+  return { exports: collect(manifest.exports), imports: collect(manifest.imports) };
+}
+
+/**
+ * npm packages bundled into each package that imports them instead of left as imports:
+ * eventemitter3 is CommonJS (its ESM entry is a wrapper), and importing CommonJS from an ES
+ * module makes Node load and run its CommonJS loader and lexer, ~10 ms of a start-up. Nothing
+ * compares its class by identity (no instanceof), so a copy per package changes nothing.
+ */
+const INLINED = new Set(['eventemitter3']);
+
+/** Marks an import of another package's bundle until the output file's place is known. */
+const BUILT = 'netlayers-built:';
+
+/** Write esbuild's outputs, each import of another package's bundle made relative to the file. */
+function writeOutputs(outputFiles) {
+  for (const file of outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    if (!file.path.endsWith('.js')) {
+      writeFileSync(file.path, file.contents);
+      continue;
+    }
+    const text = file.text.replace(new RegExp(`"${BUILT}([^"]+)"`, 'g'), (_, target) => {
+      const path = relative(dirname(file.path), target).split(sep).join('/');
+      return JSON.stringify(path.startsWith('.') ? path : `./${path}`);
+    });
+    writeFileSync(file.path, text);
+  }
+}
+
+/** The workspace's packages by name: folder and package.json. */
+function workspacePackages(root) {
+  const found = new Map();
+  for (const name of readdirSync(join(root, 'packages'))) {
+    const file = join(root, 'packages', name, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    found.set(manifest.name, { dir: join(root, 'packages', name), manifest });
+  }
+  return found;
+}
+
+/** The package name of a bare specifier ("@netlayers/lab/node" gives "@netlayers/lab") and the export's subpath ("./node"). */
+function splitSpecifier(specifier) {
+  const parts = specifier.split('/');
+  const length = specifier.startsWith('@') ? 2 : 1;
+  return { name: parts.slice(0, length).join('/'), subpath: ['.', ...parts.slice(length)].join('/') };
+}
+
+/**
+ * esbuild plugin: every bare import (another package, or a `#` import) stays an import, except
+ * INLINED's, which are bundled. An import of another built workspace package that the importing
+ * package depends on ("workspace:") becomes the relative path of the file Node would resolve
+ * it to (the export's "default" target, "../../../core/dist/bundle/index.js"): the same module
+ * as when a script imports "@netlayers/core", found without Node's package lookup (a
+ * node_modules walk, package.json exports and a realpath through pnpm's link), ~15 ms of a
+ * start-up over the five imports of a script that loads @netlayers/lab.
+ */
+function externalPackages(workspace, manifest) {
+  const declared = { ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
+  return {
+    name: 'external-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const { name, subpath } = splitSpecifier(args.path);
+        if (INLINED.has(name)) return undefined;
+        const target = workspace.get(name);
+        const entry = target?.manifest.exports?.[subpath];
+        const file = typeof entry === 'string' ? entry : entry?.default;
+        const ours = String(declared[name] ?? '').startsWith('workspace:') && typeof file === 'string' && existsSync(join(target.dir, 'tsconfig.build.json'));
+        if (!ours) return { path: args.path, external: true };
+        // A placeholder for now: writeOutputs() makes it relative to each output file.
+        return { path: `${BUILT}${join(target.dir, file)}`, external: true };
+      });
+    },
+  };
 }
 
 /** Check and build every package: declarations by tsc -b, JavaScript bundles by esbuild. */
 export async function build(root = ROOT) {
   const require = createRequire(join(root, 'package.json'));
+  // Loaded here, not at the top: the `netlayers` command imports this file at every start.
+  const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   const esbuild = await import(pathToFileURL(require.resolve('esbuild')).href);
+  const workspace = workspacePackages(root);
   for (const name of builtPackages(root)) {
     const dir = join(root, 'packages', name);
-    const entries = entryPoints(dir);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const { exports, imports } = entryPoints(dir);
     // Chunk names carry a hash: clear the last build's, so none is left behind.
     rmSync(join(dir, 'dist', 'bundle'), { recursive: true, force: true });
-    await esbuild.build({
-      entryPoints: entries,
+    const options = {
       outbase: join(dir, 'src'),
       outdir: join(dir, 'dist', 'bundle'),
       bundle: true,
-      splitting: entries.length > 1,
       chunkNames: '[name]-[hash]',
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      // Other packages (ours and npm's) and the package's own `#` imports stay imports.
-      packages: 'external',
-      external: ['#*'],
+      // Other packages (ours and npm's) and the package's own `#` imports stay imports, except the
+      // small CommonJS ones of INLINED, which would otherwise cost Node's CommonJS loader at start.
+      plugins: [externalPackages(workspace, manifest)],
+      write: false,
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'warning',
-    });
+    };
+    // The exports together, sharing their common code in chunks (one copy of each module);
+    // a `#` import's target (a leaf module picked by condition, like core's native CRC-32) on
+    // its own, so a package with one export stays one module, esbuild's helpers inside it.
+    writeOutputs((await esbuild.build({ ...options, entryPoints: exports, splitting: exports.length > 1 })).outputFiles);
+    for (const entry of imports) writeOutputs((await esbuild.build({ ...options, entryPoints: [entry], splitting: false })).outputFiles);
     writeFileSync(join(dir, STAMP), `${new Date().toISOString()}\n`);
   }
 }
