@@ -2,14 +2,18 @@
 // a tiny script that imports @netlayers/lab (two hosts on a cable, one ping), and the memory
 // the process holds at that moment. Not a protocol benchmark; no RFC applies.
 //
-//   npx tsx packages/bench/src/startup.ts [--runs 10] [--base <checkout>] [--modes node,js,ts-cli,ts-tsx]
+//   npx tsx packages/bench/src/startup.ts [--runs 10] [--base <checkout>] [--modes node,js,ts-cli,ts-cli-cold,ts-tsx]
 //
 // Modes (each a fresh process, run from a temporary folder whose node_modules links to the
-// checkout's, so nothing is written into either checkout):
+// checkout's; only the command's TypeScript cache, node_modules/.cache/netlayers, is written
+// there, and the probe's part of it is removed at the end):
 //   node    `node -e` printing the marker at once: what Node itself costs on this machine
 //   js      `node probe.mjs` (a checkout without prebuilt dist/ needs `node --import tsx`,
 //           which is how it has to be run there, and is what this checkout's "before" was)
-//   ts-cli  `node packages/cli/bin/netlayers.js run probe.ts`, the command a user types
+//   ts-cli  `node packages/cli/bin/netlayers.js run probe.ts`, the command a user types (a
+//           checkout whose command keeps a TypeScript cache finds the probe there: the untimed
+//           first run put it there, as any earlier run of an unchanged script would)
+//   ts-cli-cold  the same with the probe's cache removed before each run: transpiled every time
 //   ts-tsx  `node --import tsx probe.ts`, the TypeScript script without the command
 // The probe prints a marker at its first trace event: the wall-clock time
 // (performance.timeOrigin + performance.now(), the same clock the harness reads just before
@@ -25,10 +29,13 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cacheFolder } from '../../cli/src/typescript-cache.ts';
 
-const MODES = ['node', 'js', 'ts-cli', 'ts-tsx'] as const;
+const MODES = ['node', 'js', 'ts-cli', 'ts-cli-cold', 'ts-tsx'] as const;
 type Mode = (typeof MODES)[number];
 const MARKER = 'netlayers-startup';
+// The default set leaves out ts-tsx (tsx's own start-up, not the command's); name it to add it.
+const DEFAULT_MODES: readonly Mode[] = ['node', 'js', 'ts-cli', 'ts-cli-cold'];
 
 const PROBE_BODY = `
 const net = new Network({ seed: 1 });
@@ -86,6 +93,7 @@ function command(checkout: Checkout, mode: Mode): string[] {
     case 'js':
       return checkout.prebuilt ? ['probe.mjs'] : ['--import', 'tsx', 'probe.mjs'];
     case 'ts-cli':
+    case 'ts-cli-cold':
       return [join(checkout.root, 'packages/cli/bin/netlayers.js'), 'run', 'probe.ts'];
     case 'ts-tsx':
       return ['--import', 'tsx', 'probe.ts'];
@@ -93,6 +101,7 @@ function command(checkout: Checkout, mode: Mode): string[] {
 }
 
 function once(checkout: Checkout, mode: Mode): Promise<Sample> {
+  if (mode === 'ts-cli-cold') rmSync(cacheFolder(checkout.dir), { recursive: true, force: true });
   return new Promise((done, fail) => {
     const args = command(checkout, mode);
     const start = performance.timeOrigin + performance.now();
@@ -124,7 +133,7 @@ const spread = (xs: readonly number[], f: (x: number) => string): string => `${f
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '10' }, base: { type: 'string' }, modes: { type: 'string', default: MODES.join(',') } },
+    options: { runs: { type: 'string', default: '10' }, base: { type: 'string' }, modes: { type: 'string', default: DEFAULT_MODES.join(',') } },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number ≥ 1, got ${values.runs}`);
@@ -162,7 +171,10 @@ async function main(): Promise<void> {
       load.push(loadavg()[0]!);
     }
   } finally {
-    for (const c of checkouts) rmSync(c.dir, { recursive: true, force: true });
+    for (const c of checkouts) {
+      rmSync(cacheFolder(c.dir), { recursive: true, force: true });
+      rmSync(c.dir, { recursive: true, force: true });
+    }
   }
 
   console.log(`start-up to the first trace event, ${runs} interleaved runs; node ${process.version}, ${cpus().length} CPUs, 1-min load ${Math.min(...load).toFixed(2)}–${Math.max(...load).toFixed(2)}`);

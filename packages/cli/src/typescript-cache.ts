@@ -31,6 +31,11 @@ const FORMAT = 'netlayers-ts-cache 1';
 /** Where the cache lives below a node_modules folder. */
 export const CACHE_DIR = join('.cache', 'netlayers', 'ts');
 
+/** The cache of the scripts below `root` (<N>): one folder per <N>, so two folders sharing one node_modules (a link) keep apart. */
+export function cacheFolder(root: string): string {
+  return join(root, 'node_modules', CACHE_DIR, createHash('sha256').update(root).digest('hex').slice(0, 12));
+}
+
 /** The record kept beside each cached file. */
 interface CacheRecord {
   readonly key: string;
@@ -130,8 +135,7 @@ function cachedPath(cache: string, root: string, file: string): string {
 export async function compileGraph(script: string): Promise<string | undefined> {
   const root = nearestModulesRoot(dirname(script));
   if (root === undefined) return undefined;
-  // One folder per <N>: two folders sharing one node_modules (a link) keep apart.
-  const cache = join(root, 'node_modules', CACHE_DIR, createHash('sha256').update(root).digest('hex').slice(0, 12));
+  const cache = cacheFolder(root);
   let transpileRelocatable: typeof import('./typescript-hooks.ts').transpileRelocatable | undefined;
   try {
     const seen = new Set<string>([script]);
