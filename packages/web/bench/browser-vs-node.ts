@@ -5,17 +5,32 @@
 // records it; the bare Node run (no listener, so no events are built) is shown too. The
 // figure for BENCHMARKS.md. Not a test: run it with
 //   npx -y pnpm@10.34.9 web:bench [runs] [size]
+//   npx -y pnpm@10.34.9 web:bench --profile DIR [size]
+// --profile: one page run under a Chromium trace with the V8 sampler on, one recorded Node run
+// under the inspector's profiler; writes DIR/page-worker.cpuprofile, DIR/page-main.cpuprofile
+// and DIR/node.cpuprofile (open them in DevTools) and prints each one's top self times.
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH).
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Network } from '@netlayers/lab';
 import { TraceRecorder } from '@netlayers/trace';
+import { markdown, selfTimes, type CpuProfile } from '../../bench/src/profile-summary.ts';
 import { openSite, waitForRun } from '../test/support/page.ts';
+import { profilesOfTrace } from './trace-profile.ts';
 
-const runs = Number(process.argv[2] ?? 5);
-const size = process.argv[3] ?? '10MB';
+const argv = process.argv.slice(2);
+const profileAt = argv.indexOf('--profile');
+const profileDir = profileAt >= 0 ? argv[profileAt + 1] : undefined;
+if (profileAt >= 0 && profileDir === undefined) throw new Error('--profile needs a directory');
+const positional = argv.filter((_a, i) => profileAt < 0 || (i !== profileAt && i !== profileAt + 1));
+const runs = profileDir !== undefined ? 0 : Number(positional[0] ?? 5);
+const size = (profileDir !== undefined ? positional[0] : positional[1]) ?? '10MB';
 const args = ['--size', size];
+const hash = `#scenario=bulk-transfer&args=${encodeURIComponent(args.join(' '))}`;
 
 async function nodeRun(record: boolean): Promise<number> {
   const { main } = (await import('../../../examples/bulk-transfer.ts')) as { main: (write: (line: string) => void, args: readonly string[]) => Promise<unknown> };
@@ -29,7 +44,52 @@ async function nodeRun(record: boolean): Promise<number> {
   return ms;
 }
 
-const site = await openSite();
+// A profile is taken of an unminified build, so that functions keep their names.
+const site = await openSite(profileDir !== undefined ? { minify: false } : {});
+if (profileDir !== undefined) {
+  try {
+    await profile(profileDir);
+  } finally {
+    await site.close();
+  }
+  process.exit(0);
+}
+
+/** The page's run and a recorded Node run, profiled; summaries printed, profiles written. */
+async function profile(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const summary = (title: string, file: string, p: CpuProfile): void => {
+    writeFileSync(path.join(dir, file), JSON.stringify(p));
+    const { rows, totalMs } = selfTimes(p, 15);
+    console.log(`### ${title} (${file})\n\n${markdown(rows, totalMs)}\n`);
+  };
+  const page = await site.browser.newPage();
+  await site.browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline'] });
+  await page.goto(`${site.url}${hash}`);
+  await waitForRun(page, 1, 600_000);
+  const wall = await page.evaluate(() => Number(document.body.dataset['wallMs']));
+  const trace = (await site.browser.stopTracing()).toString('utf8');
+  await page.close();
+  const threads = profilesOfTrace(trace);
+  const samplesOf = (t: (typeof threads)[number]): number => t.profile.samples.length;
+  const worker = threads.filter((t) => t.thread.startsWith('DedicatedWorker')).sort((a, b) => samplesOf(b) - samplesOf(a))[0];
+  const main = threads.filter((t) => t.thread === 'CrRendererMain').sort((a, b) => samplesOf(b) - samplesOf(a))[0];
+  console.log(`Page run: ${wall.toFixed(0)} ms in the worker (bulk-transfer ${size}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
+  if (worker === undefined) throw new Error(`no worker thread in the trace (threads: ${threads.map((t) => t.thread).join(', ')})`);
+  summary('Page: simulation worker', 'page-worker.cpuprofile', worker.profile);
+  if (main !== undefined) summary('Page: main thread', 'page-main.cpuprofile', main.profile);
+  await nodeRun(true); // warm-up, as in the timed runs
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const ms = await nodeRun(true);
+  const { profile: nodeProfile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+  session.disconnect();
+  console.log(`Node run: ${ms.toFixed(0)} ms, every event recorded\n`);
+  summary('Node, every event recorded', 'node.cpuprofile', nodeProfile);
+}
 const browserMs: number[] = [];
 const nodeMs: number[] = [];
 const bareMs: number[] = [];
@@ -38,7 +98,7 @@ try {
   await nodeRun(true);
   await nodeRun(false);
   for (let i = 0; i <= runs; i++) {
-    const page = await site.newPage(`#scenario=bulk-transfer&args=${encodeURIComponent(args.join(' '))}`);
+    const page = await site.newPage(hash);
     await waitForRun(page, 1, 600_000);
     const wall = await page.evaluate(() => Number(document.body.dataset['wallMs']));
     await page.close();
