@@ -71,9 +71,10 @@ async function profile(dir: string): Promise<void> {
   const trace = (await site.browser.stopTracing()).toString('utf8');
   await page.close();
   const threads = profilesOfTrace(trace);
-  const samplesOf = (t: (typeof threads)[number]): number => t.profile.samples.length;
-  const worker = threads.filter((t) => t.thread.startsWith('DedicatedWorker')).sort((a, b) => samplesOf(b) - samplesOf(a))[0];
-  const main = threads.filter((t) => t.thread === 'CrRendererMain').sort((a, b) => samplesOf(b) - samplesOf(a))[0];
+  // The threads that ran the site's own bundles (the browser's other pages have threads too).
+  const runs = (t: (typeof threads)[number], bundle: string): boolean => t.profile.nodes.some((n) => n.callFrame.url.startsWith(site.url) && n.callFrame.url.includes(`/assets/${bundle}-`));
+  const worker = threads.find((t) => runs(t, 'worker'));
+  const main = threads.find((t) => t.thread === 'CrRendererMain' && runs(t, 'index'));
   console.log(`Page run: ${wall.toFixed(0)} ms in the worker (bulk-transfer ${size}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
   if (worker === undefined) throw new Error(`no worker thread in the trace (threads: ${threads.map((t) => t.thread).join(', ')})`);
   summary('Page: simulation worker', 'page-worker.cpuprofile', worker.profile);
