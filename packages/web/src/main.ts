@@ -15,7 +15,7 @@ import { renderEncapsulation } from './ui/encapsulation.ts';
 import { connectionLadder, renderLadder } from './ui/ladder.ts';
 import { renderMetricCharts, renderStateTimeline } from './ui/charts.ts';
 import { EXAMPLE_FILES, SCENARIOS, scenarioById, type Scenario } from './scenarios.ts';
-import { buildSteps, buildTransmissions, type Step, type Transmission } from './timeline.ts';
+import { buildSteps, buildTransmissions, connectionsOf, type Step, type Transmission } from './timeline.ts';
 import { decodeShared, encodeShared } from './share.ts';
 import type { RecordedNetwork, RunOptions, WorkerMessage } from './protocol.ts';
 import { openCapture } from './capture.ts';
@@ -45,6 +45,8 @@ const state = {
   model: (shared.model && shared.model in LAYER_MODELS ? shared.model : 'tcpip-5') as keyof typeof LAYER_MODELS,
   edited: false,
   runId: 0,
+  /** When the page posted the current run to the worker (performance.now()). */
+  runStarted: 0,
   running: false,
   run: undefined as RunView | undefined,
   output: '',
@@ -186,6 +188,7 @@ function startRun(): void {
   worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
   worker.onerror = (event) => finishWithError(event.message || 'the simulation worker failed');
   state.runId++;
+  state.runStarted = performance.now();
   state.running = true;
   state.playing = false;
   state.output = '';
@@ -240,6 +243,8 @@ function onWorkerMessage(message: WorkerMessage): void {
   showSource(0, state.pendingStep);
   state.pendingStep = undefined;
   if (message.error === undefined) status.textContent = `✓ ${state.run!.steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(message.wallMs)} ms`;
+  // From Run to the views built (the worker's run, its results posted over, the steps derived).
+  document.body.dataset['shownMs'] = String(performance.now() - state.runStarted);
 }
 
 /** Show one of the chooser's networks (a run's or a capture) in every view. */
@@ -249,7 +254,7 @@ function showSource(index: number, step?: number): void {
   state.source = index;
   const network = source.network;
   const steps = buildSteps(network);
-  const connections = [...new Set(steps.map((s) => s.connection).filter((c): c is string => c !== undefined && isConnectionKey(c)))];
+  const connections = connectionsOf(steps, isConnectionKey);
   state.run = { network, source, steps, transmissions: buildTransmissions(network, steps), placed: layout(network), connections };
   state.connection = connections[0] ?? '';
   fillNetworks();
