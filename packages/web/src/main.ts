@@ -73,6 +73,7 @@ const scenarioSelect = h('select', { id: 'scenario', 'aria-label': 'Scenario' },
 const modelSelect = h('select', { id: 'model', 'aria-label': 'Layer model' }, ...Object.values(LAYER_MODELS).map((m) => h('option', { value: m.id }, m.title)));
 const seedInput = h('input', { id: 'seed', type: 'number', min: 0, step: 1, value: shared.seed ?? '', placeholder: 'script’s', 'aria-label': 'Seed', size: 6 });
 const lossInput = h('input', { id: 'loss', type: 'number', min: 0, max: 100, step: 0.5, value: shared.loss ?? 0, 'aria-label': 'Loss percent', size: 4 });
+const duplicateInput = h('input', { id: 'duplicate', type: 'number', min: 0, max: 100, step: 0.5, value: shared.duplicate ?? 0, 'aria-label': 'Duplicate percent', size: 4 });
 const delayInput = h('input', { id: 'delay', type: 'text', value: shared.delay ?? '', placeholder: 'e.g. 2ms', 'aria-label': 'Link delay', size: 6 });
 const bandwidthInput = h('input', { id: 'bandwidth', type: 'text', value: shared.bandwidth ?? '', placeholder: 'e.g. 10Mbps', 'aria-label': 'Bandwidth', size: 8 });
 const argsInput = h('input', { id: 'args', type: 'text', value: shared.args ?? '', placeholder: 'script flags', 'aria-label': 'Script arguments', size: 18 });
@@ -110,7 +111,7 @@ app.append(
     h('label', {}, 'Model ', modelSelect),
     runButton, status, shareButton, h('label', { class: 'open-capture', title: 'Open a pcap or pcapng file (or drop one on the page)' }, 'Open capture ', captureInput), downloads),
   h('div', { class: 'options' },
-    h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
+    h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', { title: 'The medium sends a second copy of this share of frames' }, 'duplicate % ', duplicateInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
   h('main', {},
     h('div', { class: 'left' },
       h('div', { class: 'network-bar' }, h('label', {}, 'Network ', networkSelect)),
@@ -160,9 +161,11 @@ function scriptArgs(): string[] {
 function runOptions(): RunOptions {
   const seed = seedInput.value.trim() === '' ? undefined : Number(seedInput.value);
   const loss = Number(lossInput.value) / 100;
+  const duplicate = Number(duplicateInput.value) / 100;
   return {
     ...(seed !== undefined && Number.isInteger(seed) ? { seed } : {}),
     ...(loss > 0 ? { loss } : {}),
+    ...(duplicate > 0 ? { duplicate } : {}),
     ...(delayInput.value.trim() ? { delay: delayInput.value.trim() } : {}),
     ...(bandwidthInput.value.trim() ? { bandwidth: bandwidthInput.value.trim() } : {}),
     args: scriptArgs(),
@@ -408,6 +411,7 @@ function sharedState(): Parameters<typeof encodeShared>[0] {
     model: state.model,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.loss !== undefined ? { loss: options.loss * 100 } : {}),
+    ...(options.duplicate !== undefined ? { duplicate: options.duplicate * 100 } : {}),
     ...(options.delay !== undefined ? { delay: options.delay } : {}),
     ...(options.bandwidth !== undefined ? { bandwidth: options.bandwidth } : {}),
     ...(argsInput.value.trim() ? { args: argsInput.value.trim() } : {}),
@@ -496,7 +500,8 @@ function renderDownloads(): void {
     for (const e of run.network.events) {
       // Capture points only: a node's tx and rx (what the medium did is on the medium).
       if (e.kind !== 'frame' || (e.action !== 'tx' && e.action !== 'rx')) continue;
-      frames.push({ time: e.time, bytes: e.bytes, interfaceName: `${e.node}:${e.iface ?? 'eth0'}`, direction: e.action === 'tx' ? 'outbound' : 'inbound' });
+      // The frame's link type picks the interface's: a PPP link's frames are LINKTYPE_PPP, not Ethernet.
+      frames.push({ time: e.time, bytes: e.bytes, interfaceName: `${e.node}:${e.iface ?? 'eth0'}`, direction: e.action === 'tx' ? 'outbound' : 'inbound', ...(e.linkType !== undefined ? { linkType: e.linkType } : {}) });
     }
     download(`${state.scenario.id}.pcapng`, writePcapng(frames), 'application/octet-stream');
   });

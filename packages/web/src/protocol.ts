@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** Loss probability laid over every link, 0..1. */
   readonly loss?: number;
+  /** Probability that the medium duplicates a frame, laid over every link, 0..1. */
+  readonly duplicate?: number;
   /** One-way delay laid over every link ("2ms"). */
   readonly delay?: string;
   /** Line rate laid over every link ("10Mbps"). */
