@@ -14,7 +14,7 @@ import { renderEventList } from './ui/event-list.ts';
 import { renderEncapsulation } from './ui/encapsulation.ts';
 import { connectionLadder, renderLadder } from './ui/ladder.ts';
 import { renderMetricCharts, renderStateTimeline } from './ui/charts.ts';
-import { EXAMPLE_FILES, SCENARIOS, scenarioById, type Scenario } from './scenarios.ts';
+import { EXAMPLE_FILES, SCENARIOS, TRANSPILED_FILES, scenarioById, type Scenario } from './scenarios.ts';
 import { buildSteps, buildTransmissions, connectionsOf, type Step, type Transmission } from './timeline.ts';
 import { decodeShared, encodeShared } from './share.ts';
 import type { RecordedNetwork, RunOptions, WorkerMessage } from './protocol.ts';
@@ -199,8 +199,10 @@ function startRun(): void {
   document.body.dataset['run'] = `${state.runId}:running`;
   runButton.disabled = false;
   editor.showError(undefined);
-  const files = { ...EXAMPLE_FILES, [state.scenario.path]: editor.getSource() };
-  worker.postMessage({ type: 'run', runId: state.runId, files, entry: state.scenario.path, options: runOptions() });
+  const files: Record<string, string> = { ...EXAMPLE_FILES, [state.scenario.path]: editor.getSource() };
+  // Files as shipped run as the build transpiled them; an edited one is transpiled in the worker.
+  const transpiled = Object.fromEntries(Object.entries(TRANSPILED_FILES).filter(([path]) => files[path] === EXAMPLE_FILES[path]));
+  worker.postMessage({ type: 'run', runId: state.runId, files, transpiled, entry: state.scenario.path, options: runOptions() });
 }
 
 function finishWithError(message: string, line?: number): void {

@@ -22,6 +22,8 @@ export interface RunRequest {
   readonly type: 'run';
   readonly runId: number;
   readonly files: Readonly<Record<string, string>>;
+  /** Build-time transpiled code of the files sent unchanged from the shipped examples. */
+  readonly transpiled: Readonly<Record<string, string>>;
   readonly entry: string;
   readonly options: RunOptions;
 }

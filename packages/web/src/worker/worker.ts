@@ -63,7 +63,7 @@ async function run(request: RunRequest): Promise<void> {
   };
   let error: Extract<WorkerMessage, { type: 'done' }>['error'];
   try {
-    await runScript({ files: request.files, entry: request.entry, args: request.options.args ?? [] }, write);
+    await runScript({ files: request.files, transpiled: request.transpiled, entry: request.entry, args: request.options.args ?? [] }, write);
   } catch (caught) {
     if (caught instanceof ScriptExit) {
       error = { message: `the script exited with code ${caught.code}` };
