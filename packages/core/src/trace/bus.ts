@@ -114,7 +114,8 @@ function snapshotBytes(bytes: Uint8Array): Uint8Array {
     slab = new Uint8Array(SLAB_BYTES);
     slabUsed = 0;
   }
-  const copy = slab.subarray(slabUsed, slabUsed + length);
+  // A view made by the constructor directly (subarray() looks up a species constructor first).
+  const copy = new Uint8Array(slab.buffer, slabUsed, length);
   copy.set(bytes);
   // Keep each snapshot 8-byte aligned, so word-wise checksums over it take their fast path.
   slabUsed += (length + 7) & ~7;
