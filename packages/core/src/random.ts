@@ -72,15 +72,22 @@ export class Random {
     return p > 0 && this.next() < p;
   }
 
-  /** Fill a new array of `length` random bytes. */
+  /** Fill a new array of `length` random bytes: each 32-bit draw gives four, low byte first. */
   bytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
-    for (let i = 0; i < length; i += 4) {
+    const whole = length - (length % 4);
+    let i = 0;
+    // Four bytes per draw without an inner loop (a 10 MB payload is 2.5 million draws).
+    for (; i < whole; i += 4) {
+      const v = this.nextUint32();
+      out[i] = v & 0xff;
+      out[i + 1] = (v >>> 8) & 0xff;
+      out[i + 2] = (v >>> 16) & 0xff;
+      out[i + 3] = v >>> 24;
+    }
+    if (i < length) {
       let v = this.nextUint32();
-      for (let j = 0; j < 4 && i + j < length; j++) {
-        out[i + j] = v & 0xff;
-        v >>>= 8;
-      }
+      for (; i < length; i++, v >>>= 8) out[i] = v & 0xff;
     }
     return out;
   }

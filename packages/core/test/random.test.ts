@@ -50,6 +50,20 @@ describe('Random', () => {
     expect(r.chance(0)).toBe(false);
   });
 
+  it('bytes gives four bytes per draw, low byte first, and the stream goes on where they stop', () => {
+    for (const length of [0, 1, 3, 4, 5, 8, 1001]) {
+      const a = new Random(11);
+      const b = new Random(11);
+      const expected: number[] = [];
+      for (let i = 0; i < length; i += 4) {
+        const v = b.nextUint32();
+        for (let j = 0; j < 4 && i + j < length; j++) expected.push((v >>> (8 * j)) & 0xff);
+      }
+      expect([...a.bytes(length)], `length ${length}`).toEqual(expected);
+      expect(a.nextUint32()).toBe(b.nextUint32());
+    }
+  });
+
   it('bytes gives the requested length', () => {
     expect(new Random(3).bytes(7).length).toBe(7);
   });

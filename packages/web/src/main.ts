@@ -14,8 +14,8 @@ import { renderEventList } from './ui/event-list.ts';
 import { renderEncapsulation } from './ui/encapsulation.ts';
 import { connectionLadder, renderLadder } from './ui/ladder.ts';
 import { renderMetricCharts, renderStateTimeline } from './ui/charts.ts';
-import { EXAMPLE_FILES, SCENARIOS, scenarioById, type Scenario } from './scenarios.ts';
-import { buildSteps, buildTransmissions, type Step, type Transmission } from './timeline.ts';
+import { EXAMPLE_FILES, SCENARIOS, TRANSPILED_FILES, scenarioById, type Scenario } from './scenarios.ts';
+import { buildSteps, buildTransmissions, connectionsOf, type Step, type Transmission } from './timeline.ts';
 import { decodeShared, encodeShared } from './share.ts';
 import type { RecordedNetwork, RunOptions, WorkerMessage } from './protocol.ts';
 import { openCapture } from './capture.ts';
@@ -45,6 +45,8 @@ const state = {
   model: (shared.model && shared.model in LAYER_MODELS ? shared.model : 'tcpip-5') as keyof typeof LAYER_MODELS,
   edited: false,
   runId: 0,
+  /** When the page posted the current run to the worker (performance.now()). */
+  runStarted: 0,
   running: false,
   run: undefined as RunView | undefined,
   output: '',
@@ -71,6 +73,7 @@ const scenarioSelect = h('select', { id: 'scenario', 'aria-label': 'Scenario' },
 const modelSelect = h('select', { id: 'model', 'aria-label': 'Layer model' }, ...Object.values(LAYER_MODELS).map((m) => h('option', { value: m.id }, m.title)));
 const seedInput = h('input', { id: 'seed', type: 'number', min: 0, step: 1, value: shared.seed ?? '', placeholder: 'script’s', 'aria-label': 'Seed', size: 6 });
 const lossInput = h('input', { id: 'loss', type: 'number', min: 0, max: 100, step: 0.5, value: shared.loss ?? 0, 'aria-label': 'Loss percent', size: 4 });
+const duplicateInput = h('input', { id: 'duplicate', type: 'number', min: 0, max: 100, step: 0.5, value: shared.duplicate ?? 0, 'aria-label': 'Duplicate percent', size: 4 });
 const delayInput = h('input', { id: 'delay', type: 'text', value: shared.delay ?? '', placeholder: 'e.g. 2ms', 'aria-label': 'Link delay', size: 6 });
 const bandwidthInput = h('input', { id: 'bandwidth', type: 'text', value: shared.bandwidth ?? '', placeholder: 'e.g. 10Mbps', 'aria-label': 'Bandwidth', size: 8 });
 const argsInput = h('input', { id: 'args', type: 'text', value: shared.args ?? '', placeholder: 'script flags', 'aria-label': 'Script arguments', size: 18 });
@@ -108,7 +111,7 @@ app.append(
     h('label', {}, 'Model ', modelSelect),
     runButton, status, shareButton, h('label', { class: 'open-capture', title: 'Open a pcap or pcapng file (or drop one on the page)' }, 'Open capture ', captureInput), downloads),
   h('div', { class: 'options' },
-    h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
+    h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', { title: 'The medium sends a second copy of this share of frames' }, 'duplicate % ', duplicateInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
   h('main', {},
     h('div', { class: 'left' },
       h('div', { class: 'network-bar' }, h('label', {}, 'Network ', networkSelect)),
@@ -158,9 +161,11 @@ function scriptArgs(): string[] {
 function runOptions(): RunOptions {
   const seed = seedInput.value.trim() === '' ? undefined : Number(seedInput.value);
   const loss = Number(lossInput.value) / 100;
+  const duplicate = Number(duplicateInput.value) / 100;
   return {
     ...(seed !== undefined && Number.isInteger(seed) ? { seed } : {}),
     ...(loss > 0 ? { loss } : {}),
+    ...(duplicate > 0 ? { duplicate } : {}),
     ...(delayInput.value.trim() ? { delay: delayInput.value.trim() } : {}),
     ...(bandwidthInput.value.trim() ? { bandwidth: bandwidthInput.value.trim() } : {}),
     args: scriptArgs(),
@@ -186,6 +191,7 @@ function startRun(): void {
   worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
   worker.onerror = (event) => finishWithError(event.message || 'the simulation worker failed');
   state.runId++;
+  state.runStarted = performance.now();
   state.running = true;
   state.playing = false;
   state.output = '';
@@ -193,8 +199,10 @@ function startRun(): void {
   document.body.dataset['run'] = `${state.runId}:running`;
   runButton.disabled = false;
   editor.showError(undefined);
-  const files = { ...EXAMPLE_FILES, [state.scenario.path]: editor.getSource() };
-  worker.postMessage({ type: 'run', runId: state.runId, files, entry: state.scenario.path, options: runOptions() });
+  const files: Record<string, string> = { ...EXAMPLE_FILES, [state.scenario.path]: editor.getSource() };
+  // Files as shipped run as the build transpiled them; an edited one is transpiled in the worker.
+  const transpiled = Object.fromEntries(Object.entries(TRANSPILED_FILES).filter(([path]) => files[path] === EXAMPLE_FILES[path]));
+  worker.postMessage({ type: 'run', runId: state.runId, files, transpiled, entry: state.scenario.path, options: runOptions() });
 }
 
 function finishWithError(message: string, line?: number): void {
@@ -240,6 +248,8 @@ function onWorkerMessage(message: WorkerMessage): void {
   showSource(0, state.pendingStep);
   state.pendingStep = undefined;
   if (message.error === undefined) status.textContent = `✓ ${state.run!.steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(message.wallMs)} ms`;
+  // From Run to the views built (the worker's run, its results posted over, the steps derived).
+  document.body.dataset['shownMs'] = String(performance.now() - state.runStarted);
 }
 
 /** Show one of the chooser's networks (a run's or a capture) in every view. */
@@ -249,7 +259,7 @@ function showSource(index: number, step?: number): void {
   state.source = index;
   const network = source.network;
   const steps = buildSteps(network);
-  const connections = [...new Set(steps.map((s) => s.connection).filter((c): c is string => c !== undefined && isConnectionKey(c)))];
+  const connections = connectionsOf(steps, isConnectionKey);
   state.run = { network, source, steps, transmissions: buildTransmissions(network, steps), placed: layout(network), connections };
   state.connection = connections[0] ?? '';
   fillNetworks();
@@ -403,6 +413,7 @@ function sharedState(): Parameters<typeof encodeShared>[0] {
     model: state.model,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.loss !== undefined ? { loss: options.loss * 100 } : {}),
+    ...(options.duplicate !== undefined ? { duplicate: options.duplicate * 100 } : {}),
     ...(options.delay !== undefined ? { delay: options.delay } : {}),
     ...(options.bandwidth !== undefined ? { bandwidth: options.bandwidth } : {}),
     ...(argsInput.value.trim() ? { args: argsInput.value.trim() } : {}),
@@ -491,7 +502,8 @@ function renderDownloads(): void {
     for (const e of run.network.events) {
       // Capture points only: a node's tx and rx (what the medium did is on the medium).
       if (e.kind !== 'frame' || (e.action !== 'tx' && e.action !== 'rx')) continue;
-      frames.push({ time: e.time, bytes: e.bytes, interfaceName: `${e.node}:${e.iface ?? 'eth0'}`, direction: e.action === 'tx' ? 'outbound' : 'inbound' });
+      // The frame's link type picks the interface's: a PPP link's frames are LINKTYPE_PPP, not Ethernet.
+      frames.push({ time: e.time, bytes: e.bytes, interfaceName: `${e.node}:${e.iface ?? 'eth0'}`, direction: e.action === 'tx' ? 'outbound' : 'inbound', ...(e.linkType !== undefined ? { linkType: e.linkType } : {}) });
     }
     download(`${state.scenario.id}.pcapng`, writePcapng(frames), 'application/octet-stream');
   });

@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** Loss probability laid over every link, 0..1. */
   readonly loss?: number;
+  /** Probability that the medium duplicates a frame, laid over every link, 0..1. */
+  readonly duplicate?: number;
   /** One-way delay laid over every link ("2ms"). */
   readonly delay?: string;
   /** Line rate laid over every link ("10Mbps"). */
@@ -20,6 +22,8 @@ export interface RunRequest {
   readonly type: 'run';
   readonly runId: number;
   readonly files: Readonly<Record<string, string>>;
+  /** Build-time transpiled code of the files sent unchanged from the shipped examples. */
+  readonly transpiled: Readonly<Record<string, string>>;
   readonly entry: string;
   readonly options: RunOptions;
 }

@@ -9,6 +9,13 @@ export const EXAMPLE_FILES: Readonly<Record<string, string>> = Object.fromEntrie
   Object.entries(sources).map(([path, source]) => [path.replace(/^(\.\.\/)+examples\//, '/examples/'), source]),
 );
 
+const transpiled = import.meta.glob(['../../../examples/*.ts', '../../../examples/support/*.ts'], { query: '?transpiled', import: 'default', eager: true }) as Record<string, string>;
+
+/** The same files transpiled at build time (vite.config.ts), by the same paths. */
+export const TRANSPILED_FILES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(transpiled).map(([path, code]) => [path.replace(/^(\.\.\/)+examples\//, '/examples/'), code]),
+);
+
 export type ScenarioFlag =
   | { readonly kind: 'choice'; readonly flag: string; readonly label: string; readonly choices: readonly string[]; readonly initial: string }
   | { readonly kind: 'text'; readonly flag: string; readonly label: string; readonly initial: string }

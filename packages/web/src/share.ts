@@ -7,6 +7,7 @@ export interface SharedState {
   readonly model: string;
   readonly seed?: number;
   readonly loss?: number;
+  readonly duplicate?: number;
   readonly delay?: string;
   readonly bandwidth?: string;
   readonly args?: string;
@@ -26,6 +27,6 @@ export function decodeShared(hash: string): Partial<SharedState> {
     return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
   };
   const text = (key: string): string | undefined => params.get(key) ?? undefined;
-  const out: Record<string, unknown> = { scenario: text('scenario'), model: text('model'), seed: number('seed'), loss: number('loss'), delay: text('delay'), bandwidth: text('bandwidth'), args: text('args'), step: number('step') };
+  const out: Record<string, unknown> = { scenario: text('scenario'), model: text('model'), seed: number('seed'), loss: number('loss'), duplicate: number('duplicate'), delay: text('delay'), bandwidth: text('bandwidth'), args: text('args'), step: number('step') };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<SharedState>;
 }

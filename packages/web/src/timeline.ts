@@ -53,13 +53,49 @@ function shown(event: TraceEvent): boolean {
   return true;
 }
 
+/**
+ * A step's line and a frame's connection are worked out when something asks for them (the
+ * event list draws a window of rows, the topology the frames in flight, a connection filter
+ * its matches), not for every event of a run: decoding every frame of a 10 MB transfer took
+ * seconds of the page's main thread after the run.
+ */
+class RunStep implements Step {
+  private line: string | undefined;
+  private conn: string | undefined | null = null;
+  constructor(
+    readonly index: number,
+    readonly event: TraceEvent,
+    readonly protocol: string,
+  ) {}
+
+  get what(): string {
+    return (this.line ??= describe(this.event));
+  }
+
+  get connection(): string | undefined {
+    if (this.conn === null) this.conn = connectionOf(this.event);
+    return this.conn;
+  }
+}
+
 export function buildSteps(run: RecordedNetwork): Step[] {
   const steps: Step[] = [];
   run.events.forEach((event, index) => {
     if (!shown(event)) return;
-    steps.push({ index, event, what: describe(event), protocol: event.protocol, connection: connectionOf(event) });
+    steps.push(new RunStep(index, event, event.protocol));
   });
   return steps;
+}
+
+/**
+ * The transport connections of a run, in order of first appearance. A simulated run's
+ * transport events name their connections, so its frames are not decoded for them; a capture
+ * has frames only, and each is decoded.
+ */
+export function connectionsOf(steps: readonly Step[], isKey: (connection: string) => boolean): string[] {
+  const named = (list: readonly Step[]): string[] => [...new Set(list.map((s) => s.connection).filter((c): c is string => c !== undefined && isKey(c)))];
+  const fromEvents = named(steps.filter((s) => s.event.kind !== 'frame'));
+  return fromEvents.length > 0 ? fromEvents : named(steps);
 }
 
 export function layerName(model: LayerModel, event: TraceEvent): string {
@@ -130,7 +166,16 @@ export function buildTransmissions(run: RecordedNetwork, steps: readonly Step[])
       }
     }
     const to = match?.event.node ?? peers.find((p) => !segments.has(p)) ?? peers[0] ?? e.node;
-    out.push({ from: e.node, to, sent: e.time, arrived: match?.event.time, step: stepIndex, label: s.what });
+    out.push({
+      from: e.node,
+      to,
+      sent: e.time,
+      arrived: match?.event.time,
+      step: stepIndex,
+      get label() {
+        return s.what;
+      },
+    });
   });
   return out;
 }

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Network, setRunOverrides } from '@netlayers/lab';
+import { buildLadder, TraceRecorder, type LadderArrow } from '@netlayers/trace';
 import { eventRows, haveChromium, openSite, SCREENSHOTS, waitForRun, type PageSession } from './support/page.ts';
 
 const haveTshark = (() => {
@@ -122,6 +124,64 @@ describe.skipIf(!haveChromium)('the page in Chromium', () => {
     expect(out).toMatch(/S/);
     expect(out).not.toMatch(/[Bb]ad checksum|incorrect/);
     writeFileSync(join(dir, 'tshark.txt'), out);
+    await page.close();
+  });
+
+  it.skipIf(!haveTshark)('downloads PPP links as PPP (LINKTYPE_PPP) in the pcapng: tshark decodes their IP and ICMP', async () => {
+    // four-layer: every link is PPP in HDLC-like framing (RFC 1661/1662); the ping crosses two.
+    const page = await site.newPage('#scenario=four-layer');
+    await waitForRun(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-pcapng')]);
+    const dir = mkdtempSync(join(tmpdir(), 'netlayers-web-'));
+    const file = join(dir, 'four-layer.pcapng');
+    await download.saveAs(file);
+    const out = execFileSync('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.interface_name', '-e', 'frame.protocols', '-e', 'ip.src', '-e', '_ws.expert.message'], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'tshark.txt'), out);
+    const lines = out.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    for (const line of lines) {
+      const [iface, protocols, , expert] = line.split('|');
+      expect(protocols, `${iface}: ${line}`).toMatch(/^ppp:/);
+      expect(expert ?? '', line).not.toMatch(/[Mm]alformed|[Bb]ad checksum|incorrect/);
+    }
+    expect(lines.filter((l) => /^[^|]*\|ppp:ip:icmp/.test(l)).length, 'echo request and reply on each of the two links, both ends').toBeGreaterThanOrEqual(8);
+    expect(lines.some((l) => l.split('|')[2] === '10.0.1.10')).toBe(true);
+    await page.close();
+  });
+
+  it('marks on the ladder each frame the medium duplicated, in words and not by colour alone', async () => {
+    // The duplicate option makes every link's medium send a second copy of every frame (100 %).
+    const page = await site.newPage('#scenario=three-way-handshake&duplicate=100');
+    expect(await waitForRun(page)).toMatch(/^✓/);
+    expect(await page.inputValue('#duplicate')).toBe('100');
+    expect((await eventRows(page)).some((r) => /frame duplicated/.test(r)), 'the medium duplicated frames').toBe(true);
+    await page.click('#tab-ladder');
+    const arrows = await page.$$eval('svg.ladder g.row-arrow', (gs) => gs.map((g) => ({ text: g.querySelector('.arrow-label')?.textContent ?? '', cls: g.querySelector('line')?.getAttribute('class') ?? '' })));
+    const marked = arrows.filter((a) => a.text.startsWith('[duplicate] '));
+    expect(marked.length).toBeGreaterThan(0);
+    // The trace's own ladder of the same run (same script, same overrides, in Node), as its
+    // text, Mermaid and SVG ladders draw it: the page shows the same arrows, copies marked alike.
+    const connection = await page.inputValue('#ladder-connection');
+    const recorders: TraceRecorder[] = [];
+    const restore = setRunOverrides({ link: { impairments: { duplicate: 1 } } });
+    const unsubscribe = Network.onCreate((network) => recorders.push(new TraceRecorder().record(network.trace)));
+    try {
+      const { main } = (await import('../../../examples/three-way-handshake.ts')) as { main: (write: (line: string) => void, args: readonly string[]) => Promise<unknown> };
+      await main(() => {}, []);
+    } finally {
+      unsubscribe();
+      restore();
+    }
+    const expected = buildLadder(recorders[0]!.events, { connection, relative: false })
+      .rows.filter((r): r is LadderArrow => r.kind === 'arrow')
+      .map((r) => `${r.duplicate ? '[duplicate] ' : ''}${r.retransmission ? '↻ ' : ''}${r.label}${r.lost ? ' ✗ lost' : ''}`);
+    expect(expected.some((l) => l.startsWith('[duplicate] '))).toBe(true);
+    expect(arrows.map((a) => a.text)).toEqual(expected);
+    expect(marked.every((a) => a.cls.includes('duplicate'))).toBe(true);
+    // The original SYN keeps its plain arrow, ahead of its marked copy.
+    const syn = arrows.filter((a) => /^(\[duplicate\] )?SYN seq=\d+/.test(a.text));
+    expect(syn.map((a) => a.text.startsWith('[duplicate] '))).toEqual([false, true]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ladder-duplicate.png') });
     await page.close();
   });
 

@@ -94,6 +94,34 @@ export class Counters {
   }
 }
 
+/**
+ * Frame snapshots for the trace, carved out of shared 256 KiB slabs: one ArrayBuffer per
+ * slab rather than one per frame, which is what a recorder keeping a whole run's frames pays
+ * for most (every small ArrayBuffer has its own backing store for the collector to track;
+ * a browser's structured clone copies each one apart). A frame larger than a quarter slab
+ * gets its own buffer. A snapshot is a view (byteOffset may be non-zero); it keeps its slab
+ * alive, so keeping one frame of a run keeps at most 256 KiB.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** A copy of `bytes` as they are now, in a slab. */
+function snapshotBytes(bytes: Uint8Array): Uint8Array {
+  const length = bytes.length;
+  if (length > SLAB_BYTES / 4) return bytes.slice();
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  // A view made by the constructor directly (subarray() looks up a species constructor first).
+  const copy = new Uint8Array(slab.buffer, slabUsed, length);
+  copy.set(bytes);
+  // Keep each snapshot 8-byte aligned, so word-wise checksums over it take their fast path.
+  slabUsed += (length + 7) & ~7;
+  return copy;
+}
+
 /** A node's handle on the bus: stamps time and node name onto what layers publish. */
 export class Tracer {
   constructor(
@@ -115,7 +143,7 @@ export class Tracer {
   emit(event: TraceInput): void {
     if (!this.bus.active) return;
     const stamped = { ...event, time: this.clock.now(), node: this.node } as TraceEvent;
-    if (stamped.kind === 'frame') (stamped as { bytes: Uint8Array }).bytes = stamped.bytes.slice();
+    if (stamped.kind === 'frame') (stamped as { bytes: Uint8Array }).bytes = snapshotBytes(stamped.bytes);
     this.bus.publish(stamped);
   }
 
@@ -126,7 +154,7 @@ export class Tracer {
    */
   frame(role: TraceInput['role'], protocol: string, iface: string, action: FrameAction, bytes: Uint8Array, detail?: string, linkType?: string): void {
     if (!this.bus.active || !this.bus.wants('frame')) return;
-    const event: FrameEvent = { kind: 'frame', role, protocol, iface, action, bytes: bytes.slice(), time: this.clock.now(), node: this.node, ...(detail === undefined ? {} : { detail }), ...(linkType === undefined ? {} : { linkType }) };
+    const event: FrameEvent = { kind: 'frame', role, protocol, iface, action, bytes: snapshotBytes(bytes), time: this.clock.now(), node: this.node, ...(detail === undefined ? {} : { detail }), ...(linkType === undefined ? {} : { linkType }) };
     this.bus.publish(event);
   }
 

@@ -37,8 +37,9 @@ export function renderLadder(ladder: Ladder, selectedIndex: number | undefined, 
       const x1 = xs[row.from];
       const x2 = xs[row.from === 0 ? 1 : 0];
       const end = row.lost ? x1 + (x2 - x1) * 0.6 : x2;
-      g.appendChild(svg('line', { x1, y1: y, x2: end, y2: y + 14, class: row.lost ? 'arrow lost' : 'arrow', 'marker-end': row.lost ? '' : 'url(#head)' }));
-      const label = `${row.retransmission ? '↻ ' : ''}${row.label}${row.lost ? ' ✗ lost' : ''}`;
+      g.appendChild(svg('line', { x1, y1: y, x2: end, y2: y + 14, class: `arrow${row.lost ? ' lost' : ''}${row.duplicate ? ' duplicate' : ''}`, 'marker-end': row.lost ? '' : 'url(#head)' }));
+      // The medium's extra copy of a frame says so in words, as the trace's text, Mermaid and SVG ladders do.
+      const label = `${row.duplicate ? '[duplicate] ' : ''}${row.retransmission ? '↻ ' : ''}${row.label}${row.lost ? ' ✗ lost' : ''}`;
       g.appendChild(svg('text', { x: (x1 + x2) / 2, y: y - 2, 'text-anchor': 'middle', class: 'arrow-label' }, label));
       g.appendChild(svg('text', { x: 8, y: y + 4, class: 'time' }, `${(row.time / 1e6).toFixed(3)} ms`));
     } else {

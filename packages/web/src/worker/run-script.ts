@@ -5,42 +5,27 @@
 // script sees a `process` whose argv carries the page's options, and a console whose lines
 // come back to the page. This is the same contract `netlayers run` gives a script in Node.
 
-import { transform } from 'sucrase';
 import { dirname, resolve } from 'pathe';
 import { builtInModule } from './modules.ts';
+import { META_URL, ScriptError, transpile } from './transpile.ts';
+
+export { ScriptError, transpile } from './transpile.ts';
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
 
 /** A script's sources by absolute path ('/examples/ping.ts'), the entry among them. */
 export interface ScriptBundle {
   readonly files: Readonly<Record<string, string>>;
   readonly entry: string;
   readonly args: readonly string[];
+  /** Code already transpiled (at build time) for files as shipped, by path; the rest is transpiled here. */
+  readonly transpiled?: Readonly<Record<string, string>>;
 }
 
 /** The script called process.exit(code). */
 export class ScriptExit extends Error {
   constructor(readonly code: number) {
     super(`process.exit(${code})`);
-  }
-}
-
-/** A script error, located in the script (file and line) rather than in the runner. */
-export class ScriptError extends Error {
-  constructor(message: string, readonly file: string, readonly line: number | undefined) {
-    super(message);
-  }
-}
-
-const META_URL = '__netlayersImportMetaUrl';
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
-
-/** Types stripped, ES imports turned into require(); `import.meta.url` made a parameter. */
-export function transpile(source: string, filePath: string): string {
-  const withMeta = source.replaceAll('import.meta.url', META_URL);
-  try {
-    return transform(withMeta, { transforms: ['typescript', 'imports'], filePath, production: true }).code;
-  } catch (error) {
-    const located = error as Error & { loc?: { line: number; column: number } };
-    throw new ScriptError(`${filePath}: ${located.message}`, filePath, located.loc?.line);
   }
 }
 
@@ -91,7 +76,7 @@ export async function runScript(bundle: ScriptBundle, write: (text: string) => v
     if (source === undefined) throw new ScriptError(`cannot find module '${path}'`, path, undefined);
     const module = { exports: {} as Record<string, unknown> };
     cache.set(path, module);
-    const body = new AsyncFunction('require', 'exports', 'module', 'process', 'console', META_URL, transpile(source, path));
+    const body = new AsyncFunction('require', 'exports', 'module', 'process', 'console', META_URL, bundle.transpiled?.[path] ?? transpile(source, path));
     const requireFrom = (specifier: string): unknown => {
       const builtIn = builtInModule(specifier);
       if (builtIn !== undefined) return builtIn;

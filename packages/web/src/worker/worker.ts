@@ -13,11 +13,15 @@ import { runScript, ScriptError, ScriptExit } from './run-script.ts';
 const scope = self as unknown as { postMessage(message: WorkerMessage): void; onmessage: ((event: MessageEvent<RunRequest>) => void) | null };
 
 function overridesOf(request: RunRequest): RunOverrides {
-  const { seed, loss, delay, bandwidth } = request.options;
+  const { seed, loss, duplicate, delay, bandwidth } = request.options;
+  const impairments = {
+    ...(loss !== undefined && loss > 0 ? { loss } : {}),
+    ...(duplicate !== undefined && duplicate > 0 ? { duplicate } : {}),
+  };
   const link = {
     ...(delay !== undefined && delay !== '' ? { delay } : {}),
     ...(bandwidth !== undefined && bandwidth !== '' ? { bandwidth } : {}),
-    ...(loss !== undefined && loss > 0 ? { impairments: { loss } } : {}),
+    ...(Object.keys(impairments).length > 0 ? { impairments } : {}),
   };
   return { ...(seed !== undefined ? { seed } : {}), ...(Object.keys(link).length > 0 ? { link } : {}) };
 }
@@ -59,7 +63,7 @@ async function run(request: RunRequest): Promise<void> {
   };
   let error: Extract<WorkerMessage, { type: 'done' }>['error'];
   try {
-    await runScript({ files: request.files, entry: request.entry, args: request.options.args ?? [] }, write);
+    await runScript({ files: request.files, transpiled: request.transpiled, entry: request.entry, args: request.options.args ?? [] }, write);
   } catch (caught) {
     if (caught instanceof ScriptExit) {
       error = { message: `the script exited with code ${caught.code}` };

@@ -24,9 +24,10 @@ export interface PageSession {
   close(): Promise<void>;
 }
 
-export async function openSite(): Promise<PageSession> {
+/** Build the site (minified, as `pnpm web:build` does; `minify: false` keeps names for a profile) and serve it. */
+export async function openSite(options: { readonly minify?: boolean } = {}): Promise<PageSession> {
   const configFile = `${WEB_ROOT}vite.config.ts`;
-  await build({ root: WEB_ROOT, logLevel: 'warn', configFile });
+  await build({ root: WEB_ROOT, logLevel: 'warn', configFile, ...(options.minify === false ? { build: { minify: false } } : {}) });
   const server = await preview({ root: WEB_ROOT, configFile, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address !== null ? address.port : 4173;
