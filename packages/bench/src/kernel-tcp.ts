@@ -35,7 +35,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Random, type StreamSocket, type TraceEvent } from '@netlayers/core';
 import { Network } from '@netlayers/lab';
-import { TapBridge, runRealtime } from '@netlayers/lab/node';
+import { NetNamespace, TapBridge, runRealtime, sh, shQuiet } from '@netlayers/lab/node';
 
 type Profile = 'linux' | 'rfc';
 type Direction = 'kernel-sends' | 'we-send' | 'kernel-to-kernel';
@@ -69,39 +69,20 @@ const TAP_CLIENT = `nlbu${id}`;
 const VETH_R = `nlbvr${id}`;
 const VETH_K = `nlbvk${id}`;
 
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-const inNs = (ns: string, ...args: string[]): string => sh('ip', 'netns', 'exec', ns, ...args);
+const inNs = (ns: string, command: string, ...args: string[]): string => sh('ip', 'netns', 'exec', ns, command, ...args);
 
 function cleanup(): void {
-  for (const ns of [NS_ROUTER, NS_KERNEL, NS_CLIENT]) {
-    try {
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // not there
-    }
-  }
-  for (const tap of [TAP, TAP_CLIENT]) {
-    try {
-      sh('ip', 'link', 'del', tap);
-    } catch {
-      // gone with its namespace
-    }
-  }
+  for (const ns of [NS_ROUTER, NS_KERNEL, NS_CLIENT]) shQuiet('ip', 'netns', 'del', ns);
+  for (const tap of [TAP, TAP_CLIENT]) shQuiet('ip', 'link', 'del', tap); // gone with its namespace, unless not moved yet
 }
 
 /** Router and endpoint namespaces, the veth between them and the nftables loss rule. The TAP is moved in later. */
 function setUpNamespaces(): void {
-  sh('ip', 'netns', 'add', NS_ROUTER);
-  sh('ip', 'netns', 'add', NS_KERNEL);
-  sh('ip', 'link', 'add', VETH_R, 'netns', NS_ROUTER, 'type', 'veth', 'peer', 'name', VETH_K, 'netns', NS_KERNEL);
-  inNs(NS_ROUTER, 'ip', 'link', 'set', 'lo', 'up');
-  inNs(NS_KERNEL, 'ip', 'link', 'set', 'lo', 'up');
-  inNs(NS_ROUTER, 'ip', 'addr', 'add', '10.220.2.1/24', 'dev', VETH_R);
-  inNs(NS_ROUTER, 'ip', 'link', 'set', VETH_R, 'up');
-  inNs(NS_KERNEL, 'ip', 'addr', 'add', '10.220.2.2/24', 'dev', VETH_K);
-  inNs(NS_KERNEL, 'ip', 'link', 'set', VETH_K, 'up');
-  inNs(NS_KERNEL, 'ip', 'route', 'add', 'default', 'via', '10.220.2.1');
-  inNs(NS_ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+  const router = NetNamespace.create(NS_ROUTER);
+  const kernel = NetNamespace.create(NS_KERNEL);
+  router.addVeth(VETH_R, '10.220.2.1/24', VETH_K, kernel, '10.220.2.2/24');
+  kernel.exec('ip', 'route', 'add', 'default', 'via', '10.220.2.1');
+  router.exec('sysctl', '-qw', 'net.ipv4.ip_forward=1');
   // Segmentation offloads would hand the router 64 KB super-packets: one drop would lose
   // dozens of segments at once. Turn them off so the drop rule sees wire-sized packets.
   for (const [ns, dev] of [[NS_ROUTER, VETH_R], [NS_KERNEL, VETH_K]] as const) offloadsOff(ns, dev);
@@ -121,22 +102,18 @@ function offloadsOff(ns: string, dev: string): void {
 }
 
 function moveTap(): void {
-  sh('ip', 'link', 'set', TAP, 'netns', NS_ROUTER);
-  inNs(NS_ROUTER, 'ip', 'addr', 'add', '10.220.1.1/24', 'dev', TAP);
-  inNs(NS_ROUTER, 'ip', 'link', 'set', TAP, 'up');
-  inNs(NS_ROUTER, 'ip', 'route', 'add', '10.220.0.0/24', 'via', '10.220.1.2');
-  inNs(NS_ROUTER, 'ip', 'route', 'add', '10.220.4.0/24', 'via', '10.220.1.2');
+  const router = NetNamespace.existing(NS_ROUTER);
+  router.adoptLink(TAP, '10.220.1.1/24');
+  router.exec('ip', 'route', 'add', '10.220.0.0/24', 'via', '10.220.1.2');
+  router.exec('ip', 'route', 'add', '10.220.4.0/24', 'via', '10.220.1.2');
   offloadsOff(NS_ROUTER, TAP);
 }
 
 /** The kernel sender's namespace for 'kernel-to-kernel': its TAP joins the emulated router gw2. */
 function setUpClient(): void {
-  sh('ip', 'netns', 'add', NS_CLIENT);
-  sh('ip', 'link', 'set', TAP_CLIENT, 'netns', NS_CLIENT);
-  inNs(NS_CLIENT, 'ip', 'link', 'set', 'lo', 'up');
-  inNs(NS_CLIENT, 'ip', 'addr', 'add', '10.220.4.2/24', 'dev', TAP_CLIENT);
-  inNs(NS_CLIENT, 'ip', 'link', 'set', TAP_CLIENT, 'up');
-  inNs(NS_CLIENT, 'ip', 'route', 'add', 'default', 'via', '10.220.4.1');
+  const client = NetNamespace.create(NS_CLIENT);
+  client.adoptLink(TAP_CLIENT, '10.220.4.2/24');
+  client.exec('ip', 'route', 'add', 'default', 'via', '10.220.4.1');
   offloadsOff(NS_CLIENT, TAP_CLIENT);
 }
 

@@ -22,6 +22,12 @@ export function shQuiet(command: string, ...args: string[]): boolean {
   }
 }
 
+function checkName(name: string): void {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw new InvalidArgumentError('name', name, 'must be 1 to 64 letters, digits, dots, dashes or underscores, not starting with a dot or dash');
+  }
+}
+
 /** A network namespace made by NetNamespace.create; remove it with remove(). */
 export class NetNamespace {
   private constructor(readonly name: string) {}
@@ -31,14 +37,18 @@ export class NetNamespace {
    * first) and bring its loopback up.
    */
   static create(name: string): NetNamespace {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
-      throw new InvalidArgumentError('name', name, 'must be 1 to 64 letters, digits, dots, dashes or underscores');
-    }
+    checkName(name);
     shQuiet('ip', 'netns', 'del', name);
     sh('ip', 'netns', 'add', name);
     const ns = new NetNamespace(name);
     ns.exec('ip', 'link', 'set', 'lo', 'up');
     return ns;
+  }
+
+  /** A handle on namespace `name`, made earlier (by create, or by `ip netns add`). */
+  static existing(name: string): NetNamespace {
+    checkName(name);
+    return new NetNamespace(name);
   }
 
   /** Run a command inside the namespace; returns its stdout. */
