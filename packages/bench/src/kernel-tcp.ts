@@ -56,7 +56,12 @@ const TIMEOUT_MS = Number(arg('timeout', '300000'));
 const KERNEL_CC = arg('kernel-cc', 'cubic');
 /** Directory for our host's TCP trace of every run (one JSON event a line), or '' for none. */
 const TRACE_DIR = arg('trace', '');
-/** Directory for a tcpdump capture of the TAP device (in the router namespace, before the loss rule), or '' for none. */
+/**
+ * Directory for tcpdump captures in the router namespace, or '' for none: `<run>.pcap` on the
+ * TAP (our side: our packets before the loss rule, the kernel's after it) and
+ * `<run>-veth.pcap` on the veth to the kernel endpoint (the kernel's packets before the rule,
+ * ours after it). A packet in one and not the other is one the rule dropped.
+ */
 const PCAP_DIR = arg('pcap', '');
 
 const id = process.pid % 10000;
@@ -284,14 +289,16 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
   const clientBridge = direction === 'kernel-to-kernel' ? await TapBridge.open(net.scheduler, { ifname: TAP_CLIENT }) : undefined;
   const endpoint = startKernelEndpoint(BYTES);
   let client: ChildProcessWithoutNullStreams | undefined;
-  let capture: ChildProcessWithoutNullStreams | undefined;
+  const captures: ChildProcessWithoutNullStreams[] = [];
   try {
     moveTap();
     if (clientBridge !== undefined) setUpClient();
     if (PCAP_DIR !== '') {
       mkdirSync(PCAP_DIR, { recursive: true });
-      const file = join(PCAP_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}.pcap`);
-      capture = spawn('ip', ['netns', 'exec', NS_ROUTER, 'tcpdump', '-i', TAP, '-s', '128', '-U', '-w', file, 'tcp']);
+      const base = join(PCAP_DIR, `${direction}-${profile}-${delayMs}ms-run${run + 1}`);
+      for (const [dev, file] of [[TAP, `${base}.pcap`], [VETH_R, `${base}-veth.pcap`]] as const) {
+        captures.push(spawn('ip', ['netns', 'exec', NS_ROUTER, 'tcpdump', '-i', dev, '-s', '128', '-U', '-w', file, 'tcp']));
+      }
       await new Promise((resolve) => setTimeout(resolve, 500)); // let it attach
     }
     const out = lines(endpoint);
@@ -410,8 +417,7 @@ async function oneRun(direction: Direction, profile: Profile, delayMs: number, r
       kernelDelayedAcks: kernelRecovery.delayedAcks,
     };
   } finally {
-    if (capture !== undefined) {
-      const tcpdump = capture;
+    for (const tcpdump of captures) {
       tcpdump.kill('SIGINT');
       await new Promise((resolve) => tcpdump.once('exit', resolve));
     }
