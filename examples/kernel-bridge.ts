@@ -5,13 +5,11 @@
 // the namespace again. Needs root and /dev/net/tun.
 // Run: sudo npx tsx examples/kernel-bridge.ts [--mb 10]
 
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Network } from '@netlayers/lab';
-import { TapBridge, runRealtime } from '@netlayers/lab/node';
+import { NetNamespace, TapBridge, runRealtime, sh } from '@netlayers/lab/node';
 import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
-
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -31,13 +29,10 @@ export async function main(write: (line: string) => void = console.log, megabyte
   const tap = `nlkb${id}`;
   const net = new Network({ seed: 1 });
   let bridge: TapBridge | undefined;
-  sh('ip', 'netns', 'add', ns);
+  const kernelNs = NetNamespace.create(ns);
   try {
     bridge = await TapBridge.open(net, { ifname: tap });
-    sh('ip', 'link', 'set', tap, 'netns', ns);
-    sh('ip', '-n', ns, 'addr', 'add', '10.219.0.1/24', 'dev', tap);
-    sh('ip', '-n', ns, 'link', 'set', tap, 'up');
-    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    kernelNs.adoptLink(tap, '10.219.0.1/24');
     const emu = net.addHost('emu');
     net.connect([emu, '10.219.0.2/24'], net.addSegment('kernel', () => bridge!, 'TAP device to the Linux kernel'));
     write(`namespace ${ns}: kernel 10.219.0.1 on ${tap}; emulated host emu 10.219.0.2`);
@@ -111,11 +106,7 @@ export async function main(write: (line: string) => void = console.log, megabyte
     write(`kernel's TX-dropped counter on ${tap}: ${link!.stats64.tx.dropped}`);
   } finally {
     bridge?.close();
-    try {
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // already gone
-    }
+    kernelNs.remove();
   }
 }
 

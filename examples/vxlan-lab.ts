@@ -13,17 +13,16 @@
 // not (real UDP, real scheduling). The namespace and veth pair are removed at the end.
 // Needs root. Run: sudo npx tsx examples/vxlan-lab.ts [--pcap vxlan.pcap] [--mb 10] [--port 4789]
 
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { HttpServer } from '@netlayers/application';
 import { Network } from '@netlayers/lab';
-import { VxlanEndpoint, buildNativeTool, runRealtime } from '@netlayers/lab/node';
+import { NetNamespace, VxlanEndpoint, buildNativeTool, runRealtime, sh, shQuiet } from '@netlayers/lab/node';
 import { capture } from '@netlayers/trace';
 import { honourTraceFlag, invokedDirectly } from './support/run-direct.ts';
 
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const here = dirname(fileURLToPath(import.meta.url));
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -79,16 +78,13 @@ export async function main(write: (line: string) => void = console.log, options:
   const net = new Network({ seed: 1 });
   const opened: VxlanEndpoint[] = [];
   let b: ChildProcessWithoutNullStreams | undefined;
+  let kernelNs: NetNamespace | undefined;
   try {
     // The kernel peer: vx0 (VNI 43) in a namespace, its underlay a veth pair to us.
-    sh('ip', 'netns', 'add', ns);
-    sh('ip', 'link', 'add', vethRoot, 'type', 'veth', 'peer', 'name', vethNs);
-    sh('ip', 'link', 'set', vethNs, 'netns', ns);
-    sh('ip', 'addr', 'add', '10.218.0.1/30', 'dev', vethRoot);
-    sh('ip', 'link', 'set', vethRoot, 'mtu', '1600', 'up');
-    sh('ip', '-n', ns, 'addr', 'add', '10.218.0.2/30', 'dev', vethNs);
-    sh('ip', '-n', ns, 'link', 'set', vethNs, 'mtu', '1600', 'up');
-    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    kernelNs = NetNamespace.create(ns);
+    kernelNs.addVeth(vethNs, '10.218.0.2/30', vethRoot, undefined, '10.218.0.1/30');
+    sh('ip', 'link', 'set', vethRoot, 'mtu', '1600');
+    sh('ip', '-n', ns, 'link', 'set', vethNs, 'mtu', '1600');
     sh('ip', '-n', ns, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '43', 'dstport', String(port), 'remote', '10.218.0.1', 'local', '10.218.0.2', 'dev', vethNs);
     sh('ip', '-n', ns, 'link', 'set', 'vx0', 'up');
     sh('ip', '-n', ns, 'addr', 'add', '10.70.0.30/24', 'dev', 'vx0');
@@ -156,13 +152,8 @@ export async function main(write: (line: string) => void = console.log, options:
     b?.stdin.end();
     b?.kill();
     for (const v of opened) v.close();
-    for (const args of [['netns', 'del', ns], ['link', 'del', vethRoot]]) {
-      try {
-        sh('ip', ...args);
-      } catch {
-        // already gone
-      }
-    }
+    kernelNs?.remove();
+    shQuiet('ip', 'link', 'del', vethRoot); // normally gone with its peer
   }
 }
 

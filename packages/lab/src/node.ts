@@ -9,3 +9,4 @@ export { VxlanEndpoint, type VxlanOptions, type VxlanRemote, type VxlanFdbEntry,
 export { BoundaryMedium, withFcs, type BoundaryOptions, type BoundaryStats, type BoundaryDirectionStats } from './bridge/boundary.ts';
 export { runRealtime, scheduleArrival, type RealtimeOptions } from './bridge/realtime.ts';
 export { realtimeClockOf, type RealtimeClock } from './bridge/realtime-clock.ts';
+export { NetNamespace, sh, shQuiet } from './bridge/netns.ts';

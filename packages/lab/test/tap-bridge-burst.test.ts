@@ -6,15 +6,14 @@
 // elsewhere, except in CI (CI=true), where a missing capability is a failure.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DropReason, type DropEvent } from '@netlayers/core';
 import { Network, type Host } from '../src/index.ts';
-import { TapBridge, runRealtime } from '../src/node.ts';
+import { NetNamespace, TapBridge, runRealtime, sh } from '../src/node.ts';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');
 const id = `${process.pid % 100000}`;
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 function tapCounters(ns: string, tap: string): { txPackets: number; txDropped: number } {
   const [link] = JSON.parse(sh('ip', '-n', ns, '-s', '-j', 'link', 'show', 'dev', tap)) as { stats64: { tx: { packets: number; dropped: number } } }[];
@@ -30,25 +29,20 @@ describe.skipIf(!capable && !process.env.CI).each([
   let net: Network;
   let bridge: TapBridge;
   let emu: Host;
+  let kernelNs: NetNamespace | undefined;
 
   beforeAll(async () => {
-    sh('ip', 'netns', 'add', ns);
+    kernelNs = NetNamespace.create(ns);
     net = new Network({ seed: 5 });
     bridge = await TapBridge.open(net, { ifname: tap, queueLimit });
-    sh('ip', 'link', 'set', tap, 'netns', ns);
-    sh('ip', '-n', ns, 'addr', 'add', '10.217.0.1/24', 'dev', tap);
-    sh('ip', '-n', ns, 'link', 'set', tap, 'up');
+    kernelNs.adoptLink(tap, '10.217.0.1/24');
     emu = net.addHost('emu');
     net.connect([emu, '10.217.0.2/24'], net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel'));
   });
 
   afterAll(() => {
     bridge?.close();
-    try {
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // already gone
-    }
+    kernelNs?.remove();
   });
 
   it('3,000 back-to-back 1400-byte datagrams: delivered + dropped = sent, drops traced as queue-full', async () => {

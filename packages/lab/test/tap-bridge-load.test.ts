@@ -6,18 +6,17 @@
 // skipped elsewhere, except in CI (CI=true), where a missing capability is a failure.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Network, type Host } from '../src/index.ts';
-import { TapBridge, runRealtime } from '../src/node.ts';
+import { NetNamespace, TapBridge, runRealtime, sh } from '../src/node.ts';
 import type { MetricEvent } from '@netlayers/core';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');
 const id = `${process.pid % 100000}`;
 const ns = `nlload${id}`;
 const tap = `nlld${id}`;
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const MB10 = 10 * 1024 * 1024;
 
 /** Run a command to completion without blocking the event loop (runRealtime keeps going). */
@@ -48,15 +47,13 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its roun
   let net: Network;
   let bridge: TapBridge;
   let emu: Host;
+  let kernelNs: NetNamespace | undefined;
 
   beforeAll(async () => {
-    sh('ip', 'netns', 'add', ns);
+    kernelNs = NetNamespace.create(ns);
     net = new Network({ seed: 11 });
     bridge = await TapBridge.open(net, { ifname: tap });
-    sh('ip', 'link', 'set', tap, 'netns', ns);
-    sh('ip', '-n', ns, 'addr', 'add', '10.214.0.1/24', 'dev', tap);
-    sh('ip', '-n', ns, 'link', 'set', tap, 'up');
-    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    kernelNs.adoptLink(tap, '10.214.0.1/24');
     const kernel = net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel');
     emu = net.addHost('emu');
     net.connect([emu, '10.214.0.2/24'], kernel);
@@ -64,11 +61,7 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge under load and its roun
 
   afterAll(() => {
     bridge?.close();
-    try {
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // already gone
-    }
+    kernelNs?.remove();
   });
 
   it('ten 10 MB kernel-to-emulator transfers with a CPU hog running: tx_dropped stays 0, nothing lost', async () => {

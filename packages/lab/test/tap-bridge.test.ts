@@ -4,32 +4,28 @@
 // CI (CI=true), where a missing capability is a failure.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Network, type Host } from '../src/index.ts';
-import { TapBridge, runRealtime } from '../src/node.ts';
+import { NetNamespace, TapBridge, runRealtime } from '../src/node.ts';
 import type { StreamSocket } from '@netlayers/core';
 
 const capable = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/dev/net/tun');
 const ns = `nlt${process.pid}`;
 const tap = `nltap${process.pid % 100000}`;
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const inNs = (...args: string[]): string => sh('ip', 'netns', 'exec', ns, ...args);
 
 describe.skipIf(!capable && !process.env.CI)('TAP bridge to the Linux kernel', () => {
   let net: Network;
   let bridge: TapBridge;
   let emu: Host;
+  let kernelNs: NetNamespace | undefined;
 
   beforeAll(async () => {
-    sh('ip', 'netns', 'add', ns);
+    kernelNs = NetNamespace.create(ns);
     net = new Network({ seed: 7 });
     bridge = await TapBridge.open(net.scheduler, { ifname: tap });
-    sh('ip', 'link', 'set', tap, 'netns', ns);
-    inNs('ip', 'addr', 'add', '10.213.0.1/24', 'dev', tap);
-    inNs('ip', 'link', 'set', tap, 'up');
-    inNs('ip', 'link', 'set', 'lo', 'up');
+    kernelNs.adoptLink(tap, '10.213.0.1/24');
     const kernel = net.addSegment('kernel', () => bridge, 'TAP device to the Linux kernel');
     emu = net.addHost('emu');
     net.connect([emu, '10.213.0.2/24'], kernel);
@@ -37,11 +33,7 @@ describe.skipIf(!capable && !process.env.CI)('TAP bridge to the Linux kernel', (
 
   afterAll(() => {
     bridge?.close();
-    try {
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // already gone
-    }
+    kernelNs?.remove();
   });
 
   it('our host pings the kernel with Host.ping under runRealtime (ARP and ICMP against the real thing)', async () => {

@@ -7,19 +7,18 @@
 // loopback.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpServer, httpGet } from '@netlayers/application';
 import { Network, type Host } from '../src/index.ts';
-import { VxlanEndpoint, buildNativeTool, runRealtime } from '../src/node.ts';
+import { NetNamespace, VxlanEndpoint, buildNativeTool, runRealtime, sh, shQuiet } from '../src/node.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
 const id = process.pid % 10000;
 const port = 20000 + id;
-const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const root = process.platform === 'linux' && process.getuid?.() === 0;
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -98,17 +97,14 @@ describe.skipIf(!root && !process.env.CI)('VXLAN with a Linux vxlan device in a 
   let net: Network;
   let vtep: VxlanEndpoint;
   let hostA: Host;
+  let kernelNs: NetNamespace | undefined;
 
   beforeAll(async () => {
-    sh('ip', 'netns', 'add', ns);
-    sh('ip', 'link', 'add', vethRoot, 'type', 'veth', 'peer', 'name', vethNs);
-    sh('ip', 'link', 'set', vethNs, 'netns', ns);
-    sh('ip', 'addr', 'add', '10.216.0.1/30', 'dev', vethRoot);
-    sh('ip', 'link', 'set', vethRoot, 'mtu', '1600', 'up');
+    kernelNs = NetNamespace.create(ns);
+    kernelNs.addVeth(vethNs, '10.216.0.2/30', vethRoot, undefined, '10.216.0.1/30');
+    sh('ip', 'link', 'set', vethRoot, 'mtu', '1600');
     const inNs = (...args: string[]): string => sh('ip', '-n', ns, ...args);
-    inNs('addr', 'add', '10.216.0.2/30', 'dev', vethNs);
-    inNs('link', 'set', vethNs, 'mtu', '1600', 'up');
-    inNs('link', 'set', 'lo', 'up');
+    inNs('link', 'set', vethNs, 'mtu', '1600');
     inNs('link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'dstport', String(port), 'remote', '10.216.0.1', 'local', '10.216.0.2', 'dev', vethNs);
     inNs('link', 'set', 'vx0', 'mtu', '1500', 'up');
     // The kernel would leave inner checksums to a NIC that a veth pair does not have.
@@ -121,13 +117,8 @@ describe.skipIf(!root && !process.env.CI)('VXLAN with a Linux vxlan device in a 
 
   afterAll(() => {
     vtep?.close();
-    for (const cmd of [['netns', 'del', ns], ['link', 'del', vethRoot]]) {
-      try {
-        sh('ip', ...cmd);
-      } catch {
-        // already gone
-      }
-    }
+    kernelNs?.remove();
+    shQuiet('ip', 'link', 'del', vethRoot); // normally gone with its peer
   });
 
   it('the kernel pings our host across the tunnel', async () => {
@@ -172,16 +163,14 @@ describe.skipIf(!root && !process.env.CI)('VXLAN flooding by multicast group, wi
   let net: Network;
   let vtep: VxlanEndpoint;
   let host: Host;
+  let kernelNs: NetNamespace | undefined;
 
   beforeAll(async () => {
-    sh('ip', 'netns', 'add', nsM);
-    sh('ip', 'link', 'add', vethRootM, 'type', 'veth', 'peer', 'name', vethNsM);
-    sh('ip', 'link', 'set', vethNsM, 'netns', nsM);
-    sh('ip', 'addr', 'add', '10.220.0.1/30', 'dev', vethRootM);
-    sh('ip', 'link', 'set', vethRootM, 'mtu', '1600', 'up');
+    kernelNs = NetNamespace.create(nsM);
+    kernelNs.addVeth(vethNsM, '10.220.0.2/30', vethRootM, undefined, '10.220.0.1/30');
+    sh('ip', 'link', 'set', vethRootM, 'mtu', '1600');
     const inNs = (...args: string[]): string => sh('ip', '-n', nsM, ...args);
-    inNs('addr', 'add', '10.220.0.2/30', 'dev', vethNsM);
-    inNs('link', 'set', vethNsM, 'mtu', '1600', 'up');
+    inNs('link', 'set', vethNsM, 'mtu', '1600');
     // No remote: the kernel floods to the group, as ours does.
     inNs('link', 'add', 'vx0', 'type', 'vxlan', 'id', '44', 'dstport', String(port), 'group', '239.1.1.44', 'local', '10.220.0.2', 'dev', vethNsM);
     inNs('link', 'set', 'vx0', 'mtu', '1500', 'up');
@@ -194,13 +183,8 @@ describe.skipIf(!root && !process.env.CI)('VXLAN flooding by multicast group, wi
 
   afterAll(() => {
     vtep?.close();
-    for (const cmd of [['netns', 'del', nsM], ['link', 'del', vethRootM]]) {
-      try {
-        sh('ip', ...cmd);
-      } catch {
-        // already gone
-      }
-    }
+    kernelNs?.remove();
+    shQuiet('ip', 'link', 'del', vethRootM); // normally gone with its peer
   });
 
   it('our ARP request reaches the kernel through the group, and the kernel\'s through the group reaches us', async () => {

@@ -6,7 +6,7 @@ import { InvalidArgumentError, NS_PER_MS, NS_PER_S, parseDuration, parseSize, ty
 import type { CongestionControlFactory, CongestionControlName } from './congestion/types.ts';
 import type { ConnectionTuple } from './isn.ts';
 import type { InitialWindowPolicy } from './congestion/initial-window.ts';
-import { tcpProfile, type TcpProfileName } from './profiles.ts';
+import { tcpProfile, type PtoFormula, type TcpProfileName } from './profiles.ts';
 import type { RtoFormula } from './rto.ts';
 
 export type Duration = string | number;
@@ -24,6 +24,13 @@ export interface TcpOptions {
   /** RFC 8985 RACK loss detection, TLP, RFC 6937 PRR, RFC 2883 D-SACK, undo of spurious retransmissions. */
   readonly rack?: boolean;
   readonly tlp?: boolean;
+  /**
+   * How the Tail Loss Probe's timeout is computed (recovery/tlp-timer.ts): 'rfc8985' (PTO =
+   * 2*SRTT, + WCDelAckT 200 ms with one segment in flight) or 'linux' (2*SRTT + 2 ms, +
+   * the minimum RTO with one segment in flight, as tcp_schedule_loss_probe()). Both are
+   * capped at the RTO's expiration (RFC 8985 §7.2). Default from the profile.
+   */
+  readonly ptoFormula?: PtoFormula;
   readonly prr?: boolean;
   readonly dsack?: boolean;
   readonly undo?: boolean;
@@ -85,6 +92,7 @@ export interface TcpConfig {
   readonly initialWindow: InitialWindowPolicy;
   readonly rack: boolean;
   readonly tlp: boolean;
+  readonly ptoFormula: PtoFormula;
   readonly prr: boolean;
   readonly dsack: boolean;
   readonly undo: boolean;
@@ -151,6 +159,8 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
   const cc = options.congestionControl ?? profile.congestionControl;
   const rtoFormula = options.rtoFormula ?? profile.rtoFormula;
   if (rtoFormula !== 'rfc6298' && rtoFormula !== 'linux') throw new InvalidArgumentError('rtoFormula', rtoFormula, "must be 'rfc6298' or 'linux'");
+  const ptoFormula = options.ptoFormula ?? profile.ptoFormula;
+  if (ptoFormula !== 'rfc8985' && ptoFormula !== 'linux') throw new InvalidArgumentError('ptoFormula', ptoFormula, "must be 'rfc8985' or 'linux'");
   if (typeof cc === 'string' && cc !== 'reno' && cc !== 'newreno' && cc !== 'cubic') {
     throw new InvalidArgumentError('congestionControl', cc, "must be 'reno', 'newreno', 'cubic' or a factory function");
   }
@@ -166,6 +176,7 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
     initialWindow,
     rack: flag('rack', options.rack, profile.rack),
     tlp: flag('tlp', options.tlp, profile.tlp),
+    ptoFormula,
     prr: flag('prr', options.prr, profile.prr),
     dsack: flag('dsack', options.dsack, profile.dsack),
     undo: flag('undo', options.undo, profile.undo),

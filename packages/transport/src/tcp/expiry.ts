@@ -14,11 +14,14 @@ import { publishMetrics, traceNote } from './trace.ts';
 import { TcpFlag } from './wire.ts';
 import { afterTimeout, beforeTimeoutReduction } from './recovery/timeout.ts';
 import { tlpTimeout } from './recovery/tlp.ts';
+import { probeInsteadOfTimeout } from './recovery/tlp-timer.ts';
 import { rackReorderTimeout } from './recovery/episode.ts';
 
 export function timerExpired(tcb: Tcb, timer: TcpTimerName): void {
   switch (timer) {
     case 'RTO':
+      // RFC 8985 §7.2: a probe whose PTO was capped at this expiration goes in the timeout's place.
+      if (probeInsteadOfTimeout(tcb, tlpTimeout)) break;
       retransmissionTimeout(tcb);
       break;
     case 'persist':

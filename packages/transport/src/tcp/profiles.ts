@@ -4,8 +4,8 @@
 // duplicate ACKs and RFC 6675 SACK only). 'linux' follows Linux's defaults (200 ms minimum
 // RTO as TCP_RTO_MIN, floored on the variance term as Linux computes it, RFC 6928 initial
 // window of 10, a 40 ms delayed ACK as TCP_DELACK_MIN, CUBIC (RFC 9438) as Linux's default
-// tcp_congestion_control, RFC 8985 RACK-TLP, RFC 6937 PRR, RFC 2883 D-SACK with undo of
-// spurious retransmissions).
+// tcp_congestion_control, RFC 8985 RACK-TLP with Linux's probe timeout, RFC 6937 PRR, RFC
+// 2883 D-SACK with undo of spurious retransmissions).
 // Any option given explicitly overrides the profile's value.
 
 import { InvalidArgumentError } from '@netlayers/core';
@@ -14,6 +14,14 @@ import type { CongestionControlName } from './congestion/types.ts';
 import type { RtoFormula } from './rto.ts';
 
 export type TcpProfileName = 'rfc' | 'linux';
+
+/**
+ * The Tail Loss Probe's timeout (RFC 8985 §7.2). 'rfc8985': PTO = 2*SRTT, plus WCDelAckT
+ * (200 ms) when one segment is in flight. 'linux': 2*SRTT + TCP_TIMEOUT_MIN (2 ms), or plus
+ * the minimum RTO when one segment is in flight (tcp_schedule_loss_probe()). Both are capped
+ * at the RTO's expiration.
+ */
+export type PtoFormula = 'rfc8985' | 'linux';
 
 export const tcpProfileNames: readonly TcpProfileName[] = Object.freeze(['rfc', 'linux'] as const);
 
@@ -29,6 +37,8 @@ export interface TcpProfile {
   readonly rack: boolean;
   /** RFC 8985 §7: Tail Loss Probe. */
   readonly tlp: boolean;
+  /** How the probe timeout is computed (see PtoFormula). */
+  readonly ptoFormula: PtoFormula;
   /** RFC 6937: Proportional Rate Reduction during recovery. */
   readonly prr: boolean;
   /** RFC 2883: send D-SACK blocks for duplicate segments. */
@@ -38,8 +48,8 @@ export interface TcpProfile {
 }
 
 export const TCP_PROFILES: Readonly<Record<TcpProfileName, TcpProfile>> = Object.freeze({
-  rfc: Object.freeze({ rtoMin: '1s', rtoFormula: 'rfc6298', congestionControl: 'newreno', delayedAck: '200ms', initialWindow: 'rfc5681', rack: false, tlp: false, prr: false, dsack: false, undo: false }),
-  linux: Object.freeze({ rtoMin: '200ms', rtoFormula: 'linux', congestionControl: 'cubic', delayedAck: '40ms', initialWindow: 'rfc6928', rack: true, tlp: true, prr: true, dsack: true, undo: true }),
+  rfc: Object.freeze({ rtoMin: '1s', rtoFormula: 'rfc6298', congestionControl: 'newreno', delayedAck: '200ms', initialWindow: 'rfc5681', rack: false, tlp: false, ptoFormula: 'rfc8985', prr: false, dsack: false, undo: false }),
+  linux: Object.freeze({ rtoMin: '200ms', rtoFormula: 'linux', congestionControl: 'cubic', delayedAck: '40ms', initialWindow: 'rfc6928', rack: true, tlp: true, ptoFormula: 'linux', prr: true, dsack: true, undo: true }),
 });
 
 /** The profile `name` names ('rfc' when undefined); InvalidArgumentError for anything else. */

@@ -150,7 +150,10 @@ describe('profiles', () => {
     const changed = Object.keys(rfc).filter((k) => JSON.stringify(rfc[k as keyof typeof rfc]) !== JSON.stringify(linux[k as keyof typeof linux]));
     expect(linux).toMatchObject({ rtoFormula: 'linux', congestionControl: 'cubic' });
     expect(rfc).toMatchObject({ rtoFormula: 'rfc6298', congestionControl: 'newreno' });
-    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'ptoFormula', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(linux).toMatchObject({ ptoFormula: 'linux' });
+    expect(rfc).toMatchObject({ ptoFormula: 'rfc8985' });
+    expect(() => resolveTcpConfig({ ptoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', congestionControl: 'newreno', rtoFormula: 'rfc6298' })).toMatchObject({ congestionControl: 'newreno', rtoFormula: 'rfc6298' });
     expect(() => resolveTcpConfig({ rtoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', rtoMin: '1s', rack: false })).toMatchObject({ rtoMin: 1e9, rack: false, tlp: true });
@@ -216,8 +219,8 @@ describe('RACK (RFC 8985 §6)', () => {
 });
 
 describe('Tail Loss Probe (RFC 8985 §7)', () => {
-  it('resends the last segment after PTO = 2*SRTT, long before the RTO', () => {
-    const { h, S, ack, info } = sackSender({ profile: 'linux' }, 2000);
+  it("'rfc8985' PTO: resends the last segment after 2*SRTT, long before the RTO", () => {
+    const { h, S, ack, info } = sackSender({ profile: 'linux', ptoFormula: 'rfc8985' }, 2000);
     expect(h.takeSent().map((s) => s.seq)).toEqual([S(0), S(1)]);
     // Neither segment (nor any ACK) arrives. SRTT is 10 ms: the probe goes at 20 ms.
     h.advance(19 * MS);
@@ -234,8 +237,8 @@ describe('Tail Loss Probe (RFC 8985 §7)', () => {
     expect(info().stats.timeouts).toBe(0);
   });
 
-  it('adds WCDelAckT (200 ms) when a single segment is in flight', () => {
-    const { h, S, info } = sackSender({ profile: 'linux', rtoMin: '1s' }, 500);
+  it("'rfc8985' PTO adds WCDelAckT (200 ms) when a single segment is in flight", () => {
+    const { h, S, info } = sackSender({ profile: 'linux', ptoFormula: 'rfc8985', rtoMin: '1s' }, 500);
     h.expectOne({ seq: S(0), len: 500 });
     h.advance(219 * MS);
     h.expectNone();
@@ -244,18 +247,54 @@ describe('Tail Loss Probe (RFC 8985 §7)', () => {
     expect(info().stats.tailLossProbes).toBe(1);
   });
 
-  it('leaves it to the RTO when the RTO would fire before the PTO', () => {
-    // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (Linux's formula: SRTT + max(4*mdev,
-    // 200 ms) = 10 + max(20, 200) = 210 ms) comes first.
-    const { h, S, info } = sackSender({ profile: 'linux' }, 500);
+  it("'linux' PTO is 2*SRTT + 2 ms (TCP_TIMEOUT_MIN) with several segments out, as tcp_schedule_loss_probe()", () => {
+    const { h, S, info } = sackSender({ profile: 'linux' }, 2000);
+    expect(h.takeSent().map((s) => s.seq)).toEqual([S(0), S(1)]);
+    // SRTT 10 ms: RFC 8985's PTO would fire at 20 ms, Linux's at 22 ms.
+    h.advance(21 * MS);
+    h.expectNone();
+    h.advance(2 * MS);
+    h.expectOne({ seq: S(1), len: 1000 });
+    expect(info().stats.tailLossProbes).toBe(1);
+  });
+
+  it("'linux' PTO adds the minimum RTO (not a fixed 200 ms) when a single segment is in flight", () => {
+    // rtoMin 300 ms: PTO = 20 + 300 = 320 ms; the RTO (SRTT + max(4*mdev, 300 ms) = 310 ms)
+    // comes first, so the probe goes in its place at 310 ms.
+    const { h, S, info } = sackSender({ profile: 'linux', rtoMin: '300ms' }, 500);
     h.expectOne({ seq: S(0), len: 500 });
-    h.advance(209 * MS);
+    h.advance(309 * MS);
     h.expectNone();
     h.advance(2 * MS);
     h.expectOne({ seq: S(0), len: 500 });
-    expect(info().stats.tailLossProbes).toBe(0);
-    expect(info().stats.timeouts).toBe(1);
+    expect(info().stats.tailLossProbes).toBe(1);
+    expect(info().stats.timeouts).toBe(0);
   });
+
+  for (const ptoFormula of ['rfc8985', 'linux'] as const) {
+    it(`${ptoFormula}: when the RTO would fire before the PTO, the probe goes in its place and the RTO is restarted (§7.2, §7.3)`, () => {
+      // PTO = 2 * 10 ms + 200 ms = 220 ms; the RTO (Linux's formula: SRTT + max(4*mdev,
+      // 200 ms) = 10 + max(20, 200) = 210 ms) would come first: RFC 8985's TLP_calc_PTO()
+      // caps the PTO at the RTO's expiration, so at 210 ms a probe goes, not a timeout.
+      const { h, S, info } = sackSender({ profile: 'linux', ptoFormula }, 500);
+      h.expectOne({ seq: S(0), len: 500 });
+      const cwnd = info().cwnd;
+      h.advance(209 * MS);
+      h.expectNone();
+      h.advance(2 * MS);
+      h.expectOne({ seq: S(0), len: 500 });
+      expect(info().stats.tailLossProbes).toBe(1);
+      expect(info().stats.timeouts).toBe(0);
+      expect(info().cwnd).toBe(cwnd); // a probe is not a timeout: the window stays
+      // Nothing answers the probe either: the RTO, restarted when the probe went (at 210 ms), fires a full RTO later.
+      h.advance(208 * MS);
+      h.expectNone();
+      h.advance(2 * MS);
+      h.expectOne({ seq: S(0), len: 500 });
+      expect(info().stats.timeouts).toBe(1);
+      expect(info().stats.tailLossProbes).toBe(1);
+    });
+  }
 });
 
 describe('PRR (RFC 6937)', () => {

@@ -11,11 +11,12 @@ import { startTimer } from '../timers.ts';
 import { traceNote } from '../trace.ts';
 import { prrStart, prrStop } from './prr.ts';
 
-export function tlpTimeout(tcb: Tcb): void {
+/** The PTO fired (§7.3). Returns true when a probe was sent (the RTO is then restarted). */
+export function tlpTimeout(tcb: Tcb): boolean {
   const r = tcb.recovery;
   const s = tcb.state;
-  if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT' && s !== 'FIN-WAIT-1' && s !== 'CLOSING' && s !== 'LAST-ACK') return;
-  if (tcb.sndUna === tcb.sndMax || tcb.inRecovery || r.tlpOutstanding) return;
+  if (s !== 'ESTABLISHED' && s !== 'CLOSE-WAIT' && s !== 'FIN-WAIT-1' && s !== 'CLOSING' && s !== 'LAST-ACK') return false;
+  if (tcb.sndUna === tcb.sndMax || tcb.inRecovery || r.afterTimeout || r.tlpOutstanding) return false;
   const maxBefore = tcb.sndMax;
   // New data first (§7.3): one segment beyond cwnd.
   const unsent = tcb.sendBuffered - seqDiff(tcb.sndNxt, tcb.bufferSeq);
@@ -32,7 +33,7 @@ export function tlpTimeout(tcb: Tcb): void {
   } else {
     const last = r.log.last;
     const from = last !== undefined ? seqMax(last.start, tcb.sndUna) : seqMax(seqAdd(tcb.sndMax, -tcb.smss), tcb.sndUna);
-    if (retransmitFrom(tcb, from, seqDiff(tcb.sndMax, from)) === 0) return;
+    if (retransmitFrom(tcb, from, seqDiff(tcb.sndMax, from)) === 0) return false;
     r.tlpIsRetrans = true;
   }
   r.tlpOutstanding = true;
@@ -40,6 +41,7 @@ export function tlpTimeout(tcb: Tcb): void {
   tcb.stats.tailLossProbes++;
   traceNote(tcb, `tail loss probe (${r.tlpIsRetrans ? 'last segment resent' : 'new data'})`);
   startTimer(tcb, 'RTO', tcb.rto.rto);
+  return true;
 }
 
 /** §7.4: an ACK arrived; `dsack` if it carried a D-SACK. */
