@@ -17,7 +17,7 @@
 //   node packages/cli/bin/ensure-built.js --force  build everything
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,6 +78,8 @@ export async function build(root = ROOT) {
   for (const name of builtPackages(root)) {
     const dir = join(root, 'packages', name);
     const entries = entryPoints(dir);
+    // Chunk names carry a content hash: clear the last build's, or they pile up.
+    rmSync(join(dir, 'dist', 'bundle'), { recursive: true, force: true });
     await esbuild.build({
       entryPoints: entries,
       outbase: join(dir, 'src'),
@@ -91,6 +93,9 @@ export async function build(root = ROOT) {
       // Other packages (ours and npm's) and the package's own `#` imports stay imports.
       packages: 'external',
       external: ['#*'],
+      // Not the root tsconfig.json: its `paths` (which point tsx at the sources) would make
+      // esbuild inline every other package instead of leaving it an import.
+      tsconfig: join(root, 'tsconfig.base.json'),
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'warning',
