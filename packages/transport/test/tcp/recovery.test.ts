@@ -150,7 +150,7 @@ describe('profiles', () => {
     const changed = Object.keys(rfc).filter((k) => JSON.stringify(rfc[k as keyof typeof rfc]) !== JSON.stringify(linux[k as keyof typeof linux]));
     expect(linux).toMatchObject({ rtoFormula: 'linux', congestionControl: 'cubic' });
     expect(rfc).toMatchObject({ rtoFormula: 'rfc6298', congestionControl: 'newreno' });
-    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'nagle', 'profile', 'prr', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
     expect(resolveTcpConfig({ profile: 'linux', congestionControl: 'newreno', rtoFormula: 'rfc6298' })).toMatchObject({ congestionControl: 'newreno', rtoFormula: 'rfc6298' });
     expect(() => resolveTcpConfig({ rtoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', rtoMin: '1s', rack: false })).toMatchObject({ rtoMin: 1e9, rack: false, tlp: true });
