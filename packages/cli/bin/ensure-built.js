@@ -178,6 +178,9 @@ export async function build(root = ROOT) {
       // small CommonJS ones of INLINED, which would otherwise cost Node's CommonJS loader at start.
       plugins: [externalPackages(workspace, manifest)],
       write: false,
+      // Not the root tsconfig.json: its `paths` (which point tsx at the sources) would make
+      // esbuild inline other packages instead of leaving them imports.
+      tsconfig: join(root, 'tsconfig.base.json'),
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'warning',

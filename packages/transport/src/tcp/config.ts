@@ -6,7 +6,7 @@ import { InvalidArgumentError, NS_PER_MS, NS_PER_S, parseDuration, parseSize, ty
 import type { CongestionControlFactory, CongestionControlName } from './congestion/types.ts';
 import type { ConnectionTuple } from './isn.ts';
 import type { InitialWindowPolicy } from './congestion/initial-window.ts';
-import { tcpProfile, type PtoFormula, type TcpProfileName } from './profiles.ts';
+import { tcpProfile, type NagleRule, type PtoFormula, type TcpProfileName } from './profiles.ts';
 import type { RtoFormula } from './rto.ts';
 
 export type Duration = string | number;
@@ -55,6 +55,12 @@ export interface TcpOptions {
   readonly delayedAck?: Duration;
   /** Disable Nagle's algorithm on new sockets (default false). */
   readonly noDelay?: boolean;
+  /**
+   * Nagle's rule: 'rfc1122' (RFC 1122 §4.2.3.4: no segment shorter than the MSS while any data
+   * is unacknowledged) or 'minshall' (Minshall's variant, as Linux: none while an earlier
+   * short segment is unacknowledged); default from the profile.
+   */
+  readonly nagle?: NagleRule;
   /** Our MSS; default: the MTU towards the peer minus 40. */
   readonly mss?: number;
   /** Socket buffer sizes (defaults 256 KiB each). The receive buffer bounds the window. */
@@ -108,6 +114,7 @@ export interface TcpConfig {
   readonly maxRetries: number;
   readonly delayedAck: Nanoseconds;
   readonly noDelay: boolean;
+  readonly nagle: NagleRule;
   readonly mss: number | undefined;
   readonly sendBufferSize: number;
   readonly receiveBufferSize: number;
@@ -167,6 +174,8 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
   const initialWindow = options.initialWindow ?? profile.initialWindow;
   if (typeof initialWindow === 'number') integer('initialWindow', initialWindow, 10, 1, 1000);
   else if (initialWindow !== 'rfc5681' && initialWindow !== 'rfc6928') throw new InvalidArgumentError('initialWindow', initialWindow, "must be 'rfc5681', 'rfc6928' or a segment count");
+  const nagle = options.nagle ?? profile.nagle;
+  if (nagle !== 'rfc1122' && nagle !== 'minshall') throw new InvalidArgumentError('nagle', nagle, "must be 'rfc1122' or 'minshall'");
   const flag = (name: string, value: boolean | undefined, fallback: boolean): boolean => {
     if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'must be true or false');
     return value ?? fallback;
@@ -192,6 +201,7 @@ export function resolveTcpConfig(options: TcpOptions = {}): TcpConfig {
     maxRetries: integer('maxRetries', options.maxRetries, 15, 0, 255),
     delayedAck,
     noDelay: options.noDelay ?? false,
+    nagle,
     mss: options.mss === undefined ? undefined : integer('mss', options.mss, 536, 64, 65495),
     sendBufferSize: size('sendBufferSize', options.sendBufferSize, 256 * 1024),
     receiveBufferSize: size('receiveBufferSize', options.receiveBufferSize, 256 * 1024),

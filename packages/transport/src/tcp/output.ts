@@ -2,7 +2,7 @@
 // we advertise with receiver-side SWS avoidance (§3.8.6.2.2) and window scaling (RFC 7323
 // §2), timestamps (RFC 7323 §3), SACK blocks (RFC 2018 §4), and the output loop that sends
 // as much as the peer's window and cwnd allow, with Nagle's algorithm (RFC 896, RFC 1122
-// §4.2.3.4) and sender SWS avoidance (§3.8.6.2.1). In SACK loss recovery it fills holes
+// §4.2.3.4, or Minshall's variant) and sender SWS avoidance (§3.8.6.2.1). In SACK loss recovery it fills holes
 // first, counting the pipe as RFC 6675 §4 does. Segments before SND.UP carry URG (urgent.ts).
 
 import { NS_PER_MS, Packet } from '@netlayers/core';
@@ -246,6 +246,11 @@ function retransmitLostHoles(tcb: Tcb): void {
   }
 }
 
+/** Minshall's check (Linux's tcp_minshall_check): a short segment sent is not yet acknowledged. */
+function shortSegmentUnacked(tcb: Tcb): boolean {
+  return seqGt(tcb.sndSml, tcb.sndUna) && seqLeq(tcb.sndSml, tcb.sndNxt);
+}
+
 /**
  * Send what the windows allow. `force` (the persist timer) sends one segment even when
  * Nagle or SWS avoidance would wait, and probes a zero window with one byte.
@@ -270,9 +275,10 @@ export function output(tcb: Tcb, force = false): void {
         if (force && flight === 0 && windowRoom <= 0) length = 1; // zero-window probe
         else break;
       } else if (length < mss && !force) {
-        // Urgent data is not held back (as Linux's tcp_nagle_test in urgent mode).
-        const nagleAllows = flight === 0 || tcb.noDelay || inUrgentMode(tcb);
         const pushesAll = length === unsent;
+        // Urgent data is not held back (as Linux's tcp_nagle_test in urgent mode), nor is the
+        // last segment of a closing connection, which carries the FIN (as BSD and Linux).
+        const nagleAllows = flight === 0 || tcb.noDelay || inUrgentMode(tcb) || (pushesAll && finToSend) || (tcb.host.config.nagle === 'minshall' && !shortSegmentUnacked(tcb));
         if (!(nagleAllows && (pushesAll || length >= tcb.maxSndWnd / 2))) break;
       }
     } else if (flight > 0 && !force && sendWindow(tcb) - flight <= 0) {
@@ -286,6 +292,7 @@ export function output(tcb: Tcb, force = false): void {
     if (length > 0 && sent + length === tcb.sendBuffered) flags |= TcpFlag.PSH;
     const retransmission = seqLt(seq, tcb.sndMax);
     transmit(tcb, flags, seq, sent, length, retransmission);
+    if (length > 0 && length < mss) tcb.sndSml = seqAdd(seq, length);
     const end = seqAdd(seq, length + (fin ? 1 : 0));
     if (probe) {
       // A zero-window probe (RFC 9293 §3.8.6.1): the byte is sent (SND.MAX covers it, so its

@@ -130,6 +130,7 @@ export class Tcb {
   }
   set iss(value: number) {
     this.iss32 = value | 0;
+    this.sndSml32 = value | 0;
   }
   private sndUna32 = 0;
   get sndUna(): number {
@@ -152,6 +153,14 @@ export class Tcb {
   }
   set sndMax(value: number) {
     this.sndMax32 = value | 0;
+  }
+  /** End of the last segment sent shorter than the MSS (Linux's snd_sml; Minshall's Nagle). */
+  private sndSml32 = 0;
+  get sndSml(): number {
+    return this.sndSml32 >>> 0;
+  }
+  set sndSml(value: number) {
+    this.sndSml32 = value | 0;
   }
   /** Send window in bytes (scaled). */
   sndWnd = 0;

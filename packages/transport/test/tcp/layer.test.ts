@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { NS_PER_MS, NS_PER_S, SocketError, type PduEvent, type StateEvent } from '@netlayers/core';
 import { concat, createPair, expectBytes, pattern, type Pair } from './support/link.ts';
-import type { TcpSocket } from '../../src/tcp/index.ts';
+import type { TcpOptions, TcpSocket } from '../../src/tcp/index.ts';
 
 interface Seg {
   node: string;
@@ -528,6 +528,52 @@ describe('Nagle and delayed ACK', () => {
   it('setNoDelay sends each small write at once', () => {
     const { segs } = smallWrites(true);
     expect(segs.map((s) => s.len)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  /** Three full segments and a 100-byte tail written at once (and, with `end`, the FIN). */
+  function oddTail(tcp: TcpOptions, end: boolean) {
+    const p = createPair({ tcp: { timestamps: false, ...tcp } });
+    const { segs } = capture(p);
+    sink(p, { echoEnd: false });
+    const c = connect(p);
+    p.run(NS_PER_S);
+    const t0 = p.sim.scheduler.now();
+    c.write(pattern(3 * 1460 + 100));
+    if (end) c.end();
+    p.run(2 * NS_PER_S);
+    const tail = segs.find((s) => s.node === 'a' && s.time >= t0 && s.len === 100)!;
+    return { tailAfterMs: (tail.time - t0) / NS_PER_MS, tailFlags: tail.flags };
+  }
+
+  it('the last segment of a closing connection is not held by Nagle: it carries the FIN (as BSD and Linux send it)', () => {
+    // Three full segments go first; the receiver ACKs two at once and delays the ACK of the
+    // third. Holding the 100-byte tail for that ACK would add the whole delayed-ACK time.
+    const { tailAfterMs, tailFlags } = oddTail({}, true);
+    expect(tailFlags).toContain('FIN');
+    expect(tailAfterMs).toBeLessThan(20);
+  });
+
+  it("'rfc' holds a small tail while full segments are unacknowledged (RFC 1122 §4.2.3.4); 'linux' sends it (Minshall's variant)", () => {
+    // RFC 1122's rule: no small segment while any data is unacknowledged, so the tail waits
+    // for the delayed ACK of the third segment (5 ms there, 200 ms held, 5 ms back).
+    expect(oddTail({}, false).tailAfterMs).toBeGreaterThanOrEqual(200);
+    // Minshall's variant (Linux's tcp_minshall_check): hold a small segment only while an
+    // earlier small segment is unacknowledged; none is, so the tail goes at once.
+    expect(oddTail({ profile: 'linux' }, false).tailAfterMs).toBeLessThan(20);
+    expect(oddTail({ profile: 'rfc', nagle: 'minshall' }, false).tailAfterMs).toBeLessThan(20);
+    expect(oddTail({ profile: 'linux', nagle: 'rfc1122' }, false).tailAfterMs).toBeGreaterThanOrEqual(40);
+  });
+
+  it("Minshall's variant still holds a second small segment while the first is unacknowledged", () => {
+    const p = createPair({ tcp: { timestamps: false, nagle: 'minshall' } });
+    const { segs } = capture(p);
+    sink(p);
+    const c = connect(p);
+    c.on('connect', () => {
+      for (let i = 0; i < 10; i++) c.write(new Uint8Array([i]));
+    });
+    p.run(2 * NS_PER_S);
+    expect(segs.filter((s) => s.node === 'a' && s.len > 0).map((s) => s.len)).toEqual([1, 9]);
   });
 
   it('delays a lone ACK by the delayed-ACK timer (200 ms), and ACKs every second full segment at once', () => {

@@ -150,10 +150,11 @@ describe('profiles', () => {
     const changed = Object.keys(rfc).filter((k) => JSON.stringify(rfc[k as keyof typeof rfc]) !== JSON.stringify(linux[k as keyof typeof linux]));
     expect(linux).toMatchObject({ rtoFormula: 'linux', congestionControl: 'cubic' });
     expect(rfc).toMatchObject({ rtoFormula: 'rfc6298', congestionControl: 'newreno' });
-    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'profile', 'prr', 'ptoFormula', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
+    expect(changed.sort()).toEqual(['congestionControl', 'delayedAck', 'dsack', 'initialWindow', 'nagle', 'profile', 'prr', 'ptoFormula', 'rack', 'rtoFormula', 'rtoMin', 'tlp', 'undo']);
     expect(linux).toMatchObject({ ptoFormula: 'linux' });
     expect(rfc).toMatchObject({ ptoFormula: 'rfc8985' });
     expect(() => resolveTcpConfig({ ptoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
+    expect(() => resolveTcpConfig({ nagle: 'bsd' as 'minshall' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', congestionControl: 'newreno', rtoFormula: 'rfc6298' })).toMatchObject({ congestionControl: 'newreno', rtoFormula: 'rfc6298' });
     expect(() => resolveTcpConfig({ rtoFormula: 'bsd' as 'linux' })).toThrow(InvalidArgumentError);
     expect(resolveTcpConfig({ profile: 'linux', rtoMin: '1s', rack: false })).toMatchObject({ rtoMin: 1e9, rack: false, tlp: true });
