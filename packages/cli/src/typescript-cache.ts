@@ -11,7 +11,9 @@
 // import finds the same <N>/node_modules/<package>, and import.meta.url, .filename and
 // .dirname name the .ts file. Each cached file has a record beside it (x.js.json) with the
 // SHA-256 of the format, the .ts file's path and its text, and the file's imports: a script
-// whose text changed is transpiled again.
+// whose text changed is transpiled again. Whenever something is transpiled, the cache also
+// drops what it holds of .ts files that no longer exist (a renamed or deleted script), so it
+// does not grow without bound; a run that transpiles nothing does not look.
 //
 // It is used only where it runs the script exactly as the hooks would; anything else returns
 // undefined and the command registers the hooks instead (typescript.ts): a file outside <N> or
@@ -21,7 +23,7 @@
 // a syntax error (the hooks report it), or a cache folder that cannot be written.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,6 +130,43 @@ function cachedPath(cache: string, root: string, file: string): string {
   return join(cache, relative(root, file)).replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs');
 }
 
+/** The .ts file whose cached file is `out` (the inverse of cachedPath). */
+function sourcePath(cache: string, root: string, out: string): string {
+  return join(root, relative(cache, out)).replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts');
+}
+
+/**
+ * Remove from `folder` (a folder of the cache) every cached file and record whose .ts file is
+ * gone, then the folders left empty. Returns how many .ts files were forgotten.
+ */
+export function pruneCache(cache: string, root: string, folder = cache): number {
+  let pruned = 0;
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      pruned += pruneCache(cache, root, path);
+      try {
+        rmdirSync(path); // only succeeds when now empty
+      } catch {
+        // not empty: keep it
+      }
+    } else if (entry.name.endsWith('.js.json') || entry.name.endsWith('.mjs.json')) {
+      const out = path.slice(0, -'.json'.length);
+      if (existsSync(sourcePath(cache, root, out))) continue;
+      rmSync(out, { force: true });
+      rmSync(path, { force: true });
+      pruned += 1;
+    }
+  }
+  return pruned;
+}
+
 /**
  * Make sure the cache holds `script`'s import graph, transpiling what changed; returns the URL
  * of the script's cached JavaScript, or undefined when the hooks must run the script instead.
@@ -137,6 +176,7 @@ export async function compileGraph(script: string): Promise<string | undefined> 
   if (root === undefined) return undefined;
   const cache = cacheFolder(root);
   let transpileRelocatable: typeof import('./typescript-hooks.ts').transpileRelocatable | undefined;
+  let transpiled = false;
   try {
     const seen = new Set<string>([script]);
     const queue = [script];
@@ -160,6 +200,7 @@ export async function compileGraph(script: string): Promise<string | undefined> 
           // A syntax error: the hooks report it, with the file, the line and a code frame.
           throw new Unsupported(`${file} does not transpile`);
         }
+        transpiled = true;
         mkdirSync(dirname(out), { recursive: true });
         if (compiled.unsupported !== undefined) {
           record = { key, specifiers: [], unsupported: compiled.unsupported };
@@ -180,6 +221,14 @@ export async function compileGraph(script: string): Promise<string | undefined> 
   } catch (error) {
     if (error instanceof Unsupported || (error as { code?: unknown }).code !== undefined) return undefined;
     throw error;
+  } finally {
+    if (transpiled) {
+      try {
+        pruneCache(cache, root);
+      } catch {
+        // a cache that cannot be tidied still runs the script
+      }
+    }
   }
   return pathToFileURL(cachedPath(cache, root, script)).href;
 }

@@ -152,6 +152,29 @@ describe('netlayers runs the build', { timeout: 60_000 }, () => {
     expect((await cliWith({ NETLAYERS_TS_CACHE: '0' }, 'run', join(dir, 'main.ts'))).stdout).toBe(expected(2));
   });
 
+  it('the cache forgets a renamed or deleted script the next time it transpiles, and keeps what still exists', async () => {
+    const dir = join(scratch, 'pruned');
+    mkdirSync(join(dir, 'gone'), { recursive: true });
+    writeFileSync(join(dir, 'gone', 'helper.ts'), 'export const helper: string = "old";\n');
+    writeFileSync(join(dir, 'first.ts'), "import { helper } from './gone/helper.ts';\nconsole.log(helper);\n");
+    writeFileSync(join(dir, 'kept.ts'), 'console.log("kept");\n');
+    const cache = join(root, 'node_modules', CACHE_DIR);
+    const cachedFiles = (): string[] => (existsSync(cache) ? readdirSync(cache, { recursive: true, encoding: 'utf8' }) : []).filter((f) => f.includes(`${scratch.slice(root.length)}/pruned/`)).map((f) => f.slice(f.indexOf('/pruned/'))).sort();
+    expect((await cli('run', join(dir, 'first.ts'))).stdout).toBe('old\n');
+    expect((await cli('run', join(dir, 'kept.ts'))).stdout).toBe('kept\n');
+    expect(cachedFiles()).toEqual(['/pruned/first.js', '/pruned/first.js.json', '/pruned/gone', '/pruned/gone/helper.js', '/pruned/gone/helper.js.json', '/pruned/kept.js', '/pruned/kept.js.json']);
+    // The user renames first.ts and deletes the folder it imported from.
+    rmSync(join(dir, 'gone'), { recursive: true });
+    rmSync(join(dir, 'first.ts'));
+    writeFileSync(join(dir, 'second.ts'), 'console.log("second");\n');
+    // A run that transpiles nothing leaves the cache as it is ...
+    expect((await cli('run', join(dir, 'kept.ts'))).stdout).toBe('kept\n');
+    expect(cachedFiles()).toContain('/pruned/first.js');
+    // ... and the next run that transpiles drops what belongs to files that are gone.
+    expect((await cli('run', join(dir, 'second.ts'))).stdout).toBe('second\n');
+    expect(cachedFiles()).toEqual(['/pruned/kept.js', '/pruned/kept.js.json', '/pruned/second.js', '/pruned/second.js.json']);
+  });
+
   it('leaves to the module hooks what the cache cannot run as written: an extensionless import, import.meta.resolve', async () => {
     const dir = join(scratch, 'hooked');
     mkdirSync(dir, { recursive: true });
