@@ -4,7 +4,7 @@
 // location, so a function reached through several call paths is counted once.
 //
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx packages/bench/src/profile-bulk.ts
-//   npx tsx packages/bench/src/profile-summary.ts /tmp/prof/*.cpuprofile [--top 25] [--exclude-node-internals]
+//   npx tsx packages/bench/src/profile-summary.ts /tmp/prof/*.cpuprofile [--top 20] [--exclude-node-internals]
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -98,7 +98,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   const top = t >= 0 ? Number(args[t + 1]) : 20;
   const files = args.filter((a, i) => !a.startsWith('--') && (t < 0 || i !== t + 1));
   if (files.length === 0 || !(top > 0)) {
-    console.error('usage: profile-summary.ts FILE.cpuprofile... [--top N]');
+    console.error('usage: profile-summary.ts FILE.cpuprofile... [--top N (20)] [--exclude-node-internals]');
     process.exit(2);
   }
   const excludeNodeInternals = args.includes('--exclude-node-internals');

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const childRoot = arg(args, '--child');
   if (childRoot !== undefined) return child(childRoot, pending, model);
   const other = arg(args, '--other');
-  if (other === undefined) throw new Error('usage: scheduler-ab.ts --other /path/to/checkout [--rounds 5] [--pending 1000]');
+  if (other === undefined) throw new Error('usage: scheduler-ab.ts --other /path/to/checkout [--rounds 5] [--pending 1000] [--model hold|cancel]');
   const rounds = Number(arg(args, '--rounds') ?? 5);
   const run = (root: string): number => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, '--pending', String(pending), '--model', model], { encoding: 'utf8' });
