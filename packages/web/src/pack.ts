@@ -1,10 +1,10 @@
 // Packing a run's trace events for the trip from the simulation worker to the page: a few
 // ArrayBuffers that postMessage transfers (moved, not copied) instead of ~100,000 objects
 // structured-cloned one by one. Every value an event holds is written to a tagged binary
-// stream; strings go to one table (each distinct string once) and object key lists to
-// another (each shape once), both sent as a single JSON text that the page parses in one
-// call; frame bytes go as copies of the few buffers they are views of (the trace's slabs)
-// and come back as views at the same offsets.
+// stream; strings go to one table (short ones once each) and object key lists to another
+// (each shape once), two flat arrays of strings that postMessage clones cheaply (a JSON text
+// of them, encoded and decoded, cost more); frame bytes go as copies of the few buffers they
+// are views of (the trace's slabs) and come back as views at the same offsets.
 // Objects come back as plain objects with their keys in the order they were written, as a
 // structured clone would give them; Uint8Array, bigint, undefined and non-finite numbers
 // survive, which JSON alone would not keep.
@@ -14,8 +14,10 @@ import type { TraceEvent } from '@netlayers/core';
 /** A run's events as transferable buffers: post them with `transferablesOf(packed)`. */
 export interface PackedEvents {
   readonly count: number;
-  /** UTF-8 JSON: [strings, shapes] — each distinct string, and each object's key list, once. */
-  readonly tables: ArrayBuffer;
+  /** The strings the values refer to (each short one once). */
+  readonly strings: readonly string[];
+  /** Each object's key list, once per distinct list. */
+  readonly shapes: readonly (readonly string[])[];
   /** The tagged value stream: its first `valuesLength` bytes. */
   readonly values: ArrayBuffer;
   readonly valuesLength: number;
@@ -188,8 +190,7 @@ class Packer {
   }
 
   finish(count: number): PackedEvents {
-    const tables = new TextEncoder().encode(JSON.stringify([this.strings, this.shapes]));
-    return { count, tables: tables.buffer as ArrayBuffer, values: this.stream.bytes.buffer as ArrayBuffer, valuesLength: this.stream.length, buffers: this.buffers };
+    return { count, strings: this.strings, shapes: this.shapes, values: this.stream.bytes.buffer as ArrayBuffer, valuesLength: this.stream.length, buffers: this.buffers };
   }
 }
 
@@ -202,7 +203,7 @@ export function packEvents(events: readonly TraceEvent[]): PackedEvents {
 
 /** The buffers to list as transferables when posting `packed`. */
 export function transferablesOf(packed: PackedEvents): ArrayBuffer[] {
-  return [packed.tables, packed.values, ...packed.buffers];
+  return [packed.values, ...packed.buffers];
 }
 
 class Unpacker {
@@ -281,8 +282,7 @@ class Unpacker {
 
 /** The events `packEvents` packed; frame bytes are views of `packed.buffers`, as they were of the trace's slabs. */
 export function unpackEvents(packed: PackedEvents): TraceEvent[] {
-  const [strings, shapes] = JSON.parse(new TextDecoder().decode(packed.tables)) as [string[], string[][]];
-  const reader = new Unpacker(packed.values, packed.buffers, strings, shapes);
+  const reader = new Unpacker(packed.values, packed.buffers, packed.strings, packed.shapes);
   const events: TraceEvent[] = new Array<TraceEvent>(packed.count);
   for (let i = 0; i < packed.count; i++) events[i] = reader.value() as TraceEvent;
   return events;
