@@ -73,9 +73,30 @@ class RunStep implements Step {
   }
 
   get connection(): string | undefined {
-    if (this.conn === null) this.conn = connectionOf(this.event);
+    if (this.conn === null) this.conn = stepConnection(this.event);
     return this.conn;
   }
+}
+
+/**
+ * A run names a handful of connections in tens of thousands of events: each named key is
+ * canonicalised once (a PDU's or drop's connection, and a state's, timer's, metric's or
+ * note's entity, apart: connectionOf treats them differently), and a frame is decoded.
+ */
+const connectionOfNamed = new Map<string, string | undefined>();
+const connectionOfEntity = new Map<string, string | undefined>();
+
+function stepConnection(event: TraceEvent): string | undefined {
+  if (event.kind === 'frame') return connectionOf(event);
+  const named = event.kind === 'pdu' || event.kind === 'drop';
+  const key = named ? event.connection : event.entity;
+  if (key === undefined) return undefined;
+  const cache = named ? connectionOfNamed : connectionOfEntity;
+  const known = cache.get(key);
+  if (known !== undefined || cache.has(key)) return known;
+  const connection = connectionOf(event);
+  cache.set(key, connection);
+  return connection;
 }
 
 export function buildSteps(run: RecordedNetwork): Step[] {
