@@ -1,10 +1,11 @@
 // Packing a run's trace events for the trip from the simulation worker to the page: a few
 // ArrayBuffers that postMessage transfers (moved, not copied) instead of ~100,000 objects
 // structured-cloned one by one. Every value an event holds is written to a tagged binary
-// stream; strings go to one table (short ones once each) and object key lists to another
-// (each shape once), two flat arrays of strings that postMessage clones cheaply (a JSON text
-// of them, encoded and decoded, cost more); frame bytes go as copies of the few buffers they
-// are views of (the trace's slabs) and come back as views at the same offsets.
+// stream; strings go to one table (short ones once each), sent as one string of them all
+// end to end with their lengths (one string to clone, not ~100,000; a JSON text of the table,
+// encoded and decoded, cost more still), and object key lists to another (each shape once);
+// frame bytes go as copies of the few buffers they are views of (the trace's slabs) and come
+// back as views at the same offsets.
 // Objects come back as plain objects with their keys in the order they were written, as a
 // structured clone would give them; Uint8Array, bigint, undefined and non-finite numbers
 // survive, which JSON alone would not keep.
@@ -14,8 +15,10 @@ import type { TraceEvent } from '@netlayers/core';
 /** A run's events as transferable buffers: post them with `transferablesOf(packed)`. */
 export interface PackedEvents {
   readonly count: number;
-  /** The strings the values refer to (each short one once). */
-  readonly strings: readonly string[];
+  /** The strings the values refer to (each short one once), end to end... */
+  readonly strings: string;
+  /** ...and their lengths. */
+  readonly stringLengths: Uint32Array;
   /** Each object's key list, once per distinct list. */
   readonly shapes: readonly (readonly string[])[];
   /** The tagged value stream: its first `valuesLength` bytes. */
@@ -190,7 +193,9 @@ class Packer {
   }
 
   finish(count: number): PackedEvents {
-    return { count, strings: this.strings, shapes: this.shapes, values: this.stream.bytes.buffer as ArrayBuffer, valuesLength: this.stream.length, buffers: this.buffers };
+    const stringLengths = new Uint32Array(this.strings.length);
+    for (let i = 0; i < this.strings.length; i++) stringLengths[i] = this.strings[i]!.length;
+    return { count, strings: this.strings.join(''), stringLengths, shapes: this.shapes, values: this.stream.bytes.buffer as ArrayBuffer, valuesLength: this.stream.length, buffers: this.buffers };
   }
 }
 
@@ -203,7 +208,7 @@ export function packEvents(events: readonly TraceEvent[]): PackedEvents {
 
 /** The buffers to list as transferables when posting `packed`. */
 export function transferablesOf(packed: PackedEvents): ArrayBuffer[] {
-  return [packed.values, ...packed.buffers];
+  return [packed.values, packed.stringLengths.buffer as ArrayBuffer, ...packed.buffers];
 }
 
 class Unpacker {
@@ -282,7 +287,14 @@ class Unpacker {
 
 /** The events `packEvents` packed; frame bytes are views of `packed.buffers`, as they were of the trace's slabs. */
 export function unpackEvents(packed: PackedEvents): TraceEvent[] {
-  const reader = new Unpacker(packed.values, packed.buffers, packed.strings, packed.shapes);
+  const strings: string[] = new Array<string>(packed.stringLengths.length);
+  let at = 0;
+  for (let i = 0; i < strings.length; i++) {
+    const end = at + packed.stringLengths[i]!;
+    strings[i] = packed.strings.slice(at, end);
+    at = end;
+  }
+  const reader = new Unpacker(packed.values, packed.buffers, strings, packed.shapes);
   const events: TraceEvent[] = new Array<TraceEvent>(packed.count);
   for (let i = 0; i < packed.count; i++) events[i] = reader.value() as TraceEvent;
   return events;
