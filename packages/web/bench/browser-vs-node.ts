@@ -202,7 +202,12 @@ try {
 } finally {
   await site.close();
 }
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value; with an even count, the mean of the two middle ones. */
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const row = (label: string, xs: readonly number[], unit = ' ms', digits = 0): string => `| ${label} | ${median(xs).toFixed(digits)}${unit} | ${Math.min(...xs).toFixed(digits)}${unit} | ${Math.max(...xs).toFixed(digits)}${unit} |`;
 const ratio = (a: readonly number[], b: readonly number[]): number[] => a.map((x, i) => x / b[i]!);
 const walls = (runs: readonly PageRun[]): number[] => runs.map((r) => r.wall);

@@ -73,7 +73,12 @@ try {
 } finally {
   for (const tree of trees) await tree.site.close();
 }
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value; with an even count, the mean of the two middle ones. */
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const cell = (xs: readonly number[]): string => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 console.log(`Machine: ${os.cpus()[0]?.model ?? 'CPU'}, ${os.cpus().length} cores, ${process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'}; load ${loadAtStart} at the start, ${load()} at the end`);
 console.log(`bulk-transfer ${size}, ${rounds} rounds; median (min–max)\n`);
