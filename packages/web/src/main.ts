@@ -19,6 +19,7 @@ import { buildSteps, buildTransmissions, connectionsOf, type Step, type Transmis
 import { decodeShared, encodeShared } from './share.ts';
 import type { RecordedNetwork, RunOptions, WorkerMessage } from './protocol.ts';
 import { openCapture } from './capture.ts';
+import { unpackEvents } from './pack.ts';
 
 type Tab = 'encapsulation' | 'ladder' | 'charts' | 'output' | 'editor';
 
@@ -79,6 +80,7 @@ const bandwidthInput = h('input', { id: 'bandwidth', type: 'text', value: shared
 const argsInput = h('input', { id: 'args', type: 'text', value: shared.args ?? '', placeholder: 'script flags', 'aria-label': 'Script arguments', size: 18 });
 const flagsBox = h('span', { class: 'flags' });
 const runButton = h('button', { id: 'run', class: 'primary' }, '▶ Run');
+const cancelButton = h('button', { id: 'cancel', title: 'Stop the run that is going', disabled: true }, '■ Cancel');
 const status = h('span', { id: 'status', role: 'status' }, '');
 const shareButton = h('button', { id: 'share', title: 'Copy a link to this moment' }, 'Share link');
 const captureInput = h('input', { id: 'open-capture', type: 'file', accept: '.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap', 'aria-label': 'Open a capture file (pcap or pcapng)' });
@@ -109,7 +111,7 @@ app.append(
     h('h1', {}, 'netlayers'),
     h('label', {}, 'Scenario ', scenarioSelect),
     h('label', {}, 'Model ', modelSelect),
-    runButton, status, shareButton, h('label', { class: 'open-capture', title: 'Open a pcap or pcapng file (or drop one on the page)' }, 'Open capture ', captureInput), downloads),
+    runButton, cancelButton, status, shareButton, h('label', { class: 'open-capture', title: 'Open a pcap or pcapng file (or drop one on the page)' }, 'Open capture ', captureInput), downloads),
   h('div', { class: 'options' },
     h('label', {}, 'seed ', seedInput), h('label', {}, 'loss % ', lossInput), h('label', { title: 'The medium sends a second copy of this share of frames' }, 'duplicate % ', duplicateInput), h('label', {}, 'delay ', delayInput), h('label', {}, 'bandwidth ', bandwidthInput), flagsBox, h('label', {}, 'args ', argsInput)),
   h('main', {},
@@ -183,13 +185,38 @@ function selectScenario(scenario: Scenario): void {
 
 // ---- running --------------------------------------------------------------------------------
 
+/**
+ * The simulation worker, kept from run to run: a re-run finds the stack's code compiled and
+ * warm, as a second run in one Node process does. It is ended only to stop a run still going
+ * (Cancel, or Run pressed again), or after it failed; a new one then takes its place.
+ */
 let worker: Worker | undefined;
 
-function startRun(): void {
+function simulationWorker(): Worker {
+  if (worker !== undefined) return worker;
+  const created = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
+  created.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
+  created.onerror = (event) => {
+    endWorker();
+    finishWithError(event.message || 'the simulation worker failed');
+  };
+  worker = created;
+  return created;
+}
+
+function endWorker(): void {
   worker?.terminate();
-  worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
-  worker.onerror = (event) => finishWithError(event.message || 'the simulation worker failed');
+  worker = undefined;
+}
+
+/** Epoch milliseconds, comparable with the worker's instants (WorkerTimings). */
+function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function startRun(): void {
+  // A run still going is abandoned: its worker is busy to the end, so end it.
+  if (state.running) endWorker();
   state.runId++;
   state.runStarted = performance.now();
   state.running = true;
@@ -198,15 +225,30 @@ function startRun(): void {
   status.textContent = 'running…';
   document.body.dataset['run'] = `${state.runId}:running`;
   runButton.disabled = false;
+  cancelButton.disabled = false;
   editor.showError(undefined);
   const files: Record<string, string> = { ...EXAMPLE_FILES, [state.scenario.path]: editor.getSource() };
   // Files as shipped run as the build transpiled them; an edited one is transpiled in the worker.
   const transpiled = Object.fromEntries(Object.entries(TRANSPILED_FILES).filter(([path]) => files[path] === EXAMPLE_FILES[path]));
-  worker.postMessage({ type: 'run', runId: state.runId, files, transpiled, entry: state.scenario.path, options: runOptions() });
+  simulationWorker().postMessage({ type: 'run', runId: state.runId, files, transpiled, entry: state.scenario.path, options: runOptions() });
+}
+
+/** Stop the run that is going: its worker is ended, and a new one starts loading for the next run. */
+function cancelRun(): void {
+  if (!state.running) return;
+  endWorker();
+  state.running = false;
+  state.keepCapture = false;
+  cancelButton.disabled = true;
+  status.textContent = '■ cancelled';
+  document.body.dataset['run'] = `${state.runId}:cancelled`;
+  simulationWorker();
+  renderDetail();
 }
 
 function finishWithError(message: string, line?: number): void {
   state.running = false;
+  cancelButton.disabled = true;
   document.body.dataset['run'] = `${state.runId}:done`;
   status.textContent = '✗ error';
   editor.showError(message, line);
@@ -221,14 +263,22 @@ function onWorkerMessage(message: WorkerMessage): void {
     return;
   }
   if (message.type !== 'done') return;
+  const receivedAt = epochMs();
   state.running = false;
+  cancelButton.disabled = true;
+  const { timings } = message;
+  const unpacking = performance.now();
+  const networks: RecordedNetwork[] = message.networks.map((n) => ({ ...n, events: unpackEvents(n.events) }));
+  const unpackMs = performance.now() - unpacking;
+  const building = performance.now();
   document.body.dataset['run'] = `${state.runId}:done`;
-  document.body.dataset['wallMs'] = String(message.wallMs);
+  document.body.dataset['wallMs'] = String(timings.runMs);
+  document.body.dataset['workerRuns'] = String(timings.runsInWorker);
   state.files = [...message.files];
-  const network = message.networks[0];
+  const network = networks[0];
   const captures = state.sources.filter((s) => s.capture !== undefined);
   const current = state.sources[state.source];
-  state.sources = [...message.networks.map((n, i) => ({ label: `${state.scenario.title}${message.networks.length > 1 ? ` — network ${i + 1}` : ''}`, network: n })), ...captures];
+  state.sources = [...networks.map((n, i) => ({ label: `${state.scenario.title}${networks.length > 1 ? ` — network ${i + 1}` : ''}`, network: n })), ...captures];
   // The previous run's networks are gone from the chooser; a capture keeps its place.
   state.source = current === undefined ? -1 : state.sources.indexOf(current);
   if (state.keepCapture && current?.capture !== undefined) {
@@ -247,9 +297,23 @@ function onWorkerMessage(message: WorkerMessage): void {
   }
   showSource(0, state.pendingStep);
   state.pendingStep = undefined;
-  if (message.error === undefined) status.textContent = `✓ ${state.run!.steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(message.wallMs)} ms`;
+  if (message.error === undefined) status.textContent = `✓ ${state.run!.steps.length} events, ${formatTime(network.endTime)} simulated in ${Math.round(timings.runMs)} ms`;
   // From Run to the views built (the worker's run, its results posted over, the steps derived).
-  document.body.dataset['shownMs'] = String(performance.now() - state.runStarted);
+  const shownMs = performance.now() - state.runStarted;
+  document.body.dataset['shownMs'] = String(shownMs);
+  // Where that time went, for the benchmark: start (Run to the worker beginning: a new
+  // worker's start-up), run, pack, transfer (posted to received), unpack, views.
+  const runStartedAt = performance.timeOrigin + state.runStarted;
+  document.body.dataset['timings'] = JSON.stringify({
+    start: timings.startedAt - runStartedAt,
+    run: timings.runMs,
+    pack: timings.packMs,
+    transfer: receivedAt - timings.postedAt,
+    unpack: unpackMs,
+    views: performance.now() - building,
+    shown: shownMs,
+    workerRuns: timings.runsInWorker,
+  });
 }
 
 /** Show one of the chooser's networks (a run's or a capture) in every view. */
@@ -526,6 +590,7 @@ modelSelect.addEventListener('change', () => {
   render();
 });
 runButton.addEventListener('click', startRun);
+cancelButton.addEventListener('click', cancelRun);
 networkSelect.addEventListener('change', () => showSource(Number(networkSelect.value)));
 async function openFiles(files: FileList | null | undefined): Promise<void> {
   for (const file of files ?? []) openCaptureFile(file.name, new Uint8Array(await file.arrayBuffer()));

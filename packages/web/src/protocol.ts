@@ -1,8 +1,11 @@
 // Messages between the page and the simulation worker. The worker runs a script with the
 // real stack and sends back, for every Network the script made, its topology and the trace
-// events it recorded (frame bytes included), plus what the script printed and wrote.
+// events it recorded (frame bytes included, packed into transferable buffers: pack.ts),
+// plus what the script printed and wrote. One worker serves run after run (its JIT stays
+// warm); the page ends it only to stop a run that is still going.
 
 import type { TraceEvent } from '@netlayers/core';
+import type { PackedEvents } from './pack.ts';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -50,14 +53,33 @@ export interface RecordedNetwork {
   readonly endTime: number;
 }
 
+/** A network as posted by the worker: its events packed (unpackEvents gives them back). */
+export interface PackedNetwork extends Omit<RecordedNetwork, 'events'> {
+  readonly events: PackedEvents;
+}
+
+/** Where the worker's time went, for the page's record of Run → shown. Instants are epoch ms (performance.timeOrigin + now()), comparable across the page and the worker. */
+export interface WorkerTimings {
+  /** The worker began the run (after its start-up, for a new worker). */
+  readonly startedAt: number;
+  /** The script's run, from its start to its events recorded. */
+  readonly runMs: number;
+  /** Packing the events into buffers. */
+  readonly packMs: number;
+  /** Just before the results were posted. */
+  readonly postedAt: number;
+  /** Runs this worker has done, this one included (1: a new worker, its JIT cold). */
+  readonly runsInWorker: number;
+}
+
 export type WorkerMessage =
   | { readonly type: 'output'; readonly runId: number; readonly text: string }
   | { readonly type: 'progress'; readonly runId: number; readonly virtualTime: number; readonly events: number }
   | {
       readonly type: 'done';
       readonly runId: number;
-      readonly networks: readonly RecordedNetwork[];
+      readonly networks: readonly PackedNetwork[];
       readonly files: readonly { readonly path: string; readonly bytes: Uint8Array }[];
-      readonly wallMs: number;
+      readonly timings: WorkerTimings;
       readonly error?: { readonly message: string; readonly file?: string; readonly line?: number };
     };

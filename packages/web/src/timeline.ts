@@ -73,9 +73,30 @@ class RunStep implements Step {
   }
 
   get connection(): string | undefined {
-    if (this.conn === null) this.conn = connectionOf(this.event);
+    if (this.conn === null) this.conn = stepConnection(this.event);
     return this.conn;
   }
+}
+
+/**
+ * A run names a handful of connections in tens of thousands of events: each named key is
+ * canonicalised once (a PDU's or drop's connection, and a state's, timer's, metric's or
+ * note's entity, apart: connectionOf treats them differently), and a frame is decoded.
+ */
+const connectionOfNamed = new Map<string, string | undefined>();
+const connectionOfEntity = new Map<string, string | undefined>();
+
+function stepConnection(event: TraceEvent): string | undefined {
+  if (event.kind === 'frame') return connectionOf(event);
+  const named = event.kind === 'pdu' || event.kind === 'drop';
+  const key = named ? event.connection : event.entity;
+  if (key === undefined) return undefined;
+  const cache = named ? connectionOfNamed : connectionOfEntity;
+  const known = cache.get(key);
+  if (known !== undefined || cache.has(key)) return known;
+  const connection = connectionOf(event);
+  cache.set(key, connection);
+  return connection;
 }
 
 export function buildSteps(run: RecordedNetwork): Step[] {
@@ -106,10 +127,15 @@ export function layerName(model: LayerModel, event: TraceEvent): string {
   }
 }
 
-/** A frame's identity for pairing: its length and last four bytes (the FCS, when it has one). */
-function frameKey(node: string, bytes: Uint8Array): string {
+/**
+ * A frame's bucket for pairing, at one node: its length and last four bytes (the FCS, when it
+ * has one) folded into a small integer (a map keyed by it stays on the fast path; frames that
+ * share a bucket are told apart by their bytes).
+ */
+function frameKey(bytes: Uint8Array): number {
   const n = bytes.length;
-  return `${node}|${n}|${bytes[n - 4]},${bytes[n - 3]},${bytes[n - 2]},${bytes[n - 1]}`;
+  const tail = ((bytes[n - 4] ?? 0) << 24) | ((bytes[n - 3] ?? 0) << 16) | ((bytes[n - 2] ?? 0) << 8) | (bytes[n - 1] ?? 0);
+  return (tail ^ Math.imul(n, 0x9e3779b1)) & 0x3fffffff;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -134,21 +160,29 @@ export function buildTransmissions(run: RecordedNetwork, steps: readonly Step[])
     link(l.a, l.b);
     link(l.b, l.a);
   }
+  const peerLists = new Map<string, string[]>();
   const peersOf = (node: string): string[] => {
+    const known = peerLists.get(node);
+    if (known !== undefined) return known;
     const out = new Set<string>();
     for (const n of direct.get(node) ?? []) {
       if (segments.has(n)) for (const m of direct.get(n) ?? []) if (m !== node) out.add(m);
       out.add(n);
     }
-    return [...out];
+    const list = [...out];
+    peerLists.set(node, list);
+    return list;
   };
-  const arrivals = new Map<string, Step[]>();
+  // Arrivals by node, then by frame bucket.
+  const arrivals = new Map<string, Map<number, Step[]>>();
   for (const s of steps) {
     const e = s.event;
     if (e.kind !== 'frame' || e.action !== 'rx') continue;
-    const key = frameKey(e.node, e.bytes);
-    const queue = arrivals.get(key);
-    if (queue === undefined) arrivals.set(key, [s]);
+    let atNode = arrivals.get(e.node);
+    if (atNode === undefined) arrivals.set(e.node, (atNode = new Map()));
+    const key = frameKey(e.bytes);
+    const queue = atNode.get(key);
+    if (queue === undefined) atNode.set(key, [s]);
     else queue.push(s);
   }
   const out: Transmission[] = [];
@@ -156,9 +190,10 @@ export function buildTransmissions(run: RecordedNetwork, steps: readonly Step[])
     const e = s.event;
     if (e.kind !== 'frame' || e.action !== 'tx') return;
     const peers = peersOf(e.node);
+    const key = frameKey(e.bytes);
     let match: Step | undefined;
     for (const peer of peers) {
-      const queue = arrivals.get(frameKey(peer, e.bytes));
+      const queue = arrivals.get(peer)?.get(key);
       const at = queue?.findIndex((a) => a.event.time >= e.time && a.event.kind === 'frame' && sameBytes(a.event.bytes, e.bytes)) ?? -1;
       if (queue !== undefined && at >= 0) {
         match = queue.splice(at, 1)[0];

@@ -24,11 +24,28 @@ export interface PageSession {
   close(): Promise<void>;
 }
 
+/** Where and how to build: by default this tree's site into its dist/, as `pnpm web:build` does. */
+export interface SiteOptions {
+  /** `false` keeps names (for a profile). */
+  readonly minify?: boolean;
+  /** Another checkout's packages/web (a benchmark comparing two trees); built where `outDir` says. */
+  readonly root?: string;
+  readonly outDir?: string;
+  /** Vite's cache, kept out of the other checkout. */
+  readonly cacheDir?: string;
+}
+
 /** Build the site (minified, as `pnpm web:build` does; `minify: false` keeps names for a profile) and serve it. */
-export async function openSite(options: { readonly minify?: boolean } = {}): Promise<PageSession> {
-  const configFile = `${WEB_ROOT}vite.config.ts`;
-  await build({ root: WEB_ROOT, logLevel: 'warn', configFile, ...(options.minify === false ? { build: { minify: false } } : {}) });
-  const server = await preview({ root: WEB_ROOT, configFile, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+export async function openSite(options: SiteOptions = {}): Promise<PageSession> {
+  const root = options.root ?? WEB_ROOT;
+  const configFile = `${root.replace(/\/?$/, '/')}vite.config.ts`;
+  // Another checkout's config is imported as it is (this process runs under tsx): the default
+  // loader would write a bundled copy into that checkout's node_modules.
+  const elsewhere = options.root !== undefined ? { configLoader: 'native' as const } : {};
+  const buildOptions = { ...(options.minify === false ? { minify: false } : {}), ...(options.outDir !== undefined ? { outDir: options.outDir, emptyOutDir: true } : {}) };
+  const cache = options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {};
+  await build({ root, logLevel: 'warn', configFile, ...elsewhere, ...cache, build: buildOptions });
+  const server = await preview({ root, configFile, ...elsewhere, ...cache, ...(options.outDir !== undefined ? { build: { outDir: options.outDir } } : {}), preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address !== null ? address.port : 4173;
   const url = `http://127.0.0.1:${port}/`;
