@@ -389,7 +389,8 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
         need = 'delayed';
       }
       finInOrder = (seg.flags & TcpFlag.FIN) !== 0;
-      if (tcb.receive.hasOutOfOrder) {
+      // A FIN alone needs no receive buffer (none is made for it).
+      if (tcb.receiveOrNull?.hasOutOfOrder === true) {
         const { chunks, next, fin } = tcb.receive.takeContiguous(tcb.rcvNxt);
         for (const chunk of chunks) {
           tcb.receive.ready.push(chunk);
@@ -399,7 +400,7 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
         if (chunks.length > 0 || fin) need = 'now'; // a gap was filled: ACK at once (RFC 5681 §4.2)
         tcb.rcvNxt = next;
         finInOrder = finInOrder || fin;
-        if (!finInOrder && tcb.receive.hasOutOfOrder) need = 'now';
+        if (!finInOrder && tcb.receiveOrNull?.hasOutOfOrder === true) need = 'now';
       }
     } else {
       tcb.receive.addOutOfOrder(seg.seq, payload, (seg.flags & TcpFlag.FIN) !== 0);

@@ -182,7 +182,7 @@ export function sendResetForAbort(tcb: Tcb): void {
 
 /** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery (RACK's with RFC 8985), else SND.NXT - SND.UNA. */
 export function inFlight(tcb: Tcb): number {
-  if (tcb.recovery.lossMarked && tcb.sackOk) return rackPipe(tcb);
+  if (tcb.recoveryOrNull?.lossMarked === true && tcb.sackOk) return rackPipe(tcb);
   if (!(tcb.inRecovery && tcb.sackOk)) return seqDiff(tcb.sndNxt, tcb.sndUna);
   if (rackActive(tcb)) return rackPipe(tcb);
   return pipe(tcb);
