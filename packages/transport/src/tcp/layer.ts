@@ -3,7 +3,10 @@
 // connection get a RST with the sequence numbers §3.10.7.1 gives), ephemeral ports
 // chosen deterministically from a seeded stream (RFC 6056 §3.3.1), ISNs per RFC 6528,
 // ICMP errors per RFC 1122 §4.2.3.9 (with RFC 5927 §4.1's sequence check), and the
-// layer-wide RFC 5961 §7 challenge-ACK limit.
+// layer-wide RFC 5961 §7 challenge-ACK limit. Our TSval clock offset is one per address
+// pair (RFC 7323 §5.4 and Appendix, as Linux's secure_tcp_ts_off), a keyed hash from the
+// seeded stream: successive connections between two hosts see one clock, so a SYN reusing
+// the 4-tuple of a connection in TIME-WAIT carries a newer TSval (RFC 6191 §2).
 
 import {
   assertIntegerInRange,
@@ -33,7 +36,7 @@ import { acceptCookie, acceptSyn, segmentArrives } from './input.ts';
 import { windowScaleFor } from './config.ts';
 import { decodeTsOptions, encodeTsOptions, SynCookies } from './syn-cookies.ts';
 import type { TcpHeaderOptions } from './options.ts';
-import { IsnGenerator, type ConnectionTuple } from './isn.ts';
+import { halfSipHash, IsnGenerator, type ConnectionTuple } from './isn.ts';
 import { TcpListener, type ListenerHost } from './listener.ts';
 import { readUint32 } from './options.ts';
 import { seqAdd, seqInRange } from './seq.ts';
@@ -84,7 +87,9 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly listenerPorts = new Map<number, number>();
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
-  private readonly tsRandom: Random;
+  /** The key of the TSval offset per address pair. */
+  private readonly tsKey0: number;
+  private readonly tsKey1: number;
   private readonly cookies: SynCookies;
   /** The options every built-in congestion controller of this layer gets (shared, never changed). */
   private ccOptions: { readonly initialWindow: TcpConfig['initialWindow'] } | null = null;
@@ -99,7 +104,9 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     this.config = resolveTcpConfig(options);
     this.isn = new IsnGenerator(node.random.fork('tcp:isn'));
     this.portRandom = node.random.fork('tcp:ports');
-    this.tsRandom = node.random.fork('tcp:ts');
+    const tsRandom = node.random.fork('tcp:ts');
+    this.tsKey0 = tsRandom.nextUint32();
+    this.tsKey1 = tsRandom.nextUint32();
     this.cookies = new SynCookies(node.random.fork('tcp:syn-cookies'));
     ip.registerProtocol(IpProtocol.TCP, (packet, info) => this.receive(packet, info), (report) => this.icmpError(report));
   }
@@ -354,7 +361,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       const sack = config.sack && seg.options.sackPermitted === true;
       if (peerWs !== undefined) options.windowScale = windowScaleFor(config.receiveBufferSize);
       if (sack) options.sackPermitted = true;
-      const clock = (Math.floor(now / NS_PER_MS) + this.cookies.tsOffset(tuple)) >>> 0;
+      const clock = (Math.floor(now / NS_PER_MS) + this.tsOffsetFor(info.destination, info.source)) >>> 0;
       options.timestamps = { value: encodeTsOptions(clock, peerWs, sack), echo: ts.value };
     }
     this.node.counters.increment('tcp.syn-cookies.sent');
@@ -386,7 +393,6 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       options = { mss, ...kept, timestamps: { value: ts.value, echo: 0 } };
     }
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
-    if (ts !== undefined) tcb.tsOffset = this.cookies.tsOffset(tuple);
     tcb.listener = listener;
     tcb.state = 'LISTEN';
     listener.halfOpen++;
@@ -454,8 +460,13 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const fixed = this.config.initialSequenceNumber;
     tcb.iss = fixed === undefined ? this.isn.next(tuple, this.node.scheduler.now()) : typeof fixed === 'number' ? fixed >>> 0 : fixed(tuple) >>> 0;
     tcb.ourMss = this.config.mss ?? Math.max(64, this.ip.mtuTowards(remote) - 40);
-    tcb.tsOffset = this.tsRandom.nextUint32();
+    tcb.tsOffset = this.tsOffsetFor(local, remote);
     return tcb;
+  }
+
+  /** Our TSval clock offset towards `remote` from `local` (RFC 7323 §5.4): one per address pair. */
+  private tsOffsetFor(local: Ipv4Address, remote: Ipv4Address): number {
+    return halfSipHash(this.tsKey0, this.tsKey1, [local.value, remote.value]);
   }
 
   private congestionControl(): CongestionControl {

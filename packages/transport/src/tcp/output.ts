@@ -23,7 +23,7 @@ import { takeDsackBlock } from './recovery/dsack.ts';
 /** Headroom for the TCP, IP and link headers in front of a payload. */
 const HEADROOM = 160;
 
-/** Our TSval clock: virtual milliseconds plus a per-connection offset (RFC 7323 §5.4). */
+/** Our TSval clock: virtual milliseconds plus the address pair's offset (RFC 7323 §5.4). */
 export function tsNow(tcb: Tcb): number {
   return (Math.floor(tcb.now / NS_PER_MS) + tcb.tsOffset) >>> 0;
 }
