@@ -164,11 +164,15 @@ function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
   sendSyn(tcb, true);
 }
 
-/** RFC 6191-style reuse: a SYN in TIME-WAIT that is clearly newer may open a new incarnation. */
+/**
+ * RFC 6191 §2: a SYN in TIME-WAIT opens a new incarnation when its TSval is newer than
+ * TS.Recent, or equal with a newer sequence number (a reuse within one tick of our peer's
+ * clock); without timestamps, when its sequence number is newer.
+ */
 function isNewIncarnation(tcb: Tcb, seg: TcpSegment): boolean {
   if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
   const ts = seg.options.timestamps;
-  if (tcb.tsOk && ts !== undefined) return seqGt(ts.value, tcb.tsRecent);
+  if (tcb.tsOk && ts !== undefined) return seqGt(ts.value, tcb.tsRecent) || (ts.value === tcb.tsRecent && seqGt(seg.seq, tcb.rcvNxt));
   return seqGt(seg.seq, tcb.rcvNxt);
 }
 

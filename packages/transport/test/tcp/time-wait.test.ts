@@ -41,6 +41,29 @@ describe('TIME-WAIT', () => {
     }
   });
 
+  it('reuses the 4-tuple within the same millisecond: an equal TSval with a newer sequence number opens a new incarnation (RFC 6191 §2)', () => {
+    // 10 µs one way: a whole exchange takes well under 1 ms, so the new SYN's TSval equals
+    // TS.Recent of the TIME-WAIT entry; its ISN (the 4 µs clock) is past the old RCV.NXT.
+    const p = createPair({ tcp: { msl: '30s' }, impair: { delay: 10_000 } });
+    p.b.listen({ port: 80 }).on('connection', (s) => s.on('data', () => s.end(new Uint8Array(5))));
+    let done = 0;
+    let timeouts = 0;
+    let lastClose = -1;
+    const next = (): void => {
+      const c = exchange(p, 40_000);
+      c.on('close', () => {
+        timeouts += c.stats.timeouts;
+        lastClose = p.sim.scheduler.now();
+        if (++done < 12) next();
+      });
+    };
+    next();
+    p.run(NS_PER_S / 2);
+    expect(done).toBe(12);
+    expect(timeouts).toBe(0);
+    expect(lastClose).toBeLessThan(NS_PER_S / 100); // twelve exchanges, not one SYN retransmission
+  });
+
   it('keeps one TSval clock per address pair: a later connection never sends an older TSval', () => {
     const p = createPair();
     p.b.listen({ port: 80 });
