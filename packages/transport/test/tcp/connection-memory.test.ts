@@ -121,10 +121,16 @@ describe('memory of a short connection', () => {
     const c = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
     const got: Uint8Array[] = [];
     c.on('connect', () => c.write(pattern(33)));
-    c.on('data', (d) => got.push(d));
+    const whileOpen: unknown[] = [];
+    c.on('data', (d) => {
+      got.push(d);
+      // Both have sent data (and the server its FIN), nothing is released yet.
+      whileOpen.push(c.tcb.recoveryOrNull, server[0]!.tcb.recoveryOrNull);
+    });
     c.on('end', () => c.end());
     p.run(NS_PER_S);
     expectBytes(concat(got), pattern(27));
+    expect(whileOpen).toEqual([null, null]);
     const s = server[0]!;
     // The server closed first: it is the one in TIME-WAIT.
     expect(s.tcb.state).toBe('TIME-WAIT');
