@@ -82,9 +82,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly table = new ConnectionTable();
   /** One Ipv4Address object per address in use by connections (received packets bring a new one each). */
   private readonly addresses = new AddressInterner();
-  private readonly listeners = new Map<string, TcpListener>();
-  /** How many listeners use each port (any address). */
-  private readonly listenerPorts = new Map<number, number>();
+  /** Listeners by port (one per address on it, usually one): no string per SYN. */
+  private readonly listeners = new Map<number, TcpListener[]>();
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
   /** The key of the TSval offset per address pair. */
@@ -153,8 +152,9 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       throw new SocketError('EADDRINUSE', `port ${port} on ${address} is already listening`);
     }
     const listener = new TcpListener(this, address, port, backlog);
-    this.listeners.set(`${address}:${port}`, listener);
-    this.listenerPorts.set(port, (this.listenerPorts.get(port) ?? 0) + 1);
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) this.listeners.set(port, [listener]);
+    else onPort.push(listener);
     return listener;
   }
 
@@ -210,10 +210,11 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   // ---- ListenerHost ------------------------------------------------------------------
 
   unlisten(listener: TcpListener): void {
-    const key = `${listener.localAddress}:${listener.localPort}`;
-    if (this.listeners.get(key) === listener) {
-      this.listeners.delete(key);
-      this.listenerPorts.set(listener.localPort, (this.listenerPorts.get(listener.localPort) ?? 1) - 1);
+    const onPort = this.listeners.get(listener.localPort);
+    const at = onPort === undefined ? -1 : onPort.indexOf(listener);
+    if (at >= 0) {
+      onPort!.splice(at, 1);
+      if (onPort!.length === 0) this.listeners.delete(listener.localPort);
     }
     for (const tcb of this.table.all()) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
@@ -255,7 +256,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       if (segmentArrives(tcb, seg) === 'done') return;
       closeConnection(tcb, 'rcv SYN (new incarnation)');
     }
-    const listener = this.listenerAt(info.destination, seg.destinationPort) ?? this.listenerAt(Ipv4Address.ANY, seg.destinationPort);
+    const listener = this.listenerFor(info.destination, seg.destinationPort);
     if (listener !== undefined) this.listenArrives(listener, seg, info);
     else this.closedArrives(seg, info);
   }
@@ -474,12 +475,29 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     return typeof cc === 'string' ? createCongestionControl(cc, (this.ccOptions ??= { initialWindow: this.config.initialWindow })) : cc();
   }
 
+  /** The listener bound to exactly `address` (ANY for the wildcard) on `port`. */
   private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {
-    return this.listeners.get(`${address}:${port}`);
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) return undefined;
+    for (const listener of onPort) if (listener.localAddress.value === address.value) return listener;
+    return undefined;
+  }
+
+  /** The listener a segment to `address`:`port` reaches: one bound to that address, else a wildcard one. */
+  private listenerFor(address: Ipv4Address, port: number): TcpListener | undefined {
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) return undefined;
+    let wildcard: TcpListener | undefined;
+    for (const listener of onPort) {
+      const bound = listener.localAddress.value;
+      if (bound === address.value) return listener;
+      if (bound === Ipv4Address.ANY.value) wildcard = listener;
+    }
+    return wildcard;
   }
 
   private anyListenerOnPort(port: number): boolean {
-    return (this.listenerPorts.get(port) ?? 0) > 0;
+    return this.listeners.has(port);
   }
 
   /**
