@@ -89,6 +89,8 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   /** The key of the TSval offset per address pair. */
   private readonly tsKey0: number;
   private readonly tsKey1: number;
+  /** The hash input of tsOffsetFor, reused. */
+  private readonly pairWords = [0, 0];
   private readonly cookies: SynCookies;
   /** The options every built-in congestion controller of this layer gets (shared, never changed). */
   private ccOptions: { readonly initialWindow: TcpConfig['initialWindow'] } | null = null;
@@ -457,9 +459,10 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const local = shared ? this.addresses.hold(localAddress) : localAddress;
     const remote = shared ? this.addresses.hold(remoteAddress) : remoteAddress;
     const tcb = new Tcb(this, local, localPort, remote, remotePort, this.congestionControl());
-    const tuple: ConnectionTuple = { localAddress: local.value, localPort, remoteAddress: remote.value, remotePort };
     const fixed = this.config.initialSequenceNumber;
-    tcb.iss = fixed === undefined ? this.isn.next(tuple, this.node.scheduler.now()) : typeof fixed === 'number' ? fixed >>> 0 : fixed(tuple) >>> 0;
+    if (fixed === undefined) tcb.iss = this.isn.nextFor(local.value, localPort, remote.value, remotePort, this.node.scheduler.now());
+    else if (typeof fixed === 'number') tcb.iss = fixed >>> 0;
+    else tcb.iss = fixed({ localAddress: local.value, localPort, remoteAddress: remote.value, remotePort }) >>> 0;
     tcb.ourMss = this.config.mss ?? Math.max(64, this.ip.mtuTowards(remote) - 40);
     tcb.tsOffset = this.tsOffsetFor(local, remote);
     return tcb;
@@ -467,7 +470,10 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
 
   /** Our TSval clock offset towards `remote` from `local` (RFC 7323 §5.4): one per address pair. */
   private tsOffsetFor(local: Ipv4Address, remote: Ipv4Address): number {
-    return halfSipHash(this.tsKey0, this.tsKey1, [local.value, remote.value]);
+    const w = this.pairWords;
+    w[0] = local.value;
+    w[1] = remote.value;
+    return halfSipHash(this.tsKey0, this.tsKey1, w);
   }
 
   private congestionControl(): CongestionControl {
