@@ -164,11 +164,15 @@ function synSentArrives(tcb: Tcb, seg: TcpSegment): void {
   sendSyn(tcb, true);
 }
 
-/** RFC 6191-style reuse: a SYN in TIME-WAIT that is clearly newer may open a new incarnation. */
+/**
+ * RFC 6191 §2: a SYN in TIME-WAIT opens a new incarnation when its TSval is newer than
+ * TS.Recent, or equal with a newer sequence number (a reuse within one tick of our peer's
+ * clock); without timestamps, when its sequence number is newer.
+ */
 function isNewIncarnation(tcb: Tcb, seg: TcpSegment): boolean {
   if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
   const ts = seg.options.timestamps;
-  if (tcb.tsOk && ts !== undefined) return seqGt(ts.value, tcb.tsRecent);
+  if (tcb.tsOk && ts !== undefined) return seqGt(ts.value, tcb.tsRecent) || (ts.value === tcb.tsRecent && seqGt(seg.seq, tcb.rcvNxt));
   return seqGt(seg.seq, tcb.rcvNxt);
 }
 
@@ -389,7 +393,8 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
         need = 'delayed';
       }
       finInOrder = (seg.flags & TcpFlag.FIN) !== 0;
-      if (tcb.receive.hasOutOfOrder) {
+      // A FIN alone needs no receive buffer (none is made for it).
+      if (tcb.receiveOrNull?.hasOutOfOrder === true) {
         const { chunks, next, fin } = tcb.receive.takeContiguous(tcb.rcvNxt);
         for (const chunk of chunks) {
           tcb.receive.ready.push(chunk);
@@ -399,7 +404,7 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
         if (chunks.length > 0 || fin) need = 'now'; // a gap was filled: ACK at once (RFC 5681 §4.2)
         tcb.rcvNxt = next;
         finInOrder = finInOrder || fin;
-        if (!finInOrder && tcb.receive.hasOutOfOrder) need = 'now';
+        if (!finInOrder && tcb.receiveOrNull?.hasOutOfOrder === true) need = 'now';
       }
     } else {
       tcb.receive.addOutOfOrder(seg.seq, payload, (seg.flags & TcpFlag.FIN) !== 0);

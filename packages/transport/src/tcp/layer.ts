@@ -3,7 +3,10 @@
 // connection get a RST with the sequence numbers §3.10.7.1 gives), ephemeral ports
 // chosen deterministically from a seeded stream (RFC 6056 §3.3.1), ISNs per RFC 6528,
 // ICMP errors per RFC 1122 §4.2.3.9 (with RFC 5927 §4.1's sequence check), and the
-// layer-wide RFC 5961 §7 challenge-ACK limit.
+// layer-wide RFC 5961 §7 challenge-ACK limit. Our TSval clock offset is one per address
+// pair (RFC 7323 §5.4 and Appendix, as Linux's secure_tcp_ts_off), a keyed hash from the
+// seeded stream: successive connections between two hosts see one clock, so a SYN reusing
+// the 4-tuple of a connection in TIME-WAIT carries a newer TSval (RFC 6191 §2).
 
 import {
   assertIntegerInRange,
@@ -33,7 +36,7 @@ import { acceptCookie, acceptSyn, segmentArrives } from './input.ts';
 import { windowScaleFor } from './config.ts';
 import { decodeTsOptions, encodeTsOptions, SynCookies } from './syn-cookies.ts';
 import type { TcpHeaderOptions } from './options.ts';
-import { IsnGenerator, type ConnectionTuple } from './isn.ts';
+import { halfSipHash, IsnGenerator, type ConnectionTuple } from './isn.ts';
 import { TcpListener, type ListenerHost } from './listener.ts';
 import { readUint32 } from './options.ts';
 import { seqAdd, seqInRange } from './seq.ts';
@@ -79,12 +82,15 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   private readonly table = new ConnectionTable();
   /** One Ipv4Address object per address in use by connections (received packets bring a new one each). */
   private readonly addresses = new AddressInterner();
-  private readonly listeners = new Map<string, TcpListener>();
-  /** How many listeners use each port (any address). */
-  private readonly listenerPorts = new Map<number, number>();
+  /** Listeners by port (one per address on it, usually one): no string per SYN. */
+  private readonly listeners = new Map<number, TcpListener[]>();
   private readonly isn: IsnGenerator;
   private readonly portRandom: Random;
-  private readonly tsRandom: Random;
+  /** The key of the TSval offset per address pair. */
+  private readonly tsKey0: number;
+  private readonly tsKey1: number;
+  /** The hash input of tsOffsetFor, reused. */
+  private readonly pairWords = [0, 0];
   private readonly cookies: SynCookies;
   /** The options every built-in congestion controller of this layer gets (shared, never changed). */
   private ccOptions: { readonly initialWindow: TcpConfig['initialWindow'] } | null = null;
@@ -99,7 +105,9 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     this.config = resolveTcpConfig(options);
     this.isn = new IsnGenerator(node.random.fork('tcp:isn'));
     this.portRandom = node.random.fork('tcp:ports');
-    this.tsRandom = node.random.fork('tcp:ts');
+    const tsRandom = node.random.fork('tcp:ts');
+    this.tsKey0 = tsRandom.nextUint32();
+    this.tsKey1 = tsRandom.nextUint32();
     this.cookies = new SynCookies(node.random.fork('tcp:syn-cookies'));
     ip.registerProtocol(IpProtocol.TCP, (packet, info) => this.receive(packet, info), (report) => this.icmpError(report));
   }
@@ -146,8 +154,9 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       throw new SocketError('EADDRINUSE', `port ${port} on ${address} is already listening`);
     }
     const listener = new TcpListener(this, address, port, backlog);
-    this.listeners.set(`${address}:${port}`, listener);
-    this.listenerPorts.set(port, (this.listenerPorts.get(port) ?? 0) + 1);
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) this.listeners.set(port, [listener]);
+    else onPort.push(listener);
     return listener;
   }
 
@@ -203,10 +212,11 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
   // ---- ListenerHost ------------------------------------------------------------------
 
   unlisten(listener: TcpListener): void {
-    const key = `${listener.localAddress}:${listener.localPort}`;
-    if (this.listeners.get(key) === listener) {
-      this.listeners.delete(key);
-      this.listenerPorts.set(listener.localPort, (this.listenerPorts.get(listener.localPort) ?? 1) - 1);
+    const onPort = this.listeners.get(listener.localPort);
+    const at = onPort === undefined ? -1 : onPort.indexOf(listener);
+    if (at >= 0) {
+      onPort!.splice(at, 1);
+      if (onPort!.length === 0) this.listeners.delete(listener.localPort);
     }
     for (const tcb of this.table.all()) {
       if (tcb.listener === listener && tcb.state === 'SYN-RECEIVED') userAbort(tcb);
@@ -248,7 +258,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       if (segmentArrives(tcb, seg) === 'done') return;
       closeConnection(tcb, 'rcv SYN (new incarnation)');
     }
-    const listener = this.listenerAt(info.destination, seg.destinationPort) ?? this.listenerAt(Ipv4Address.ANY, seg.destinationPort);
+    const listener = this.listenerFor(info.destination, seg.destinationPort);
     if (listener !== undefined) this.listenArrives(listener, seg, info);
     else this.closedArrives(seg, info);
   }
@@ -354,7 +364,7 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       const sack = config.sack && seg.options.sackPermitted === true;
       if (peerWs !== undefined) options.windowScale = windowScaleFor(config.receiveBufferSize);
       if (sack) options.sackPermitted = true;
-      const clock = (Math.floor(now / NS_PER_MS) + this.cookies.tsOffset(tuple)) >>> 0;
+      const clock = (Math.floor(now / NS_PER_MS) + this.tsOffsetFor(info.destination, info.source)) >>> 0;
       options.timestamps = { value: encodeTsOptions(clock, peerWs, sack), echo: ts.value };
     }
     this.node.counters.increment('tcp.syn-cookies.sent');
@@ -386,7 +396,6 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
       options = { mss, ...kept, timestamps: { value: ts.value, echo: 0 } };
     }
     const tcb = this.newTcb(info.destination, seg.destinationPort, info.source, seg.sourcePort);
-    if (ts !== undefined) tcb.tsOffset = this.cookies.tsOffset(tuple);
     tcb.listener = listener;
     tcb.state = 'LISTEN';
     listener.halfOpen++;
@@ -450,12 +459,21 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     const local = shared ? this.addresses.hold(localAddress) : localAddress;
     const remote = shared ? this.addresses.hold(remoteAddress) : remoteAddress;
     const tcb = new Tcb(this, local, localPort, remote, remotePort, this.congestionControl());
-    const tuple: ConnectionTuple = { localAddress: local.value, localPort, remoteAddress: remote.value, remotePort };
     const fixed = this.config.initialSequenceNumber;
-    tcb.iss = fixed === undefined ? this.isn.next(tuple, this.node.scheduler.now()) : typeof fixed === 'number' ? fixed >>> 0 : fixed(tuple) >>> 0;
+    if (fixed === undefined) tcb.iss = this.isn.nextFor(local.value, localPort, remote.value, remotePort, this.node.scheduler.now());
+    else if (typeof fixed === 'number') tcb.iss = fixed >>> 0;
+    else tcb.iss = fixed({ localAddress: local.value, localPort, remoteAddress: remote.value, remotePort }) >>> 0;
     tcb.ourMss = this.config.mss ?? Math.max(64, this.ip.mtuTowards(remote) - 40);
-    tcb.tsOffset = this.tsRandom.nextUint32();
+    tcb.tsOffset = this.tsOffsetFor(local, remote);
     return tcb;
+  }
+
+  /** Our TSval clock offset towards `remote` from `local` (RFC 7323 §5.4): one per address pair. */
+  private tsOffsetFor(local: Ipv4Address, remote: Ipv4Address): number {
+    const w = this.pairWords;
+    w[0] = local.value;
+    w[1] = remote.value;
+    return halfSipHash(this.tsKey0, this.tsKey1, w);
   }
 
   private congestionControl(): CongestionControl {
@@ -463,12 +481,29 @@ export class TcpLayer implements StreamTransport, TcbHost, ListenerHost {
     return typeof cc === 'string' ? createCongestionControl(cc, (this.ccOptions ??= { initialWindow: this.config.initialWindow })) : cc();
   }
 
+  /** The listener bound to exactly `address` (ANY for the wildcard) on `port`. */
   private listenerAt(address: Ipv4Address, port: number): TcpListener | undefined {
-    return this.listeners.get(`${address}:${port}`);
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) return undefined;
+    for (const listener of onPort) if (listener.localAddress.value === address.value) return listener;
+    return undefined;
+  }
+
+  /** The listener a segment to `address`:`port` reaches: one bound to that address, else a wildcard one. */
+  private listenerFor(address: Ipv4Address, port: number): TcpListener | undefined {
+    const onPort = this.listeners.get(port);
+    if (onPort === undefined) return undefined;
+    let wildcard: TcpListener | undefined;
+    for (const listener of onPort) {
+      const bound = listener.localAddress.value;
+      if (bound === address.value) return listener;
+      if (bound === Ipv4Address.ANY.value) wildcard = listener;
+    }
+    return wildcard;
   }
 
   private anyListenerOnPort(port: number): boolean {
-    return (this.listenerPorts.get(port) ?? 0) > 0;
+    return this.listeners.has(port);
   }
 
   /**

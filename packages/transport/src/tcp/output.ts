@@ -23,7 +23,7 @@ import { takeDsackBlock } from './recovery/dsack.ts';
 /** Headroom for the TCP, IP and link headers in front of a payload. */
 const HEADROOM = 160;
 
-/** Our TSval clock: virtual milliseconds plus a per-connection offset (RFC 7323 §5.4). */
+/** Our TSval clock: virtual milliseconds plus the address pair's offset (RFC 7323 §5.4). */
 export function tsNow(tcb: Tcb): number {
   return (Math.floor(tcb.now / NS_PER_MS) + tcb.tsOffset) >>> 0;
 }
@@ -38,9 +38,26 @@ function synOptions(tcb: Tcb): TcpHeaderOptions {
   return o;
 }
 
-function segmentOptions(tcb: Tcb, flags: number, length: number): TcpHeaderOptions | undefined {
+/**
+ * Reused for each segment's header fields and plain timestamps option when no trace listener
+ * is attached: emitTcpSegment only reads them, and nothing else keeps them (a trace event
+ * would, so traced segments get their own objects).
+ */
+const scratchTimestamps = { value: 0, echo: 0 };
+const scratchTsOptions: TcpHeaderOptions = { timestamps: scratchTimestamps };
+const scratchFields = { sourcePort: 0, destinationPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgentPointer: 0, options: undefined as TcpHeaderOptions | undefined };
+
+function segmentOptions(tcb: Tcb, flags: number, length: number, reuse: boolean): TcpHeaderOptions | undefined {
   if (flags & TcpFlag.SYN) return synOptions(tcb);
   if (flags & TcpFlag.RST) return undefined;
+  // Timestamps alone (the common case): no SACK blocks to send, i.e. no D-SACK owed on a
+  // segment without data and nothing held out of order.
+  const sackBlocksOwed = tcb.sackOk && ((length === 0 && tcb.recoveryOrNull?.dsackPending === true) || tcb.receiveOrNull?.hasOutOfOrder === true);
+  if (reuse && tcb.tsOk && !sackBlocksOwed) {
+    scratchTimestamps.value = tsNow(tcb);
+    scratchTimestamps.echo = tcb.tsRecent;
+    return scratchTsOptions;
+  }
   const timestamps = tcb.tsOk ? { value: tsNow(tcb), echo: tcb.tsRecent } : undefined;
   // RFC 2883 §4: a D-SACK block goes first (on a segment without data, so it always fits).
   const dsack = length === 0 && tcb.sackOk ? takeDsackBlock(tcb) : undefined;
@@ -93,19 +110,28 @@ export function maxPayload(tcb: Tcb): number {
  */
 export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: number, length: number, retransmission: boolean): void {
   const syn = (flags & TcpFlag.SYN) !== 0;
-  const options = segmentOptions(tcb, flags, length);
+  const tracer = tcb.host.node.tracer;
+  const reuse = !tracer.active;
+  const options = segmentOptions(tcb, flags, length, reuse);
   const urgentPointer = flags & (TcpFlag.SYN | TcpFlag.RST) || !tcb.urgentMode ? 0 : urgentPointerFor(tcb, seq);
   if (urgentPointer > 0) flags |= TcpFlag.URG;
-  const fields: TcpSegmentFields = {
-    sourcePort: tcb.localPort,
-    destinationPort: tcb.remotePort,
-    seq,
-    ack: flags & TcpFlag.ACK ? tcb.rcvNxt : 0,
-    flags,
-    window: flags & TcpFlag.RST ? 0 : windowField(tcb, syn),
-    urgentPointer,
-    options,
-  };
+  const ack = flags & TcpFlag.ACK ? tcb.rcvNxt : 0;
+  const window = flags & TcpFlag.RST ? 0 : windowField(tcb, syn);
+  let fields: TcpSegmentFields;
+  if (reuse) {
+    const f = scratchFields;
+    f.sourcePort = tcb.localPort;
+    f.destinationPort = tcb.remotePort;
+    f.seq = seq;
+    f.ack = ack;
+    f.flags = flags;
+    f.window = window;
+    f.urgentPointer = urgentPointer;
+    f.options = options;
+    fields = f;
+  } else {
+    fields = { sourcePort: tcb.localPort, destinationPort: tcb.remotePort, seq, ack, flags, window, urgentPointer, options };
+  }
   const packet = Packet.alloc(length, HEADROOM);
   if (length > 0) tcb.sendBuffer.copyOut(bufferOffset, length, packet.bytes);
   const headerLength = emitTcpSegment(fields, null, tcb.localAddress, tcb.remoteAddress, packet);
@@ -119,8 +145,7 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
   stats.bytesSent += length;
   if (retransmission) stats.retransmissions++;
   noteTransmit(tcb, seq, length + (flags & TcpFlag.FIN ? 1 : 0), options?.timestamps?.value ?? 0, retransmission);
-  const tracer = tcb.host.node.tracer;
-  if (tracer.active) {
+  if (!reuse) {
     const shown = { ...fields, options: options ?? {}, payload: { length } };
     tracer.emit({
       kind: 'pdu',
@@ -182,7 +207,7 @@ export function sendResetForAbort(tcb: Tcb): void {
 
 /** Bytes in flight for congestion control: the RFC 6675 pipe during SACK recovery (RACK's with RFC 8985), else SND.NXT - SND.UNA. */
 export function inFlight(tcb: Tcb): number {
-  if (tcb.recovery.lossMarked && tcb.sackOk) return rackPipe(tcb);
+  if (tcb.recoveryOrNull?.lossMarked === true && tcb.sackOk) return rackPipe(tcb);
   if (!(tcb.inRecovery && tcb.sackOk)) return seqDiff(tcb.sndNxt, tcb.sndUna);
   if (rackActive(tcb)) return rackPipe(tcb);
   return pipe(tcb);

@@ -26,7 +26,21 @@ export function enterTimeWait(tcb: Tcb, cause: string): void {
   setState(tcb, 'TIME-WAIT', cause);
   stopAllTimers(tcb);
   startTimer(tcb, 'TIME-WAIT', 2 * tcb.host.config.msl);
-  tcb.sendBuffer.clear();
+  releaseState(tcb);
+}
+
+/**
+ * What a connection in TIME-WAIT or CLOSED no longer needs: everything sent is acknowledged
+ * or abandoned (send buffer, SACK scoreboard, loss-recovery state) and, once the user has
+ * read it all, the receive buffer. A TIME-WAIT entry then holds little more than its
+ * sequence variables (RFC 9293 §3.6.1 needs only those to ACK a retransmitted FIN).
+ */
+function releaseState(tcb: Tcb): void {
+  tcb.sendBufferOrNull = null;
+  tcb.scoreboardOrNull = null;
+  tcb.recoveryOrNull = null;
+  const receive = tcb.receiveOrNull;
+  if (receive !== null && receive.readyBytes === 0 && !receive.hasOutOfOrder) tcb.receiveOrNull = null;
 }
 
 /**
@@ -39,15 +53,19 @@ export function closeConnection(tcb: Tcb, cause: string, error?: SocketError): v
   setState(tcb, 'CLOSED', cause);
   if (wasHalfOpen) tcb.listener!.halfOpen--;
   stopAllTimers(tcb);
-  tcb.sendBuffer.clear();
   tcb.host.release(tcb);
   const user = tcb.user;
-  if (user === null) return;
+  if (user === null) {
+    releaseState(tcb);
+    return;
+  }
   if (error !== undefined) {
-    tcb.receive.clear();
+    tcb.receiveOrNull?.clear();
+    releaseState(tcb);
     user.onError(error);
   } else {
     // Deliver whatever is still readable, then close.
+    releaseState(tcb);
     notifyUser(tcb);
   }
   if (!tcb.closeReported) {

@@ -68,11 +68,6 @@ export class SynCookies {
     return COOKIE_MSS[index];
   }
 
-  /** Our TSval clock offset for a cookie connection: per tuple, recomputable from the ACK. */
-  tsOffset(tuple: ConnectionTuple): number {
-    return halfSipHash(this.k1, this.k0, [tuple.localAddress, tuple.localPort, tuple.remoteAddress, tuple.remotePort]);
-  }
-
   private mac(tuple: ConnectionTuple, peerIsn: number, slot: number, index: number): number {
     return halfSipHash(this.k0, this.k1, [tuple.localAddress, tuple.localPort, tuple.remoteAddress, tuple.remotePort, peerIsn >>> 0, (slot << 8) | index]) & 0xffffff;
   }

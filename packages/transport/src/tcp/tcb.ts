@@ -239,7 +239,7 @@ export class Tcb {
   set tsRecent(value: number) {
     this.tsRecent32 = value | 0;
   }
-  /** Our TSval clock offset (RFC 7323 §5.4 recommends a random one per connection). */
+  /** Our TSval clock offset (RFC 7323 §5.4): the layer's, per address pair. */
   private tsOffset32 = 0;
   get tsOffset(): number {
     return this.tsOffset32 >>> 0;

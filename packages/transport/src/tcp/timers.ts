@@ -78,6 +78,10 @@ export class LazyTimer {
 
 type TimerTable = Partial<Record<TcpTimerName, LazyTimer>>;
 
+/** Every timer name, for walking a connection's table (a for-in over it was a visible cost on every close). */
+const EVERY_TIMER: Record<TcpTimerName, true> = { RTO: true, 'TIME-WAIT': true, 'delayed-ACK': true, persist: true, keepalive: true, connect: true, 'FIN-WAIT-2': true, TLP: true, 'RACK-reorder': true };
+const TIMER_NAMES = Object.keys(EVERY_TIMER) as TcpTimerName[];
+
 function timersOf(tcb: Tcb): TimerTable | null {
   return tcb.timers as TimerTable | null;
 }
@@ -103,7 +107,7 @@ function timer(tcb: Tcb, name: TcpTimerName): LazyTimer {
 function releaseIdleTimers(tcb: Tcb): void {
   const all = timersOf(tcb);
   if (all === null) return;
-  for (const key in all) if (all[key as TcpTimerName]?.busy === true) return;
+  for (let i = 0; i < TIMER_NAMES.length; i++) if (all[TIMER_NAMES[i]!]?.busy === true) return;
   tcb.timers = null;
 }
 
@@ -139,8 +143,8 @@ export function stopTimer(tcb: Tcb, name: TcpTimerName): void {
 export function stopAllTimers(tcb: Tcb, except?: TcpTimerName): void {
   const all = timersOf(tcb);
   if (all === null) return;
-  for (const key in all) {
-    const name = key as TcpTimerName;
+  for (let i = 0; i < TIMER_NAMES.length; i++) {
+    const name = TIMER_NAMES[i]!;
     const t = all[name];
     if (t === undefined || name === except) continue;
     if (t.running) traceTimer(tcb, 'cancelled', name);

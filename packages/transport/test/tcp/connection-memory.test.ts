@@ -109,3 +109,51 @@ describe('memory of an idle connection', () => {
     expect(p.a.connections()[0]!.sendBuffered).toBe(0);
   });
 });
+
+describe('memory of a short connection', () => {
+  it('makes no loss-recovery state for an exchange without loss, and keeps nothing but sequence variables in TIME-WAIT', () => {
+    const p = createPair({ tcp: { msl: '1s' } });
+    const server: TcpSocket[] = [];
+    p.b.listen({ port: 80 }).on('connection', (s) => {
+      server.push(s as TcpSocket);
+      s.on('data', () => s.end(pattern(27)));
+    });
+    const c = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    const got: Uint8Array[] = [];
+    c.on('connect', () => c.write(pattern(33)));
+    const whileOpen: unknown[] = [];
+    c.on('data', (d) => {
+      got.push(d);
+      // Both have sent data (and the server its FIN), nothing is released yet.
+      whileOpen.push(c.tcb.recoveryOrNull, server[0]!.tcb.recoveryOrNull);
+    });
+    c.on('end', () => c.end());
+    p.run(NS_PER_S);
+    expectBytes(concat(got), pattern(27));
+    expect(whileOpen).toEqual([null, null]);
+    const s = server[0]!;
+    // The server closed first: it is the one in TIME-WAIT.
+    expect(s.tcb.state).toBe('TIME-WAIT');
+    expect(c.tcb.state).toBe('CLOSED');
+    for (const tcb of [c.tcb, s.tcb]) {
+      expect(tcb.recoveryOrNull).toBeNull();
+      expect(tcb.scoreboardOrNull).toBeNull();
+      expect(tcb.sendBufferOrNull).toBeNull();
+      expect(tcb.receiveOrNull).toBeNull();
+    }
+  });
+
+  it('makes no receive buffer for a FIN without data', () => {
+    const p = createPair();
+    p.b.listen({ port: 80 }).on('connection', (s) => s.end());
+    const c = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    let ended = false;
+    c.on('end', () => {
+      ended = true;
+      expect(c.tcb.state).toBe('CLOSE-WAIT');
+      expect(c.tcb.receiveOrNull).toBeNull();
+    });
+    p.run(NS_PER_S);
+    expect(ended).toBe(true);
+  });
+});

@@ -699,3 +699,30 @@ describe('congestion control contract', () => {
     expect(calls.slice(2)).toEqual(['enter recovery', 'exit recovery']);
   });
 });
+
+describe('listeners sharing a port', () => {
+  it('hands a SYN to the listener bound to its address before the wildcard one, and to the wildcard once that closes', () => {
+    const p = createPair();
+    const got: string[] = [];
+    const wildcard = p.b.listen({ port: 80 });
+    wildcard.on('connection', () => got.push('wildcard'));
+    const bound = p.b.listen({ port: 80, address: p.addressB });
+    bound.on('connection', () => got.push('bound'));
+    expect(() => p.b.listen({ port: 80 })).toThrow(SocketError);
+    expect(() => p.b.listen({ port: 80, address: p.addressB })).toThrow(SocketError);
+    p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    p.run(NS_PER_S);
+    bound.close();
+    p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    p.run(NS_PER_S);
+    wildcard.close();
+    const refused = p.a.connect({ remoteAddress: p.addressB, remotePort: 80 });
+    let error = '';
+    refused.on('error', (e) => (error = (e as SocketError).code));
+    p.run(NS_PER_S);
+    expect(got).toEqual(['bound', 'wildcard']);
+    expect(error).toBe('ECONNREFUSED');
+    // The port is free again for either kind of listener.
+    expect(() => p.b.listen({ port: 80 }).close()).not.toThrow();
+  });
+});

@@ -51,6 +51,6 @@ export function prrStop(tcb: Tcb): void {
 
 /** The congestion window output() may fill: PRR's during recovery, else the algorithm's. */
 export function sendWindow(tcb: Tcb): number {
-  const r = tcb.recovery;
-  return r.prrActive && tcb.inRecovery ? r.prrCwnd : tcb.cc.cwnd;
+  const r = tcb.recoveryOrNull;
+  return r !== null && r.prrActive && tcb.inRecovery ? r.prrCwnd : tcb.cc.cwnd;
 }

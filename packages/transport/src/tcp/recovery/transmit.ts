@@ -16,6 +16,9 @@ export function logging(tcb: Tcb): boolean {
 /** A segment occupying [seq, seq + span) (data plus FIN) left now, carrying TSval `tsval` (0 without timestamps). */
 export function noteTransmit(tcb: Tcb, seq: number, span: number, tsval: number, retransmission: boolean): void {
   if (span <= 0) return;
+  // An original transmission without the log and outside recovery changes nothing here: no
+  // recovery state is made for it (a short connection may never need one).
+  if (!retransmission && tcb.recoveryOrNull === null && !logging(tcb)) return;
   const r = tcb.recovery;
   const end = seqAdd(seq, span);
   if (retransmission) {
