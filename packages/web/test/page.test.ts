@@ -291,41 +291,46 @@ describe.skipIf(!haveChromium)('the page in Chromium', () => {
     await page.close();
   });
 
-  it('stays responsive while a 50 MB transfer runs in the worker', async () => {
+  it('stays responsive while a 10 MB transfer runs in the worker', async () => {
     const page = await site.newPage('#scenario=ping');
     await waitForRun(page);
     await page.selectOption('#scenario', 'bulk-transfer');
-    // Large enough to be still going when the measuring ends, even in a warm worker on a fast
-    // machine (a 10 MB run can end within the two seconds, and its results are then drawn).
-    await page.fill('#args', '--size 50MB');
+    await page.fill('#args', '--size 10MB');
     await page.click('#run');
     await page.waitForFunction(() => document.body.dataset['run']?.endsWith(':running'));
-    // While the worker computes, the page's main thread must stay free: measure the longest
-    // gap between timer ticks in the page over two seconds, and a real click round trip.
-    const longestGap = await page.evaluate(
+    // A real click while the worker computes: answered by the next frame.
+    const clicked = await page.evaluate(() => {
+      const t0 = performance.now();
+      document.getElementById('tab-output')!.click();
+      return new Promise<{ ms: number; running: boolean }>((resolve) =>
+        requestAnimationFrame(() => resolve({ ms: performance.now() - t0, running: document.body.dataset['run']?.endsWith(':running') === true })),
+      );
+    });
+    expect(clicked.running, 'the click was answered while the run was still going').toBe(true);
+    expect(clicked.ms, 'click to the next frame (ms)').toBeLessThan(200);
+    // The page's main thread stays free while the run goes on: the longest gap between timer
+    // ticks, measured for as long as the run is going (at most two seconds). A warm worker can
+    // finish 10 MB in about a second, so the window ends with the run: drawing the results
+    // afterwards is not "while the worker runs".
+    const { longest, measuredMs } = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
-          let last = performance.now();
+        new Promise<{ longest: number; measuredMs: number }>((resolve) => {
+          const start = performance.now();
+          let last = start;
           let longest = 0;
-          const end = last + 2000;
           const tick = (): void => {
             const now = performance.now();
-            longest = Math.max(longest, now - last);
+            const running = document.body.dataset['run']?.endsWith(':running') === true;
+            if (running) longest = Math.max(longest, now - last);
             last = now;
-            if (now < end) setTimeout(tick, 10);
-            else resolve(longest);
+            if (running && now < start + 2000) setTimeout(tick, 10);
+            else resolve({ longest, measuredMs: now - start });
           };
           setTimeout(tick, 10);
         }),
     );
-    const clicked = await page.evaluate(() => {
-      const t0 = performance.now();
-      document.getElementById('tab-output')!.click();
-      return new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now() - t0)));
-    });
-    expect(longestGap, 'longest gap between timer ticks on the page while the worker runs (ms)').toBeLessThan(200);
-    expect(clicked, 'click to the next frame (ms)').toBeLessThan(200);
-    expect(await page.getAttribute('body', 'data-run')).toMatch(/:running$/);
+    expect(measuredMs, 'how long the run was measured while going (ms)').toBeGreaterThan(250);
+    expect(longest, 'longest gap between timer ticks on the page while the worker runs (ms)').toBeLessThan(200);
     await page.close();
   }, 120_000);
 });
