@@ -21,7 +21,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,25 +57,34 @@ interface Options {
 }
 
 const TSX_SIDE = [process.execPath, '--import', 'tsx', path.join(here, 'p2p-bulk.ts')];
-const BUNDLE_CACHE = path.resolve(here, '../../../node_modules/.cache/netlayers-bench');
+export const BUNDLE_CACHE = path.resolve(here, '../../../node_modules/.cache/netlayers-bench');
 
 /**
- * Bundles p2p-bulk.ts with every workspace package it imports (their TypeScript sources,
- * through the `netlayers-source` condition) into one ES module, cached by content hash;
- * returns its path. Runs in a few hundred milliseconds, outside any timing.
+ * Bundles a checkout's p2p-bulk.ts (default: this one) with every workspace package it imports
+ * (their TypeScript sources, through the `netlayers-source` condition and that checkout's own
+ * tsconfig and node_modules) into one ES module, cached by content hash; returns its path.
+ * Refuses if a workspace source came from another tree. A few hundred milliseconds, outside
+ * any timing.
  */
-export async function buildOursBundle(cacheDir = BUNDLE_CACHE): Promise<string> {
+export async function buildOursBundle(cacheDir = BUNDLE_CACHE, root = path.resolve(here, '../../..')): Promise<string> {
   const { build } = await import('esbuild');
+  const checkout = realpathSync(root);
   const result = await build({
-    entryPoints: [path.join(here, 'p2p-bulk.ts')],
+    entryPoints: [path.join(checkout, 'packages/bench/src/p2p-bulk.ts')],
+    absWorkingDir: checkout,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     conditions: ['netlayers-source'],
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
+  const foreign = Object.keys(result.metafile.inputs)
+    .map((input) => realpathSync(path.resolve(checkout, input)))
+    .filter((file) => !file.startsWith(checkout + path.sep));
+  if (foreign.length > 0) throw new Error(`bundle of ${checkout} took sources from elsewhere: ${foreign.slice(0, 5).join(', ')}`);
   const code = result.outputFiles[0]!.contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
   // The script runs its main only when started as a file named like its module.
