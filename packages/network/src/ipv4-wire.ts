@@ -243,8 +243,12 @@ function checkOptionShape(type: number, length: number, pointer: number | undefi
 
 /** Bytes the options take on the wire, padded with end-of-option-list to a 32-bit boundary. */
 export function ipv4OptionsLength(options: readonly Ipv4Option[]): number {
+  if (options.length === 0) return 0; // every datagram of a bulk transfer: no loop set up per packet
   let n = 0;
-  for (const option of options) n += option.type === Ipv4OptionType.NoOperation ? 1 : option.data.length + 2;
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!;
+    n += option.type === Ipv4OptionType.NoOperation ? 1 : option.data.length + 2;
+  }
   return (n + 3) & ~3;
 }
 
