@@ -5,10 +5,15 @@
 //
 //   npx tsx packages/bench/src/bulk-ab.ts <other-checkout> [rounds=6] [MB=50] [--p2p]
 //
+// Each side runs with its own checkout as working directory, so tsx maps @netlayers/* through
+// that checkout's tsconfig; bulk.ts records every resolved module and refuses to run if a
+// layer came from another tree, and each round prints which packages were verified.
+//
 // Ratios above 1 mean this checkout is faster. CPU time (user + system of the process while
 // the simulation runs) is less sensitive to a busy machine than wall time; both are shown.
 
 import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +30,8 @@ const extra = args.includes('--p2p') ? ['--p2p'] : [];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bulk = path.join(here, 'bulk.ts');
 const repo = path.resolve(here, '../../..');
+// This checkout's tsx, by URL: the other checkout's working directory may not have one.
+const tsx = import.meta.resolve('tsx');
 
 interface Run {
   mbps: number;
@@ -34,13 +41,16 @@ interface Run {
 
 function side(lab: string | null): Run {
   const labArgs = lab === null ? [] : ['--lab', lab];
-  const out = execFileSync(process.execPath, ['--import', 'tsx', bulk, String(megabytes), '1', '--json', ...extra, ...labArgs], {
-    cwd: repo,
+  const out = execFileSync(process.execPath, ['--import', tsx, bulk, String(megabytes), '1', '--json', ...extra, ...labArgs], {
+    cwd: lab ?? repo,
     encoding: 'utf8',
   });
-  const parsed = JSON.parse(out.trim().split('\n').pop()!) as { runs: Run[] };
+  const parsed = JSON.parse(out.trim().split('\n').pop()!) as { root: string; packages: string[]; runs: Run[] };
+  if (lab !== null && parsed.root !== realpathSync(lab)) throw new Error(`B ran against ${parsed.root}, not ${lab}`);
+  verified.add(`${lab === null ? 'A' : 'B'} (${parsed.root}): ${parsed.packages.join(', ')}`);
   return parsed.runs[0]!;
 }
+const verified = new Set<string>();
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,6 +80,7 @@ for (let i = 0; i < rounds; i++) {
     `round ${i + 1}: A ${a.mbps.toFixed(1)} MB/s ${a.cpuUsPerSegment.toFixed(2)} µs CPU/seg | B ${b.mbps.toFixed(1)} MB/s ${b.cpuUsPerSegment.toFixed(2)} µs CPU/seg | CPU ratio ${cpuRatios[i]!.toFixed(2)} wall ratio ${wallRatios[i]!.toFixed(2)}`,
   );
 }
+for (const line of verified) console.log(`layers loaded: ${line}`);
 const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 console.log(`A: median ${median(ours.map((r) => r.mbps)).toFixed(1)} MB/s, ${median(ours.map((r) => r.cpuUsPerSegment)).toFixed(2)} µs CPU/segment`);
 console.log(`B: median ${median(theirs.map((r) => r.mbps)).toFixed(1)} MB/s, ${median(theirs.map((r) => r.cpuUsPerSegment)).toFixed(2)} µs CPU/segment`);

@@ -7,11 +7,13 @@
 //
 //   npx tsx packages/bench/src/bulk.ts [MB=100] [runs=5] [--p2p] [--lab <checkout>] [--json]
 //
-// --lab <checkout> runs the same scenario against another checkout's @netlayers/lab (its
-// packages/lab/src/index.ts), which is how bulk-ab.ts compares this tree with an older one.
+// --lab <checkout> runs the same scenario against another checkout's layers, which is how
+// bulk-ab.ts compares this tree with an older one: the script re-runs itself with that
+// checkout as working directory, so its own tsconfig maps every @netlayers/* package, and
+// refuses to run if any layer resolved to another tree (load-lab.ts). --json prints one JSON
+// line, with the checkout and the packages it was verified to load from.
 
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadLab } from './load-lab.ts';
 
 interface LabModule {
   Network: new (options: { seed: number }) => LabNetwork;
@@ -37,25 +39,19 @@ interface LabNetwork {
 }
 
 const args = process.argv.slice(2);
+const { lab: loadedLab, root, packages } = await loadLab(args, '--lab');
+const lab = loadedLab as unknown as LabModule;
 const flag = (name: string): boolean => args.includes(name);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--lab'));
+const positional = args.filter((a) => !a.startsWith('--'));
 const megabytes = Number(positional[0] ?? 100);
 const runs = Number(positional[1] ?? 5);
 const p2p = flag('--p2p');
 const json = flag('--json');
-const labRoot = option('--lab');
 
 const MSS = 1448; // 1500 − 20 (IPv4) − 20 (TCP) − 12 (timestamps option)
 const LINK = { bandwidth: '10Gbps', delay: '10us', queueLimit: 1000 };
 const TCP = { sendBufferSize: '1MiB', receiveBufferSize: '1MiB' };
 
-const lab = (await import(
-  labRoot === undefined ? '@netlayers/lab' : pathToFileURL(path.resolve(labRoot, 'packages/lab/src/index.ts')).href
-)) as LabModule;
 
 interface Run {
   mbps: number;
@@ -124,7 +120,7 @@ for (let i = 0; i < runs; i++) {
 const sorted = results.map((r) => r.mbps).sort((x, y) => x - y);
 const median = sorted[Math.floor(sorted.length / 2)]!;
 if (json) {
-  console.log(JSON.stringify({ megabytes, p2p, runs: results }));
+  console.log(JSON.stringify({ megabytes, p2p, root, packages, runs: results }));
 } else {
   console.log(`${megabytes} MB ${p2p ? 'point-to-point' : 'through a switch'}: median ${median.toFixed(1)} MB/s, min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)}`);
 }

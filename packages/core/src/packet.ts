@@ -4,9 +4,19 @@
 // `pull`s its header off the front. The payload is never copied between layers.
 // Packet buffers are carved from shared 64 KiB slabs (as Node's Buffer pool and the kernel's
 // page-fragment allocator do): a fresh ArrayBuffer costs microseconds, a view of a slab a
-// tenth of that. A carved region is never handed out twice, so it starts zeroed. Copies an
-// application may keep (received data) come from separate 16 KiB slabs: a kept copy pins at
-// most 16 KiB, and never the memory of packets long gone.
+// tenth of that. A carved region is never handed out twice, so it starts zeroed. Copies a
+// layer keeps for long (out-of-order TCP data, UDP datagrams) come from separate 16 KiB
+// slabs: such a copy pins at most 16 KiB, and never the memory of packets long gone.
+//
+// Frame ownership. Whoever builds a packet owns its bytes until it hands the packet or its
+// frame to the layer or port below (PhyPort.transmit: the sender gives up the buffer); from
+// then on the bytes are read-only for everyone, but for a forwarding node (switch, router)
+// that rewrites headers in place before passing the frame on. Nothing reuses or rewrites
+// them later: the allocator never hands a region out twice and no layer recycles a frame.
+// So a receiver may keep views of a frame for as long as it likes: TCP hands the
+// application its in-order data as views of the frames it arrived in (zero-copy receive).
+// An application must not write into received data (copy it, e.g. with copyBytes, to
+// modify it), and a kept view pins the frame's whole 64 KiB slab while it is referenced.
 
 export const DEFAULT_HEADROOM = 128;
 export const DEFAULT_TAILROOM = 8;
@@ -48,7 +58,7 @@ export function allocBytes(length: number): Uint8Array {
   return packetSlabs.alloc(length);
 }
 
-/** An independent copy of `bytes` (like `slice()`), for data the receiver may keep. */
+/** An independent copy of `bytes` (like `slice()`), for data kept long or written to. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   const copy = keptSlabs.alloc(bytes.length);
   copy.set(bytes);

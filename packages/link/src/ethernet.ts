@@ -96,13 +96,16 @@ export function computeFcs(bytes: Uint8Array, start = 0, end = bytes.length): nu
   return crc32(bytes, start, end);
 }
 
+/** The defaults, shared and frozen: a call without options allocates no object for them. */
+const DEFAULT_PARSE_ETHERNET: ParseEthernetOptions = Object.freeze({});
+
 /**
  * Parse and validate one frame. Checks, in order: room for the header, room for an
  * 802.1Q tag when the TPID says there is one, the 64-byte minimum when the frame has an
  * FCS (60 without, only with `requireMinimumSize`), room for the FCS, and the FCS.
  * Never throws.
  */
-export function parseEthernetFrame(bytes: Uint8Array, options: ParseEthernetOptions = {}): EthernetFrame | WireError {
+export function parseEthernetFrame(bytes: Uint8Array, options: ParseEthernetOptions = DEFAULT_PARSE_ETHERNET): EthernetFrame | WireError {
   const hasFcs = options.hasFcs ?? true;
   const length = bytes.length;
   if (length < ETHERNET_HEADER_LENGTH) {

@@ -5,7 +5,7 @@
 // ACK (ack.ts, with RFC 5961 §5), URG (urgent.ts, RFC 6093), text, FIN. Delivery to the user and the
 // ACK or data that answers the segment come last, once the TCB is consistent.
 
-import { copyBytes, DropReason, NS_PER_MS, SocketError } from '@netlayers/core';
+import { DropReason, NS_PER_MS, SocketError } from '@netlayers/core';
 import { processAck } from './ack.ts';
 import { output, sendAck, sendChallengeAck, sendSyn, tsNow } from './output.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqInRange, seqLeq, seqLt } from './seq.ts';
@@ -385,7 +385,9 @@ function processTextAndFin(tcb: Tcb, seg: TcpSegment): AckNeed {
   if (acceptsText && (payload.length > 0 || seg.flags & TcpFlag.FIN)) {
     if (seg.seq === tcb.rcvNxt) {
       if (payload.length > 0) {
-        tcb.receive.ready.push(copyBytes(payload));
+        // The frame's bytes are never reused (core's frame-ownership rule): hand the
+        // application a view of the payload, not a copy.
+        tcb.receive.ready.push(payload);
         tcb.receive.readyBytes += payload.length;
         tcb.stats.bytesReceived += payload.length;
         tcb.rcvNxt = seqAdd(tcb.rcvNxt, payload.length);

@@ -133,7 +133,8 @@ export function transmit(tcb: Tcb, flags: number, seq: number, bufferOffset: num
     fields = { sourcePort: tcb.localPort, destinationPort: tcb.remotePort, seq, ack, flags, window, urgentPointer, options };
   }
   const packet = Packet.alloc(length, HEADROOM);
-  if (length > 0) tcb.sendBuffer.copyOut(bufferOffset, length, packet.bytes);
+  // Copied by offset into the packet's storage (no view of the payload made for it).
+  if (length > 0) tcb.sendBuffer.copyOut(bufferOffset, length, packet.storage, packet.headroom);
   const headerLength = emitTcpSegment(fields, null, tcb.localAddress, tcb.remoteAddress, packet);
   if (flags & TcpFlag.ACK) {
     tcb.lastAckSent = tcb.rcvNxt;

@@ -65,6 +65,9 @@ export interface ParseTcpOptions {
   readonly verifyChecksum?: boolean;
 }
 
+/** The defaults, shared and frozen: a call without options allocates no object for them. */
+const DEFAULT_PARSE_TCP: ParseTcpOptions = Object.freeze({});
+
 /**
  * Parse a TCP segment carried in an IPv4 datagram from `source` to `destination`. Never
  * throws: malformed input returns a WireError naming what is wrong.
@@ -73,7 +76,7 @@ export function parseTcpSegment(
   bytes: Uint8Array,
   source: Ipv4Address,
   destination: Ipv4Address,
-  options: ParseTcpOptions = {},
+  options: ParseTcpOptions = DEFAULT_PARSE_TCP,
 ): TcpSegment | WireError {
   const length = bytes.length;
   if (length < TCP_HEADER_LENGTH) return wireError(DropReason.Truncated, `TCP segment of ${length} bytes is shorter than the 20-byte header`);
