@@ -299,12 +299,19 @@ export function makeIpv4Header(init: Ipv4HeaderInit): Ipv4Header {
 
 /**
  * Write `header` into `into` at `at` (default: its start) with a correct checksum; returns
- * the bytes written. The header length written is the one the options need
- * (`ipv4HeaderLengthFor`), which is `header.headerLength` for any repr from `parseIpv4` or
- * `makeIpv4Header`. With `at`, a sender writes in place into a packet's `storage`.
+ * the bytes written. The header length written is `header.headerLength` when that is a valid
+ * length (a multiple of 4, at most 60) at least as long as the options need
+ * (`ipv4HeaderLengthFor`), the rest padded with End of Option List; otherwise the length the
+ * options need. For a repr from `makeIpv4Header` the two are the same; a repr from `parseIpv4`
+ * keeps the padding it arrived with. With `at`, a sender writes in place into a packet's `storage`.
  */
 export function emitIpv4Header(header: Ipv4Header, into: Uint8Array, at = 0): number {
-  const headerLength = ipv4HeaderLengthFor(header.options);
+  const needed = ipv4HeaderLengthFor(header.options);
+  // A received header may carry more padding after its End of Option List than the 32-bit
+  // boundary needs (IHL 9 for 8 bytes of options): keep its length, or a router re-emitting
+  // it would shift the payload under a shorter IHL.
+  const kept = header.headerLength;
+  const headerLength = kept > needed && kept <= IPV4_MAX_HEADER_LENGTH && (kept & 3) === 0 ? kept : needed;
   if (headerLength > IPV4_MAX_HEADER_LENGTH) {
     throw new InvalidArgumentError('options', `${headerLength - IPV4_MIN_HEADER_LENGTH} bytes`, 'IPv4 options fit in at most 40 bytes');
   }

@@ -265,6 +265,30 @@ describe('robustness', () => {
     expect(valid).toBeLessThan(10_000);
   });
 
+  it('re-emits a received header with more padding after End of Option List than alignment needs at its own length', () => {
+    // IHL 9 (36 bytes) holding 8 bytes of options (an unknown type-5 option of 7 bytes and a
+    // NOP), then End of Option List and padding: valid under RFC 791. A shrinking fast-check run
+    // of the mutation test below found it: the emitter wrote IHL 7 into the 36 bytes the
+    // parsed header takes, so a router forwarding it would have shifted the payload.
+    const header = makeIpv4Header({
+      source: Ipv4Address.parse('10.1.2.3'),
+      destination: Ipv4Address.parse('10.3.2.1'),
+      protocol: 6,
+      payloadLength: 12,
+      options: [{ type: 7, data: Uint8Array.from([4, 0, 0, 0, 0]) }, { type: 1, data: new Uint8Array(0) }],
+    });
+    const bytes = new Uint8Array(header.totalLength);
+    emitIpv4Header(header, bytes);
+    bytes[0] = 0x49; // IHL 7 -> 9: +0x0200 in the first word ...
+    bytes[20] = 5; // ... and option type 7 -> 5: -0x0200, so the checksum still holds
+    const result = parseIpv4(bytes);
+    if (isWireError(result)) throw new Error(result.message);
+    expect(result.header.headerLength).toBe(36);
+    const out = new Uint8Array(36);
+    expect(emitIpv4Header(result.header, out)).toBe(36);
+    expect([...out]).toEqual([...bytes.subarray(0, 36)]);
+  });
+
   it('never throws on 10,000 header mutations of a valid datagram with options; what still parses re-emits byte for byte', () => {
     const header: Ipv4Header = makeIpv4Header({
       source: Ipv4Address.parse('10.1.2.3'),
