@@ -282,7 +282,7 @@ describe('robustness', () => {
     bytes[0] = 0x49; // IHL 7 -> 9: +0x0200 in the first word ...
     bytes[20] = 5; // ... and option type 7 -> 5: -0x0200, so the checksum still holds
     const result = parseIpv4(bytes);
-    if (isWireError(result)) throw new Error(result.message);
+    if (isWireError(result)) throw new Error(`${result.reason}: ${result.detail}`);
     expect(result.header.headerLength).toBe(36);
     const out = new Uint8Array(36);
     expect(emitIpv4Header(result.header, out)).toBe(36);
