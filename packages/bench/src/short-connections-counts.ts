@@ -8,7 +8,8 @@
 //   node --import tsx packages/bench/src/short-connections-counts.ts [count] [concurrency] [seed] [--top N] [--no-heap]
 
 import { Session } from 'node:inspector/promises';
-import { Network } from '@netlayers/lab';
+import * as lab from '@netlayers/lab';
+import { shortConnections } from './short-connections-scenario.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -31,37 +32,21 @@ interface SamplingNode {
   children: SamplingNode[];
 }
 
-const tcp = { msl: '100ms', ephemeralPorts: [1024, 65535] } as const;
-const net = new Network({ seed });
-const server = net.addHost('server', { tcp });
-const client = net.addHost('client', { tcp });
-net.connect([server, '10.0.0.1/24'], [client, '10.0.0.2/24'], { bandwidth: '10Gbps', delay: '10us', queueLimit: 10_000 });
-net.runFor('1ms');
-const response = new TextEncoder().encode('HTTP/1.1 204 No Content\r\n\r\n');
-const request = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: server\r\n\r\n');
-server.tcp.listen({ port: 80, backlog: 4096 }).on('connection', (s) => {
-  s.on('data', () => s.end(response));
-});
-let started = 0;
-let finished = 0;
 let segments = 0;
 let synTimeouts = 0;
-const open = (): void => {
-  if (started >= count) return;
-  started++;
-  const s = client.tcp.connect({ remoteAddress: '10.0.0.1', remotePort: 80 });
-  s.on('connect', () => s.write(request));
-  s.on('end', () => s.end());
-  s.on('close', () => {
+const scenario = shortConnections(lab, {
+  count,
+  concurrency,
+  seed,
+  onClose: (s) => {
     const stats = (s as unknown as { stats?: { segmentsSent: number; segmentsReceived: number; timeouts: number } }).stats;
     if (stats !== undefined) {
       segments += stats.segmentsSent + stats.segmentsReceived;
       synTimeouts += stats.timeouts;
     }
-    finished++;
-    open();
-  });
-};
+  },
+});
+const net = scenario.net;
 
 const session = new Session();
 if (!noHeap) {
@@ -74,11 +59,11 @@ if (!noHeap) {
 }
 const events0 = net.scheduler.executedCount;
 const cpuStart = process.cpuUsage();
-for (let i = 0; i < concurrency; i++) open();
+scenario.start();
 net.runUntilIdle();
 const cpuUsed = process.cpuUsage(cpuStart);
 const events = net.scheduler.executedCount - events0;
-if (finished !== count) throw new Error(`${finished} of ${count} connections finished`);
+if (scenario.finished() !== count) throw new Error(`${scenario.finished()} of ${count} connections finished`);
 const cpuUs = (cpuUsed.user + cpuUsed.system) / count;
 console.log(
   `${count} connections (${concurrency} at once, seed ${seed}), per connection: ${(events / count).toFixed(2)} scheduler events, ${(segments / count).toFixed(2)} segments, ${(synTimeouts / count).toFixed(4)} retransmission timeouts, ${cpuUs.toFixed(1)} µs CPU${noHeap ? '' : ' (with the heap sampler on)'}`,
