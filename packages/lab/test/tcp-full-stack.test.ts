@@ -8,10 +8,11 @@
 
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { Random, SocketError, type Medium, type PhyPort, type StreamSocket, type TraceEvent } from '@netlayers/core';
+import { Random, SocketError, type Medium, type StreamSocket, type TraceEvent } from '@netlayers/core';
 import { PointToPointLink, type ImpairmentOptions } from '@netlayers/physical';
 import { TcpLayer, type TcpOptions } from '@netlayers/transport';
 import { Network, type Host } from '../src/index.ts';
+import { wrapPort } from './support/wrap-port.ts';
 
 const SERVER = '10.0.2.10';
 const PORT = 5001;
@@ -207,14 +208,16 @@ describe('TIME-WAIT through the whole stack (RFC 9293 §3.4.2, §3.10.7.4)', () 
         attach(node, portName) {
           const port = link.attach(node, portName);
           if (node.name !== 'client') return port;
-          return dropFirst(port, (frame) => {
+          // Drops the first pure ACK of the server's FIN before it reaches the medium.
+          const drop = (frame: Uint8Array): boolean => {
             const tcp = tcpHeader(frame);
             if (tcp === undefined || dropped > 0) return false;
             const isPureAck = tcp.flags === 0x10 && tcp.payload === 0;
             const acksServerFin = tcp.ack === 1002; // server ISS 1000, no data: its FIN is 1001
             if (isPureAck && acksServerFin) dropped++;
             return isPureAck && acksServerFin;
-          });
+          };
+          return wrapPort(port, { transmit: (frame) => (drop(frame) ? true : port.transmit(frame)) });
         },
       };
     };
@@ -312,26 +315,6 @@ describe('failing connects through the whole stack', () => {
   });
 });
 
-/** A port that drops the frames `drop` picks before they reach the medium. */
-function dropFirst(port: PhyPort, drop: (frame: Uint8Array) => boolean): PhyPort {
-  return {
-    get name() {
-      return port.name;
-    },
-    get capabilities() {
-      return port.capabilities;
-    },
-    get isUp() {
-      return port.isUp;
-    },
-    get stats() {
-      return port.stats;
-    },
-    transmit: (frame) => (drop(frame) ? true : port.transmit(frame)),
-    setReceiver: (receiver) => port.setReceiver(receiver),
-    onLinkChange: (listener) => port.onLinkChange(listener),
-  };
-}
 
 /** The TCP header fields of an Ethernet II / IPv4 / TCP frame, or undefined for anything else. */
 function tcpHeader(frame: Uint8Array): { flags: number; ack: number; payload: number } | undefined {

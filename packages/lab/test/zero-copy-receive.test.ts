@@ -3,45 +3,16 @@
 // those views keep their bytes however much traffic follows (carved buffers are never reused).
 
 import { describe, expect, it } from 'vitest';
-import type { PhyPort } from '@netlayers/core';
 import { EthernetInterface } from '@netlayers/link';
 import { Network } from '../src/index.ts';
-
-/** A port that records every frame it hands up, then passes it on unchanged. */
-function recording(port: PhyPort, frames: Uint8Array[]): PhyPort {
-  return {
-    get name() {
-      return port.name;
-    },
-    get capabilities() {
-      return port.capabilities;
-    },
-    get isUp() {
-      return port.isUp;
-    },
-    get stats() {
-      return port.stats;
-    },
-    transmit: (frame) => port.transmit(frame),
-    setReceiver: (receiver) =>
-      port.setReceiver(
-        receiver === null
-          ? null
-          : (frame) => {
-              frames.push(frame);
-              receiver(frame);
-            },
-      ),
-    onLinkChange: (listener) => port.onLinkChange(listener),
-  };
-}
+import { wrapPort } from './support/wrap-port.ts';
 
 describe('TCP receive path', () => {
   it("hands the application views of the received frames' bytes, which stay intact", () => {
     const net = new Network({ seed: 3 });
     const frames: Uint8Array[] = [];
     const a = net.addHost('a');
-    const b = net.addHost('b', { stack: { link: (node, port, options) => new EthernetInterface(node, recording(port, frames), options) } });
+    const b = net.addHost('b', { stack: { link: (node, port, options) => new EthernetInterface(node, wrapPort(port, { received: (frame) => frames.push(frame) }), options) } });
     net.connect([a, '10.0.0.1/24'], [b, '10.0.0.2/24'], { bandwidth: '1Gbps', delay: '10us' });
     const sent = new Uint8Array(200_000);
     for (let i = 0; i < sent.length; i++) sent[i] = (i * 7 + (i >>> 9)) & 0xff;
