@@ -265,18 +265,22 @@ describe('robustness', () => {
     expect(valid).toBeLessThan(10_000);
   });
 
-  it('re-emits a received header with more padding after End of Option List than alignment needs at its own length', () => {
-    // IHL 9 (36 bytes) holding 8 bytes of options (an unknown type-5 option of 7 bytes and a
-    // NOP), then End of Option List and padding: valid under RFC 791. A shrinking fast-check run
-    // of the mutation test below found it: the emitter wrote IHL 7 into the 36 bytes the
-    // parsed header takes, so a router forwarding it would have shifted the payload.
-    const header = makeIpv4Header({
+  /** A datagram header with a record-route option (7 bytes) and a NOP: IHL 7, 12 bytes of payload. */
+  const headerWithOptions = (): Ipv4Header =>
+    makeIpv4Header({
       source: Ipv4Address.parse('10.1.2.3'),
       destination: Ipv4Address.parse('10.3.2.1'),
       protocol: 6,
       payloadLength: 12,
       options: [{ type: 7, data: Uint8Array.from([4, 0, 0, 0, 0]) }, { type: 1, data: new Uint8Array(0) }],
     });
+
+  it('re-emits a received header with more padding after End of Option List than alignment needs at its own length', () => {
+    // IHL 9 (36 bytes) holding 8 bytes of options (an unknown type-5 option of 7 bytes and a
+    // NOP), then End of Option List and padding: valid under RFC 791. A shrinking fast-check run
+    // of the mutation test below found it: the emitter wrote IHL 7 into the 36 bytes the
+    // parsed header takes, so a router forwarding it would have shifted the payload.
+    const header = headerWithOptions();
     const bytes = new Uint8Array(header.totalLength);
     emitIpv4Header(header, bytes);
     bytes[0] = 0x49; // IHL 7 -> 9: +0x0200 in the first word ...
@@ -290,13 +294,7 @@ describe('robustness', () => {
   });
 
   it('never throws on 10,000 header mutations of a valid datagram with options; what still parses re-emits byte for byte', () => {
-    const header: Ipv4Header = makeIpv4Header({
-      source: Ipv4Address.parse('10.1.2.3'),
-      destination: Ipv4Address.parse('10.3.2.1'),
-      protocol: 6,
-      payloadLength: 12,
-      options: [{ type: 7, data: Uint8Array.from([4, 0, 0, 0, 0]) }, { type: 1, data: new Uint8Array(0) }],
-    });
+    const header: Ipv4Header = headerWithOptions();
     const good = new Uint8Array(header.totalLength);
     emitIpv4Header(header, good);
     // fast-check: 1-3 header bytes rewritten; a failure shrinks to the fewest, smallest edits.
