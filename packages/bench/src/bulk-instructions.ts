@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { BUNDLE_CACHE, buildOursBundle } from './ns3-compare.ts';
 
 const MSS = 1448;
@@ -28,21 +29,13 @@ interface Options {
   largeMiB: number;
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { other: undefined, runs: 1, smallMiB: 16, largeMiB: 48 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--other') o.other = value();
-    else if (a === '--runs') o.runs = Number(value());
-    else if (a === '--small') o.smallMiB = Number(value());
-    else if (a === '--large') o.largeMiB = Number(value());
-    else throw new Error(`unknown argument ${a} (see the comment at the top of bulk-instructions.ts)`);
-  }
+function parseArgs(argv: string[]): Options {
+  // node:util's parser: unknown flags and missing values are errors.
+  const { values } = parseCommandLine({
+    args: argv,
+    options: { other: { type: 'string' }, runs: { type: 'string' }, small: { type: 'string' }, large: { type: 'string' } },
+  });
+  const o: Options = { other: values.other, runs: Number(values.runs ?? 1), smallMiB: Number(values.small ?? 16), largeMiB: Number(values.large ?? 48) };
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error(`--runs wants a positive integer, not ${o.runs}`);
   if (!(o.smallMiB > 0 && o.largeMiB > o.smallMiB)) throw new Error('--small and --large want MiB with small < large');
   return o;
