@@ -55,19 +55,12 @@ export function closeConnection(tcb: Tcb, cause: string, error?: SocketError): v
   stopAllTimers(tcb);
   tcb.host.release(tcb);
   const user = tcb.user;
-  if (user === null) {
-    releaseState(tcb);
-    return;
-  }
-  if (error !== undefined) {
-    tcb.receiveOrNull?.clear();
-    releaseState(tcb);
-    user.onError(error);
-  } else {
-    // Deliver whatever is still readable, then close.
-    releaseState(tcb);
-    notifyUser(tcb);
-  }
+  // An error discards what the user has not read; otherwise it is still delivered below.
+  if (user !== null && error !== undefined) tcb.receiveOrNull?.clear();
+  releaseState(tcb);
+  if (user === null) return;
+  if (error !== undefined) user.onError(error);
+  else notifyUser(tcb); // deliver whatever is still readable, then close
   if (!tcb.closeReported) {
     tcb.closeReported = true;
     user.onClose(error !== undefined);
