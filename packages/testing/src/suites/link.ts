@@ -184,7 +184,7 @@ function linkCases(describeName: string, build: (ends: number) => LinkHarness | 
       for (const g of inbox.got) expect(g.bytes).toEqual(payload('all'));
     });
 
-    it.skipIf(maxEnds < 3)('does not deliver frames meant for another host', () => {
+    it.skipIf(maxEnds < 3, 'a point-to-point medium joins only two hosts')('does not deliver frames meant for another host', () => {
       const h = build(3)!;
       const inbox = listen(h);
       h.ends[0]!.iface.send(Packet.from(payload('to-c')), EtherType.IPv4, { kind: 'ipv4', nextHop: ADDRESSES[2]! });

@@ -174,7 +174,8 @@ export type RuleTable = Readonly<Record<string, Omit<Rule, 'rule'> & { readonly 
 /** A case registrar that behaves like vitest's `it` (with skipIf) but teaches on failure. */
 export interface TeachingIt {
   (name: string, body: () => void): void;
-  skipIf(condition: boolean): (name: string, body: () => void) => void;
+  /** Skip the case when `condition` holds, its name saying `why` in the report. */
+  skipIf(condition: boolean, why: string): (name: string, body: () => void) => void;
 }
 
 /**
@@ -188,6 +189,6 @@ export function teachingIt(suite: string, rules: RuleTable): TeachingIt {
   };
   const register = (name: string, body: () => void): void => conformanceCase(suite, name, ruleOf(name), body);
   return Object.assign(register, {
-    skipIf: (condition: boolean) => (condition ? (name: string, body: () => void) => it.skip(name, body) : register),
+    skipIf: (condition: boolean, why: string) => (condition ? (name: string, body: () => void) => it.skip(`${name} (skipped: ${why})`, body) : register),
   });
 }
